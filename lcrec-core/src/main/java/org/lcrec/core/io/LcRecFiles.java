@@ -151,6 +151,7 @@ public final class LcRecFiles {
                         String title = "", description = "", brand = "", categories = "";
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String field = p.currentName();
+                            p.nextToken();
                             String value = textValue(file, p, key + " field \"" + field + "\"");
                             switch (field) {
                                 case "title" -> title = value;

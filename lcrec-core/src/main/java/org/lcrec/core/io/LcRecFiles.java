@@ -66,7 +66,12 @@ public final class LcRecFiles {
                             if (t != JsonToken.VALUE_NUMBER_INT) {
                                 throw DatasetException.at(
                                         file,
-                                        key + " position " + n,
+                                        key
+                                                + " position "
+                                                + n
+                                                + " (line "
+                                                + p.currentLocation().getLineNr()
+                                                + ")",
                                         "expected an integer item id, found " + describe(p, t));
                             }
                             int item = intValue(file, p, key);

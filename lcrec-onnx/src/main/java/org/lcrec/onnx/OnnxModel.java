@@ -1,0 +1,268 @@
+package org.lcrec.onnx;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lcrec.onnx.internal.ProtoReader;
+
+/**
+ * What lcrec-onnx reads from an existing ONNX model: its I/O signature, opsets, op types and
+ * initialisers (raw, typed-field or external data). It does not rebuild the graph.
+ *
+ * @param irVersion the IR version
+ * @param opsets domain ("" for ONNX) to version
+ * @param graphName the graph name
+ * @param inputs graph inputs that are not initialisers
+ * @param outputs graph outputs
+ * @param opTypes the op type of every node, in order
+ * @param initializers initialisers by name
+ */
+public record OnnxModel(long irVersion, Map<String, Long> opsets, String graphName, List<ValueSignature> inputs,
+        List<ValueSignature> outputs, List<String> opTypes, Map<String, HostTensor> initializers) {
+
+    /** A name with its element type and shape. */
+    public record ValueSignature(String name, DType dtype, Shape shape) {
+        @Override
+        public String toString() {
+            return name + ":" + dtype + shape;
+        }
+    }
+
+    /** Reads a model file; external data is resolved relative to its directory. */
+    public static OnnxModel read(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            return parse(b, file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": not a readable ONNX model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses model bytes; {@code baseDir} resolves external data (may be null). */
+    public static OnnxModel parse(byte[] bytes, Path baseDir) {
+        return parse(ByteBuffer.wrap(bytes), baseDir);
+    }
+
+    private static OnnxModel parse(ByteBuffer bytes, Path baseDir) {
+        ProtoReader r = new ProtoReader(bytes);
+        long ir = 0;
+        Map<String, Long> opsets = new LinkedHashMap<>();
+        ProtoReader graph = null;
+        while (r.next()) {
+            switch (r.field()) {
+                case 1 -> ir = r.varint();
+                case 7 -> graph = r.message();
+                case 8 -> {
+                    ProtoReader o = r.message();
+                    String dom = "";
+                    long ver = 0;
+                    while (o.next()) {
+                        if (o.field() == 1) {
+                            dom = o.string();
+                        } else if (o.field() == 2) {
+                            ver = o.varint();
+                        } else {
+                            o.skip();
+                        }
+                    }
+                    opsets.put(dom, ver);
+                }
+                default -> r.skip();
+            }
+        }
+        if (graph == null) {
+            throw new IllegalArgumentException("ModelProto has no graph");
+        }
+        String gname = "";
+        List<ValueSignature> ins = new ArrayList<>();
+        List<ValueSignature> outs = new ArrayList<>();
+        List<String> ops = new ArrayList<>();
+        Map<String, HostTensor> inits = new LinkedHashMap<>();
+        while (graph.next()) {
+            switch (graph.field()) {
+                case 1 -> {
+                    ProtoReader n = graph.message();
+                    while (n.next()) {
+                        if (n.field() == 4) {
+                            ops.add(n.string());
+                        } else {
+                            n.skip();
+                        }
+                    }
+                }
+                case 2 -> gname = graph.string();
+                case 5 -> {
+                    Map.Entry<String, HostTensor> t = tensor(graph.message(), baseDir);
+                    inits.put(t.getKey(), t.getValue());
+                }
+                case 11 -> ins.add(valueInfo(graph.message()));
+                case 12 -> outs.add(valueInfo(graph.message()));
+                default -> graph.skip();
+            }
+        }
+        ins.removeIf(v -> inits.containsKey(v.name()));
+        return new OnnxModel(ir, Collections.unmodifiableMap(opsets), gname, List.copyOf(ins), List.copyOf(outs),
+                List.copyOf(ops), Collections.unmodifiableMap(inits));
+    }
+
+    private static ValueSignature valueInfo(ProtoReader v) {
+        String name = "";
+        DType dt = null;
+        List<Dim> dims = new ArrayList<>();
+        while (v.next()) {
+            if (v.field() == 1) {
+                name = v.string();
+            } else if (v.field() == 2) {
+                ProtoReader type = v.message();
+                while (type.next()) {
+                    if (type.field() == 1) {
+                        ProtoReader tt = type.message();
+                        while (tt.next()) {
+                            if (tt.field() == 1) {
+                                dt = DType.fromOnnx((int) tt.varint());
+                            } else if (tt.field() == 2) {
+                                ProtoReader sh = tt.message();
+                                while (sh.next()) {
+                                    if (sh.field() == 1) {
+                                        ProtoReader d = sh.message();
+                                        Dim dim = Dim.unknown();
+                                        while (d.next()) {
+                                            if (d.field() == 1) {
+                                                dim = Dim.of(d.varint());
+                                            } else if (d.field() == 2) {
+                                                dim = Dim.dim(d.string());
+                                            } else {
+                                                d.skip();
+                                            }
+                                        }
+                                        dims.add(dim);
+                                    } else {
+                                        sh.skip();
+                                    }
+                                }
+                            } else {
+                                tt.skip();
+                            }
+                        }
+                    } else {
+                        type.skip();
+                    }
+                }
+            } else {
+                v.skip();
+            }
+        }
+        return new ValueSignature(name, dt, Shape.of(dims));
+    }
+
+    private static Map.Entry<String, HostTensor> tensor(ProtoReader t, Path baseDir) {
+        List<Long> dims = new ArrayList<>();
+        int dtype = 0;
+        String name = "";
+        ByteBuffer raw = null;
+        List<Float> floats = new ArrayList<>();
+        List<Long> ints = new ArrayList<>();
+        List<Double> doubles = new ArrayList<>();
+        Map<String, String> external = new LinkedHashMap<>();
+        boolean isExternal = false;
+        while (t.next()) {
+            switch (t.field()) {
+                case 1 -> t.int64s(dims::add);
+                case 2 -> dtype = (int) t.varint();
+                case 4 -> {
+                    if (t.wire() == 2) {
+                        ByteBuffer b = t.bytes();
+                        while (b.hasRemaining()) {
+                            floats.add(b.getFloat());
+                        }
+                    } else {
+                        floats.add(t.fixed32Float());
+                    }
+                }
+                case 5, 7 -> t.int64s(ints::add);
+                case 8 -> name = t.string();
+                case 9 -> raw = t.bytes();
+                case 10 -> {
+                    if (t.wire() == 2) {
+                        ByteBuffer b = t.bytes();
+                        while (b.hasRemaining()) {
+                            doubles.add(b.getDouble());
+                        }
+                    } else {
+                        t.skip();
+                    }
+                }
+                case 13 -> {
+                    ProtoReader e = t.message();
+                    String k = null;
+                    String v = null;
+                    while (e.next()) {
+                        if (e.field() == 1) {
+                            k = e.string();
+                        } else if (e.field() == 2) {
+                            v = e.string();
+                        } else {
+                            e.skip();
+                        }
+                    }
+                    external.put(k, v);
+                }
+                case 14 -> isExternal = t.varint() == 1;
+                default -> t.skip();
+            }
+        }
+        DType dt = DType.fromOnnx(dtype);
+        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        long n = HostTensor.numElements(shape);
+        ByteBuffer data;
+        if (isExternal) {
+            if (baseDir == null) {
+                throw new IllegalArgumentException("initialiser '" + name + "' uses external data but no base directory is known");
+            }
+            Path f = baseDir.resolve(external.get("location"));
+            long off = Long.parseLong(external.getOrDefault("offset", "0"));
+            long len = Long.parseLong(external.getOrDefault("length", Long.toString(n * dt.byteSize())));
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                data = ch.map(FileChannel.MapMode.READ_ONLY, off, len);
+            } catch (IOException e) {
+                throw new UncheckedIOException("initialiser '" + name + "': reading external data " + f, e);
+            }
+        } else if (raw != null) {
+            data = raw;
+        } else {
+            ByteBuffer b = ByteBuffer.allocate((int) (n * dt.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+            switch (dt) {
+                case FLOAT -> floats.forEach(b::putFloat);
+                case DOUBLE -> doubles.forEach(b::putDouble);
+                case INT64 -> ints.forEach(b::putLong);
+                case INT32 -> ints.forEach(v -> b.putInt(v.intValue()));
+                case FLOAT16, BFLOAT16 -> ints.forEach(v -> b.putShort((short) v.longValue()));
+                default -> ints.forEach(v -> b.put((byte) v.longValue()));
+            }
+            b.flip();
+            data = b;
+        }
+        return Map.entry(name, new HostTensor(dt, shape, data));
+    }
+
+    /** Reads a model's bytes from a file (convenience). */
+    public static byte[] bytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.lcrec.onnx;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * One named float parameter held in a direct, native-order buffer (the buffer ONNX Runtime reads
+ * without copying). Position and limit of {@link #data()} are never changed by the SDK; use
+ * absolute get/put.
+ */
+public final class Parameter {
+    private final String name;
+    private final long[] shape;
+    private final boolean trainable;
+    private final boolean decay;
+    private final ByteBuffer bytes;
+    private final FloatBuffer data;
+
+    Parameter(String name, long[] shape, boolean trainable, boolean decay) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.trainable = trainable;
+        this.decay = decay;
+        long n = HostTensor.numElements(shape);
+        if (n * 4 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("parameter '" + name + "' " + Arrays.toString(shape) + " exceeds 2 GB");
+        }
+        this.bytes = ByteBuffer.allocateDirect((int) (n * 4)).order(ByteOrder.nativeOrder());
+        this.data = bytes.asFloatBuffer();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int size() {
+        return data.capacity();
+    }
+
+    public boolean trainable() {
+        return trainable;
+    }
+
+    public boolean decay() {
+        return decay;
+    }
+
+    /** The values (direct, native order). */
+    public FloatBuffer data() {
+        return data;
+    }
+
+    /** A copy of the values. */
+    public float[] toArray() {
+        float[] r = new float[size()];
+        data.get(0, r);
+        return r;
+    }
+
+    /** Replaces the values. */
+    public void set(float[] values) {
+        if (values.length != size()) {
+            throw new IllegalArgumentException("parameter '" + name + "' " + Arrays.toString(shape) + ": expected "
+                    + size() + " values, found " + values.length);
+        }
+        data.put(0, values);
+    }
+
+    /** The values as a float32 tensor (a copy). */
+    public HostTensor toHostTensor() {
+        ByteBuffer b = ByteBuffer.allocate(bytes.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data.duplicate().rewind());
+        return new HostTensor(DType.FLOAT, shape, b);
+    }
+
+    /** The native bytes (little-endian on all supported platforms), as a view. */
+    ByteBuffer bytesView() {
+        return bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).rewind();
+    }
+
+    @Override
+    public String toString() {
+        return "Parameter(" + name + ", " + Arrays.toString(shape) + (trainable ? "" : ", frozen") + ")";
+    }
+}

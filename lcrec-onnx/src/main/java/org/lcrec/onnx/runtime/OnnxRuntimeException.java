@@ -1,0 +1,14 @@
+package org.lcrec.onnx.runtime;
+
+/** An ONNX Runtime failure, with the context in which it happened. */
+public class OnnxRuntimeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public OnnxRuntimeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public OnnxRuntimeException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,87 @@
+package org.lcrec.onnx.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.util.EnumSet;
+
+/** The process-wide ORT environment and session creation with provider selection. */
+public final class Ort {
+    private static volatile OrtEnvironment env;
+
+    private Ort() {}
+
+    /** The one environment of this process (created on first use, warnings-only logging). */
+    public static OrtEnvironment env() {
+        OrtEnvironment e = env;
+        if (e == null) {
+            synchronized (Ort.class) {
+                if (env == null) {
+                    env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "lcrec");
+                }
+                e = env;
+            }
+        }
+        return e;
+    }
+
+    /** The providers the loaded ORT library offers. */
+    public static EnumSet<OrtProvider> availableProviders() {
+        return OrtEnvironment.getAvailableProviders();
+    }
+
+    /** Session options for a config; CUDA raises a clear error when unavailable. */
+    public static OrtSession.SessionOptions options(SessionConfig cfg) {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        try {
+            if (cfg.intraOpThreads() > 0) {
+                o.setIntraOpNumThreads(cfg.intraOpThreads());
+            }
+            if (cfg.interOpThreads() > 0) {
+                o.setInterOpNumThreads(cfg.interOpThreads());
+            }
+            o.setOptimizationLevel(cfg.optimize() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+                    : OrtSession.SessionOptions.OptLevel.NO_OPT);
+            if (cfg.provider() == ExecutionProvider.CUDA) {
+                if (!availableProviders().contains(OrtProvider.CUDA)) {
+                    throw new ExecutionProviderUnavailableException("CUDA execution provider requested but this ONNX Runtime "
+                            + "build offers only " + availableProviders() + "; put com.microsoft.onnxruntime:onnxruntime_gpu "
+                            + "on the class path instead of onnxruntime and install CUDA 12 and cuDNN 9", null);
+                }
+                try {
+                    o.addCUDA(cfg.deviceId());
+                } catch (OrtException ex) {
+                    throw new ExecutionProviderUnavailableException("CUDA execution provider requested for device "
+                            + cfg.deviceId() + " but it could not be loaded: " + ex.getMessage(), ex);
+                }
+            }
+            return o;
+        } catch (OrtException ex) {
+            o.close();
+            throw new OnnxRuntimeException("configuring session options " + cfg + ": " + ex.getMessage(), ex);
+        } catch (RuntimeException ex) {
+            o.close();
+            throw ex;
+        }
+    }
+
+    /** Creates a session from model bytes. */
+    public static OrtSession createSession(byte[] model, SessionConfig cfg, String what) {
+        try (OrtSession.SessionOptions o = options(cfg)) {
+            return env().createSession(model, o);
+        } catch (OrtException ex) {
+            throw new OnnxRuntimeException("creating ORT session for " + what + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Creates a session from a model file (external data resolved beside it). */
+    public static OrtSession createSession(java.nio.file.Path model, SessionConfig cfg) {
+        try (OrtSession.SessionOptions o = options(cfg)) {
+            return env().createSession(model.toString(), o);
+        } catch (OrtException ex) {
+            throw new OnnxRuntimeException("creating ORT session for " + model + ": " + ex.getMessage(), ex);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.lcrec.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The shape facts of a causal decoder that the KV cache needs, as found in a Hugging Face {@code
+ * config.json}.
+ *
+ * @param layers {@code num_hidden_layers}
+ * @param kvHeads {@code num_key_value_heads} (defaults to {@code num_attention_heads})
+ * @param headDim {@code head_dim}, else {@code hidden_size / num_attention_heads}
+ * @param vocabularySize {@code vocab_size}
+ * @param bosId {@code bos_token_id}, -1 if absent
+ * @param eosId {@code eos_token_id} (the first if a list), -1 if absent
+ * @param padId {@code pad_token_id}, else the EOS id, else 0
+ */
+public record DecoderConfig(
+        int layers, int kvHeads, int headDim, int vocabularySize, int bosId, int eosId, int padId) {
+    /** Validates the shape. */
+    public DecoderConfig {
+        if (layers < 1 || kvHeads < 1 || headDim < 1 || vocabularySize < 1) {
+            throw new IllegalArgumentException(
+                    "decoder config: expected layers, kvHeads, headDim, vocabularySize >= 1, found "
+                            + layers
+                            + ", "
+                            + kvHeads
+                            + ", "
+                            + headDim
+                            + ", "
+                            + vocabularySize);
+        }
+        if (padId < 0 || padId >= vocabularySize) {
+            throw new IllegalArgumentException(
+                    "decoder config: pad id must be in [0, "
+                            + vocabularySize
+                            + "), found "
+                            + padId);
+        }
+    }
+
+    /**
+     * Reads {@code config.json}.
+     *
+     * @param file the file
+     * @return the config
+     * @throws IllegalArgumentException naming the file and the missing or bad key
+     */
+    public static DecoderConfig read(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + ": expected a JSON object");
+        }
+        int layers = required(file, root, "num_hidden_layers");
+        int heads = optional(root, "num_attention_heads", -1);
+        int kvHeads = optional(root, "num_key_value_heads", heads);
+        if (kvHeads < 1) {
+            throw new IllegalArgumentException(
+                    file + ": expected num_key_value_heads or num_attention_heads");
+        }
+        int headDim = optional(root, "head_dim", -1);
+        if (headDim < 1) {
+            int hidden = required(file, root, "hidden_size");
+            if (heads < 1) {
+                throw new IllegalArgumentException(
+                        file + ": expected head_dim or num_attention_heads");
+            }
+            headDim = hidden / heads;
+        }
+        int vocab = required(file, root, "vocab_size");
+        int bos = optional(root, "bos_token_id", -1);
+        int eos = optional(root, "eos_token_id", -1);
+        int pad = optional(root, "pad_token_id", eos >= 0 ? eos : 0);
+        return new DecoderConfig(layers, kvHeads, headDim, vocab, bos, eos, pad);
+    }
+
+    private static int required(Path file, JsonNode root, String key) {
+        JsonNode n = root.get(key);
+        if (n == null || !n.canConvertToInt()) {
+            throw new IllegalArgumentException(
+                    file + ": expected an integer \"" + key + "\", found " + n);
+        }
+        return n.intValue();
+    }
+
+    private static int optional(JsonNode root, String key, int fallback) {
+        JsonNode n = root.get(key);
+        if (n != null && n.isArray() && n.size() > 0) {
+            n = n.get(0);
+        }
+        return n != null && n.canConvertToInt() ? n.intValue() : fallback;
+    }
+}

@@ -1,0 +1,58 @@
+package org.lcrec.inference;
+
+/**
+ * One generation's state: the KV cache of {@link #rows()} sequences, their attention masks and
+ * positions. Not thread-safe; close it when done.
+ */
+public interface DecoderRun extends AutoCloseable {
+    /**
+     * Feeds {@code seq} more tokens to each of {@code rows} sequences and returns the logits of the
+     * last position of each row.
+     *
+     * <p>The first call may left-pad: {@code mask} (row-major {@code rows × seq}, or {@code null}
+     * for all ones) marks real tokens with 1 and padding with 0; positions are counted over real
+     * tokens only, as Hugging Face does ({@code cumsum(mask) - 1}). Later calls append tokens that
+     * are all real. The row count must equal the current one (after {@link #reorder(int[])}).
+     *
+     * @param ids token ids, row-major {@code rows × seq}
+     * @param rows the batch size
+     * @param seq tokens per row
+     * @param mask 1 for real tokens, 0 for padding, or {@code null}
+     * @return the last-position logits, row-major {@code rows × vocabulary}; owned by the run and
+     *     overwritten by the next call
+     */
+    float[] forward(long[] ids, int rows, int seq, long[] mask);
+
+    /**
+     * Like {@link #forward(long[], int, int, long[])} but returns the logits of every position.
+     *
+     * @param ids token ids, row-major {@code rows × seq}
+     * @param rows the batch size
+     * @param seq tokens per row
+     * @param mask 1 for real tokens, 0 for padding, or {@code null}
+     * @return logits, row-major {@code rows × seq × vocabulary} (a fresh array)
+     */
+    float[] forwardAllPositions(long[] ids, int rows, int seq, long[] mask);
+
+    /**
+     * Rearranges the cache for the next call: new row {@code r} continues old row {@code
+     * origin[r]}. The row count may change (expanding users to beams).
+     *
+     * @param origin for each new row, the old row it continues
+     */
+    void reorder(int[] origin);
+
+    /**
+     * @return the current number of rows
+     */
+    int rows();
+
+    /**
+     * @return the number of cached positions (padding included)
+     */
+    int pastLength();
+
+    /** Releases the cache; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,640 @@
+package org.lcrec.inference;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link CausalDecoder} on ONNX Runtime for graphs in the Hugging Face Optimum decoder layout:
+ *
+ * <ul>
+ *   <li>inputs {@code input_ids} [batch, seq] int64, {@code attention_mask} [batch, past + seq]
+ *       int64, optional {@code position_ids} [batch, seq] int64, {@code past_key_values.{i}.key}
+ *       and {@code .value} [batch, kv_heads, past, head_dim] float32, optional {@code beam_idx}
+ *       [batch] int64 (the past is reordered by it inside the graph, as OpenVINO-style stateless
+ *       exports do);
+ *   <li>outputs {@code logits} [batch, seq, vocab] and {@code present.{i}.key/.value}.
+ * </ul>
+ *
+ * <p>The names are read from the session, so models with or without {@code position_ids} and {@code
+ * beam_idx} work alike; anything else (e.g. the {@code use_cache_branch} of merged Optimum exports)
+ * is rejected when opening, by name. The cache stays in ORT-owned tensors between steps;
+ * decode-step logits are written into a pinned direct buffer.
+ *
+ * @implNote the session is shared: {@link #newRun()} may be called from any number of threads, each
+ *     run being confined to one thread. One {@link OrtEnvironment} per process.
+ */
+public final class OrtCausalDecoder implements CausalDecoder {
+    private static final String INPUT_IDS = "input_ids";
+    private static final String ATTENTION_MASK = "attention_mask";
+    private static final String POSITION_IDS = "position_ids";
+    private static final String BEAM_IDX = "beam_idx";
+    private static final String LOGITS = "logits";
+
+    private final OrtEnvironment env;
+    private final OrtSession.SessionOptions sessionOptions;
+    private final OrtSession session;
+    private final DecoderConfig config;
+    private final boolean hasPositionIds;
+    private final boolean hasBeamIdx;
+    private final String[] pastNames;
+    private final String[] presentNames;
+    private final Set<String> presentSet;
+    private final String source;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OrtCausalDecoder(
+            OrtEnvironment env,
+            OrtSession.SessionOptions sessionOptions,
+            OrtSession session,
+            DecoderConfig config,
+            String source) {
+        this.env = env;
+        this.sessionOptions = sessionOptions;
+        this.session = session;
+        this.config = config;
+        this.source = source;
+        int layers = config.layers();
+        pastNames = new String[2 * layers];
+        presentNames = new String[2 * layers];
+        for (int i = 0; i < layers; i++) {
+            pastNames[2 * i] = "past_key_values." + i + ".key";
+            pastNames[2 * i + 1] = "past_key_values." + i + ".value";
+            presentNames[2 * i] = "present." + i + ".key";
+            presentNames[2 * i + 1] = "present." + i + ".value";
+        }
+        presentSet = Set.of(presentNames);
+        Set<String> inputs = session.getInputNames();
+        Set<String> outputs = session.getOutputNames();
+        Set<String> known = new HashSet<>(List.of(pastNames));
+        known.addAll(List.of(INPUT_IDS, ATTENTION_MASK, POSITION_IDS, BEAM_IDX));
+        Set<String> unknown = new TreeSet<>(inputs);
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(
+                    source
+                            + ": unsupported decoder inputs "
+                            + unknown
+                            + " (expected input_ids, attention_mask, [position_ids],"
+                            + " past_key_values.{0.."
+                            + (layers - 1)
+                            + "}.key/.value, [beam_idx]; merged Optimum exports with"
+                            + " use_cache_branch are not supported: export with"
+                            + " --no-post-process or use decoder_with_past)");
+        }
+        Set<String> missing = new TreeSet<>(known);
+        missing.removeAll(inputs);
+        missing.remove(POSITION_IDS);
+        missing.remove(BEAM_IDX);
+        Set<String> needOut = new TreeSet<>(presentSet);
+        needOut.add(LOGITS);
+        needOut.removeAll(outputs);
+        missing.addAll(needOut);
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(
+                    source
+                            + ": not a decoder with a KV cache for "
+                            + layers
+                            + " layers (config.json num_hidden_layers): missing "
+                            + missing
+                            + "; found inputs "
+                            + new TreeSet<>(inputs)
+                            + ", outputs "
+                            + new TreeSet<>(outputs));
+        }
+        hasPositionIds = inputs.contains(POSITION_IDS);
+        hasBeamIdx = inputs.contains(BEAM_IDX);
+    }
+
+    /**
+     * Opens a model directory holding {@code config.json} and {@code model.onnx} (or Optimum's
+     * {@code decoder_with_past_model.onnx} / {@code decoder_model.onnx}), or a model file with its
+     * {@code config.json} beside it.
+     *
+     * @param model the directory or {@code .onnx} file
+     * @param options device and threads
+     * @return the decoder
+     * @throws IllegalArgumentException naming the path if files are missing or the graph does not
+     *     fit the layout
+     * @throws IllegalStateException if CUDA is requested but not available
+     */
+    public static OrtCausalDecoder open(Path model, DecoderOptions options) {
+        Path file = model;
+        if (Files.isDirectory(model)) {
+            file = null;
+            for (String name :
+                    new String[] {
+                        "model.onnx", "decoder_with_past_model.onnx", "decoder_model.onnx"
+                    }) {
+                if (Files.isRegularFile(model.resolve(name))) {
+                    file = model.resolve(name);
+                    break;
+                }
+            }
+            if (file == null) {
+                throw new IllegalArgumentException(
+                        model
+                                + ": expected model.onnx, decoder_with_past_model.onnx or"
+                                + " decoder_model.onnx in the model directory");
+            }
+        } else if (!Files.isRegularFile(model)) {
+            throw new IllegalArgumentException(model + ": no such model file or directory");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new IllegalArgumentException(
+                    configFile + ": missing (the decoder's Hugging Face config)");
+        }
+        return open(file, DecoderConfig.read(configFile), options);
+    }
+
+    /**
+     * Opens a model file with an explicit config.
+     *
+     * @param modelFile the {@code .onnx} file
+     * @param config its shape facts
+     * @param options device and threads
+     * @return the decoder
+     */
+    public static OrtCausalDecoder open(
+            Path modelFile, DecoderConfig config, DecoderOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            if (options.device() == Device.CUDA) {
+                if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+                    throw new IllegalStateException(
+                            "CUDA was requested but this ONNX Runtime has no CUDA execution"
+                                    + " provider (available: "
+                                    + OrtEnvironment.getAvailableProviders()
+                                    + "); put com.microsoft.onnxruntime:onnxruntime_gpu on the"
+                                    + " class path instead of onnxruntime, on a machine with"
+                                    + " CUDA, or use Device.CPU");
+                }
+                so.addCUDA(options.deviceId());
+            }
+            OrtSession session = env.createSession(modelFile.toString(), so);
+            try {
+                return new OrtCausalDecoder(env, so, session, config, modelFile.toString());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (OrtException e) {
+            so.close();
+            throw new IllegalArgumentException(
+                    modelFile + ": ONNX Runtime could not open the model: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            so.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public DecoderConfig config() {
+        return config;
+    }
+
+    @Override
+    public boolean reordersInGraph() {
+        return hasBeamIdx;
+    }
+
+    /**
+     * @return whether the graph takes {@code position_ids}
+     */
+    public boolean takesPositionIds() {
+        return hasPositionIds;
+    }
+
+    @Override
+    public DecoderRun newRun() {
+        if (closed.get()) {
+            throw new IllegalStateException("decoder " + source + " is closed");
+        }
+        return new Run();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException("closing " + source + ": " + e.getMessage(), e);
+            } finally {
+                sessionOptions.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OrtCausalDecoder("
+                + source
+                + ", "
+                + config
+                + ", positionIds="
+                + hasPositionIds
+                + ", beamIdx="
+                + hasBeamIdx
+                + ")";
+    }
+
+    private static FloatBuffer directFloats(long n) {
+        if (n > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("tensor too large: " + n + " floats");
+        }
+        return ByteBuffer.allocateDirect((int) n * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+    }
+
+    private static LongBuffer directLongs(long[] values) {
+        LongBuffer b =
+                ByteBuffer.allocateDirect(values.length * 8)
+                        .order(ByteOrder.nativeOrder())
+                        .asLongBuffer();
+        b.put(values).rewind();
+        return b;
+    }
+
+    /** Closes a list of values, keeping the first failure. */
+    private static void closeAll(List<? extends AutoCloseable> values) {
+        RuntimeException failure = null;
+        for (AutoCloseable v : values) {
+            try {
+                v.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing a tensor: " + e.getMessage(), e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private final class Run implements DecoderRun {
+        private int rows;
+        private int past;
+        private long[] mask = new long[0];
+        private long[] realCount = new long[0];
+        private OnnxTensor[] pastTensors;
+        private AutoCloseable pastOwner;
+        private int[] pendingBeamIdx;
+        private int pastBatch;
+        private float[] lastLogits = new float[0];
+        private OnnxTensor pinnedLogits;
+        private FloatBuffer pinnedBuffer;
+        private int pinnedRows = -1;
+        private boolean runClosed;
+
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        @Override
+        public int pastLength() {
+            return past;
+        }
+
+        @Override
+        public float[] forward(long[] ids, int batch, int seq, long[] newMask) {
+            return run(ids, batch, seq, newMask, false);
+        }
+
+        @Override
+        public float[] forwardAllPositions(long[] ids, int batch, int seq, long[] newMask) {
+            return run(ids, batch, seq, newMask, true);
+        }
+
+        private float[] run(long[] ids, int batch, int seq, long[] newMask, boolean all) {
+            if (runClosed) {
+                throw new IllegalStateException("decoder run is closed");
+            }
+            if (closed.get()) {
+                throw new IllegalStateException("decoder " + source + " is closed");
+            }
+            if (batch < 1 || seq < 1 || ids.length != (long) batch * seq) {
+                throw new IllegalArgumentException(
+                        "expected "
+                                + batch
+                                + " x "
+                                + seq
+                                + " token ids (both >= 1), found "
+                                + ids.length);
+            }
+            if (newMask != null && newMask.length != ids.length) {
+                throw new IllegalArgumentException(
+                        "expected a mask of " + ids.length + " values, found " + newMask.length);
+            }
+            boolean first = pastTensors == null && past == 0;
+            if (first && rows == 0) {
+                rows = batch;
+                pastBatch = batch;
+                realCount = new long[batch];
+            } else if (batch != rows) {
+                throw new IllegalArgumentException(
+                        "expected " + rows + " rows (the cache's batch), found " + batch);
+            }
+            int vocab = config.vocabularySize();
+            int total = past + seq;
+            long[] fullMask = new long[rows * total];
+            long[] positions = new long[rows * seq];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(mask, r * past, fullMask, r * total, past);
+                long c = realCount[r];
+                for (int t = 0; t < seq; t++) {
+                    long m = newMask == null ? 1 : newMask[r * seq + t];
+                    fullMask[r * total + past + t] = m;
+                    if (m != 0) {
+                        positions[r * seq + t] = c++;
+                    } else {
+                        positions[r * seq + t] = c > 0 ? c - 1 : 0;
+                    }
+                }
+                realCount[r] = c;
+            }
+            List<OnnxTensor> owned = new ArrayList<>();
+            OrtSession.Result result = null;
+            try {
+                Map<String, OnnxTensor> in = new HashMap<>();
+                in.put(
+                        INPUT_IDS,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(env, directLongs(ids), shape(rows, seq))));
+                in.put(
+                        ATTENTION_MASK,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(
+                                        env, directLongs(fullMask), shape(rows, total))));
+                if (hasPositionIds) {
+                    in.put(
+                            POSITION_IDS,
+                            track(
+                                    owned,
+                                    OnnxTensor.createTensor(
+                                            env, directLongs(positions), shape(rows, seq))));
+                }
+                if (pastTensors == null) {
+                    long[] emptyShape = {pastBatch, config.kvHeads(), 0, config.headDim()};
+                    for (String name : pastNames) {
+                        in.put(
+                                name,
+                                track(
+                                        owned,
+                                        OnnxTensor.createTensor(env, directFloats(0), emptyShape)));
+                    }
+                } else {
+                    for (int i = 0; i < pastNames.length; i++) {
+                        in.put(pastNames[i], pastTensors[i]);
+                    }
+                }
+                if (hasBeamIdx) {
+                    long[] beam = new long[rows];
+                    for (int r = 0; r < rows; r++) {
+                        beam[r] = pendingBeamIdx == null ? r : pendingBeamIdx[r];
+                    }
+                    in.put(
+                            BEAM_IDX,
+                            track(
+                                    owned,
+                                    OnnxTensor.createTensor(env, directLongs(beam), shape(rows))));
+                }
+                boolean pin = !all && seq == 1;
+                if (pin) {
+                    if (pinnedRows != rows) {
+                        if (pinnedLogits != null) {
+                            pinnedLogits.close();
+                        }
+                        pinnedBuffer = directFloats((long) rows * vocab);
+                        pinnedLogits =
+                                OnnxTensor.createTensor(env, pinnedBuffer, shape(rows, 1, vocab));
+                        pinnedRows = rows;
+                    }
+                    result = session.run(in, presentSet, Map.of(LOGITS, pinnedLogits));
+                } else {
+                    Set<String> wanted = new HashSet<>(presentSet);
+                    wanted.add(LOGITS);
+                    result = session.run(in, wanted);
+                }
+                float[] out;
+                if (pin) {
+                    if (lastLogits.length != rows * vocab) {
+                        lastLogits = new float[rows * vocab];
+                    }
+                    pinnedBuffer.get(0, lastLogits, 0, rows * vocab);
+                    out = lastLogits;
+                } else {
+                    OnnxValue v = result.get(LOGITS).orElseThrow();
+                    FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+                    long expected = (long) rows * seq * vocab;
+                    if (fb.remaining() != expected) {
+                        throw new IllegalStateException(
+                                source
+                                        + ": expected logits of "
+                                        + rows
+                                        + " x "
+                                        + seq
+                                        + " x "
+                                        + vocab
+                                        + " (config.json vocab_size), found "
+                                        + fb.remaining()
+                                        + " values");
+                    }
+                    if (all) {
+                        out = new float[(int) expected];
+                        fb.get(out);
+                    } else {
+                        if (lastLogits.length != rows * vocab) {
+                            lastLogits = new float[rows * vocab];
+                        }
+                        for (int r = 0; r < rows; r++) {
+                            fb.get(((r * seq) + seq - 1) * vocab, lastLogits, r * vocab, vocab);
+                        }
+                        out = lastLogits;
+                    }
+                }
+                OnnxTensor[] next = new OnnxTensor[presentNames.length];
+                for (int i = 0; i < presentNames.length; i++) {
+                    next[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
+                }
+                AutoCloseable oldOwner = pastOwner;
+                pastTensors = next;
+                pastOwner = result;
+                result = null;
+                pastBatch = rows;
+                pendingBeamIdx = null;
+                mask = fullMask;
+                past = total;
+                if (oldOwner != null) {
+                    closeAll(List.of(oldOwner));
+                }
+                return out;
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        source
+                                + ": decoder step failed (rows="
+                                + rows
+                                + ", seq="
+                                + seq
+                                + ", past="
+                                + past
+                                + "): "
+                                + e.getMessage(),
+                        e);
+            } finally {
+                if (result != null) {
+                    result.close();
+                }
+                closeAll(owned);
+            }
+        }
+
+        @Override
+        public void reorder(int[] origin) {
+            if (runClosed) {
+                throw new IllegalStateException("decoder run is closed");
+            }
+            if (origin.length < 1) {
+                throw new IllegalArgumentException("reorder needs at least one row");
+            }
+            int oldRows = rows;
+            for (int o : origin) {
+                if (o < 0 || o >= oldRows) {
+                    throw new IllegalArgumentException(
+                            "reorder origin must be in [0, " + oldRows + "), found " + o);
+                }
+            }
+            int n = origin.length;
+            long[] newMask = new long[n * past];
+            long[] newCount = new long[n];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(mask, origin[r] * past, newMask, r * past, past);
+                newCount[r] = realCount[origin[r]];
+            }
+            mask = newMask;
+            realCount = newCount;
+            rows = n;
+            if (pastTensors == null) {
+                // nothing cached yet: the empty past simply takes the new batch size
+                pastBatch = n;
+                return;
+            }
+            if (hasBeamIdx) {
+                int[] composed = new int[n];
+                for (int r = 0; r < n; r++) {
+                    composed[r] = pendingBeamIdx == null ? origin[r] : pendingBeamIdx[origin[r]];
+                }
+                pendingBeamIdx = composed;
+                return;
+            }
+            gather(origin, oldRows);
+        }
+
+        /** The Java-side cache reorder for graphs without {@code beam_idx}. */
+        private void gather(int[] origin, int oldRows) {
+            int n = origin.length;
+            long rowSize = (long) config.kvHeads() * past * config.headDim();
+            List<OnnxTensor> made = new ArrayList<>();
+            try {
+                OnnxTensor[] next = new OnnxTensor[pastTensors.length];
+                for (int i = 0; i < pastTensors.length; i++) {
+                    FloatBuffer src = pastTensors[i].getFloatBuffer();
+                    if (src.remaining() != oldRows * rowSize) {
+                        throw new IllegalStateException(
+                                source
+                                        + ": "
+                                        + presentNames[i]
+                                        + ": expected "
+                                        + oldRows * rowSize
+                                        + " values, found "
+                                        + src.remaining());
+                    }
+                    FloatBuffer dst = directFloats(n * rowSize);
+                    for (int r = 0; r < n; r++) {
+                        dst.put(
+                                (int) (r * rowSize),
+                                src,
+                                (int) (origin[r] * rowSize),
+                                (int) rowSize);
+                    }
+                    next[i] =
+                            track(
+                                    made,
+                                    OnnxTensor.createTensor(
+                                            env,
+                                            dst,
+                                            shape(n, config.kvHeads(), past, config.headDim())));
+                }
+                AutoCloseable oldOwner = pastOwner;
+                List<OnnxTensor> keep = List.copyOf(made);
+                pastTensors = next;
+                pastOwner = () -> closeAll(keep);
+                made.clear();
+                pastBatch = n;
+                closeAll(List.of(oldOwner));
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        source + ": cache reorder failed: " + e.getMessage(), e);
+            } finally {
+                closeAll(made);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (runClosed) {
+                return;
+            }
+            runClosed = true;
+            List<AutoCloseable> toClose = new ArrayList<>();
+            if (pastOwner != null) {
+                toClose.add(pastOwner);
+            }
+            if (pinnedLogits != null) {
+                toClose.add(pinnedLogits);
+            }
+            pastOwner = null;
+            pastTensors = null;
+            pinnedLogits = null;
+            closeAll(toClose);
+        }
+    }
+
+    private static OnnxTensor track(List<OnnxTensor> owned, OnnxTensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    private static long[] shape(long... dims) {
+        return dims;
+    }
+}

@@ -1,0 +1,86 @@
+package org.lcrec.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.lcrec.core.SemanticId;
+import org.lcrec.core.SemanticIndex;
+
+/**
+ * The tiny random decoders of {@code src/test/resources/org/lcrec/inference/decoder} (made by
+ * {@code make_fixtures.py}): vocabulary 512, 2 layers, hidden 32, 4 heads, 2 KV heads; index tokens
+ * {@code <a_c> -> 100 + c}, {@code <b_c> -> 200 + c}, {@code <c_c> -> 300 + c} for c < 16.
+ */
+final class Fixtures {
+    static final int VOCAB = 512;
+    static final int BOS = 1;
+    static final int EOS = 2;
+    static final int PAD = 0;
+
+    private Fixtures() {}
+
+    static Path dir() {
+        try {
+            return Path.of(Fixtures.class.getResource("decoder/golden.json").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** pos: with position_ids; nopos: without; beam: with position_ids and beam_idx. */
+    static Path model(String variant) {
+        return dir().resolve(variant);
+    }
+
+    static OrtCausalDecoder open(String variant) {
+        return OrtCausalDecoder.open(model(variant), DecoderOptions.cpu().withIntraOpThreads(1));
+    }
+
+    static Map<String, Integer> tokenMap() {
+        return IndexVocabulary.readTokenMap(dir().resolve("token-map.json"));
+    }
+
+    static JsonNode golden() {
+        try {
+            return new ObjectMapper().readTree(dir().resolve("golden.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A random collision-free 3-level index over codes < 16.
+     *
+     * @param items number of items (<= 4096)
+     * @param seed the seed
+     * @param codesPerLevel codes drawn per level (<= 16); small values give deep shared prefixes
+     */
+    static SemanticIndex randomIndex(int items, long seed, int codesPerLevel) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Map<Integer, SemanticId> m = new HashMap<>();
+        java.util.Set<SemanticId> used = new java.util.HashSet<>();
+        int id = 0;
+        while (m.size() < items) {
+            SemanticId s =
+                    SemanticId.of(
+                            rnd.nextInt(codesPerLevel),
+                            rnd.nextInt(codesPerLevel),
+                            rnd.nextInt(codesPerLevel));
+            if (used.add(s)) {
+                m.put(id, s);
+                id += 1 + rnd.nextInt(3); // gaps in item ids
+            }
+        }
+        return SemanticIndex.of(m);
+    }
+
+    static IndexVocabulary vocabulary(SemanticIndex index) {
+        return IndexVocabulary.of(tokenMap(), index, VOCAB);
+    }
+}

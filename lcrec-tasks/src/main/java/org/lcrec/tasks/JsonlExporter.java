@@ -1,0 +1,159 @@
+package org.lcrec.tasks;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Objects;
+import org.lcrec.core.io.AtomicFiles;
+
+/**
+ * Writes samples as JSON Lines (UTF-8, one object per line, {@code \n} endings) in one of the
+ * {@link ExportFormat} shapes.
+ *
+ * @implNote lines are built in a reused {@link StringBuilder} with {@link JsonStrings} and handed
+ *     to the writer in blocks of about 64 KiB; an exporter is not thread-safe.
+ */
+public final class JsonlExporter {
+    /** The version written in the {@code lcrec} shape's {@code "version"} field. */
+    public static final int LCREC_VERSION = 1;
+
+    private static final int FLUSH_AT = 1 << 16;
+    private static final String PROMPT_HEAD =
+            JsonStrings.appendEscaped(new StringBuilder(), SftPrompt.HEADER).toString();
+    private static final String PROMPT_TAIL =
+            JsonStrings.appendEscaped(new StringBuilder(), SftPrompt.RESPONSE_MARKER).toString();
+
+    private final ExportFormat format;
+    private final StringBuilder sb = new StringBuilder(FLUSH_AT + 4096);
+    private char[] chars = new char[FLUSH_AT + 4096];
+
+    /**
+     * @param format the shape
+     */
+    public JsonlExporter(ExportFormat format) {
+        this.format = Objects.requireNonNull(format, "format");
+    }
+
+    /**
+     * @return the shape
+     */
+    public ExportFormat format() {
+        return format;
+    }
+
+    /**
+     * Appends one sample as a JSON line (with its {@code \n}).
+     *
+     * @param out the target
+     * @param s the sample
+     * @return {@code out}
+     */
+    public StringBuilder appendLine(StringBuilder out, Sample s) {
+        switch (format) {
+            case ALPACA -> {
+                out.append("{\"instruction\":");
+                JsonStrings.appendQuoted(out, s.instruction());
+                out.append(",\"input\":\"\",\"output\":");
+                JsonStrings.appendQuoted(out, s.response());
+                out.append("}\n");
+            }
+            case CHAT -> {
+                out.append("{\"messages\":[{\"role\":\"user\",\"content\":");
+                JsonStrings.appendQuoted(out, s.instruction());
+                out.append("},{\"role\":\"assistant\",\"content\":");
+                JsonStrings.appendQuoted(out, s.response());
+                out.append("}]}\n");
+            }
+            case LCREC -> {
+                out.append("{\"version\":")
+                        .append(LCREC_VERSION)
+                        .append(",\"task\":\"")
+                        .append(s.task().id())
+                        .append("\",\"template\":")
+                        .append(s.templateId())
+                        .append(",\"prompt\":\"")
+                        .append(PROMPT_HEAD);
+                JsonStrings.appendEscaped(out, s.instruction());
+                out.append(PROMPT_TAIL).append("\",\"response\":");
+                JsonStrings.appendQuoted(out, s.response());
+                out.append(",\"target\":").append(s.targetItem()).append(",\"user\":");
+                if (s.user() == null) {
+                    out.append("null");
+                } else {
+                    JsonStrings.appendQuoted(out, s.user());
+                }
+                out.append("}\n");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param s a sample
+     * @return its JSON line (with the trailing {@code \n})
+     */
+    public String line(Sample s) {
+        return appendLine(new StringBuilder(256), s).toString();
+    }
+
+    /**
+     * Writes samples to a writer (not closed; flushed at the end).
+     *
+     * @param samples the samples
+     * @param out the target
+     * @return the number of lines written
+     * @throws IOException from the writer
+     */
+    public long write(Iterator<Sample> samples, Writer out) throws IOException {
+        long n = 0;
+        sb.setLength(0);
+        while (samples.hasNext()) {
+            appendLine(sb, samples.next());
+            n++;
+            if (sb.length() >= FLUSH_AT) {
+                drain(out);
+            }
+        }
+        drain(out);
+        out.flush();
+        return n;
+    }
+
+    private void drain(Writer out) throws IOException {
+        int len = sb.length();
+        if (chars.length < len) {
+            chars = new char[len];
+        }
+        sb.getChars(0, len, chars, 0);
+        out.write(chars, 0, len);
+        sb.setLength(0);
+    }
+
+    /**
+     * Writes samples to a file atomically (temp file, then move): a failure leaves no partial file.
+     *
+     * @param samples the samples
+     * @param file the target
+     * @return the number of lines written
+     * @throws UncheckedIOException naming the file on failure
+     */
+    public long write(Iterator<Sample> samples, Path file) {
+        long[] n = new long[1];
+        AtomicFiles.write(
+                file,
+                os -> {
+                    Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
+                    n[0] = write(samples, w);
+                });
+        return n[0];
+    }
+
+    @Override
+    public String toString() {
+        return "JsonlExporter(format=" + format.id() + ")";
+    }
+}

@@ -44,9 +44,9 @@ import org.lcrec.core.UserProfiles;
  * (seed, task, example, copy or template), so the output depends on nothing but the configuration,
  * and a template's samples do not change when other templates are added or removed.
  *
- * <p>Text fields are cleaned with {@link TextCleaner#cleanTitle} and {@link TextCleaner#clean}; an
- * empty field is never emitted: the (example, template) pair is skipped and counted in the {@link
- * GenerationReport}.
+ * <p>Text fields are cleaned with {@link TextCleaner#cleanTitle} and {@link TextCleaner#clean}
+ * (malformed stringified lists are first read leniently); an empty field is never emitted: the
+ * (example, template) pair is skipped and counted in the {@link GenerationReport}.
  *
  * @implNote the generator holds per-item index strings and cleaned texts (computed once, on first
  *     use); samples are built one at a time into a reused buffer. A generator is safe to share
@@ -268,8 +268,8 @@ public final class TaskGenerator {
             String[] descriptions = new String[items.size()];
             for (int p = 0; p < titles.length; p++) {
                 Item item = items.get(p);
-                titles[p] = TextCleaner.cleanTitle(item.title());
-                descriptions[p] = TextCleaner.clean(item.description());
+                titles[p] = ItemTexts.title(item.title());
+                descriptions[p] = ItemTexts.description(item.description());
             }
             t = new String[][] {titles, descriptions};
             texts = t;

@@ -1,0 +1,143 @@
+package org.lcrec.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.core.Dataset;
+import org.lcrec.core.Split;
+
+class JsonlExporterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Jackson is the independent reference: every escaped string must parse back unchanged. */
+    @Test
+    void escaperRoundTripsThroughJacksonOnRandomText() throws Exception {
+        SplittableRandom rng = new SplittableRandom(1);
+        String alphabet = "ab \"\\/\n\r\t\b\f\u0000\u0001\u001f\u007f\u00e9\u2028\u2029\u4e2d";
+        for (int trial = 0; trial < 2000; trial++) {
+            StringBuilder s = new StringBuilder();
+            int len = rng.nextInt(30);
+            for (int i = 0; i < len; i++) {
+                s.append(alphabet.charAt(rng.nextInt(alphabet.length())));
+            }
+            if (rng.nextInt(4) == 0) {
+                s.append("\ud83c\udfb8"); // a surrogate pair (guitar emoji)
+            }
+            String quoted = JsonStrings.quote(s);
+            assertThat(JSON.readValue(quoted, String.class)).isEqualTo(s.toString());
+            // no raw control characters survive
+            assertThat(quoted.chars().noneMatch(c -> c < 0x20)).isTrue();
+        }
+        assertThat(JsonStrings.quote("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
+    }
+
+    @Test
+    void threeShapesParseAndKeepPromptAndResponseApart(@TempDir Path dir) throws Exception {
+        Dataset syn = Dataset.synthetic();
+        TaskGenerator g = TaskGenerator.of(syn);
+        List<TaskType> tasks = List.of(TaskType.SEQREC, TaskType.INDEX2ITEM);
+        List<Sample> samples = g.stream(tasks, Split.TRAIN).collect(Collectors.toList());
+        for (ExportFormat f : ExportFormat.values()) {
+            Path out = dir.resolve(f.id() + ".jsonl");
+            long n = new JsonlExporter(f).write(g.iterator(tasks, Split.TRAIN), out);
+            assertThat(n).isEqualTo(samples.size());
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+            assertThat(lines).hasSize(samples.size());
+            for (int i = 0; i < lines.size(); i += 97) {
+                JsonNode j = JSON.readTree(lines.get(i));
+                Sample s = samples.get(i);
+                switch (f) {
+                    case ALPACA -> {
+                        assertThat(j.get("instruction").textValue()).isEqualTo(s.instruction());
+                        assertThat(j.get("input").textValue()).isEmpty();
+                        assertThat(j.get("output").textValue()).isEqualTo(s.response());
+                        assertThat(j.size()).isEqualTo(3);
+                    }
+                    case CHAT -> {
+                        JsonNode m = j.get("messages");
+                        assertThat(m.get(0).get("role").textValue()).isEqualTo("user");
+                        assertThat(m.get(0).get("content").textValue()).isEqualTo(s.instruction());
+                        assertThat(m.get(1).get("role").textValue()).isEqualTo("assistant");
+                        assertThat(m.get(1).get("content").textValue()).isEqualTo(s.response());
+                    }
+                    case LCREC -> {
+                        assertThat(j.get("version").intValue()).isEqualTo(1);
+                        assertThat(j.get("task").textValue()).isEqualTo(s.task().id());
+                        assertThat(j.get("template").intValue()).isEqualTo(s.templateId());
+                        assertThat(j.get("prompt").textValue()).isEqualTo(s.sftPrompt());
+                        assertThat(j.get("prompt").textValue()).endsWith("### Response:");
+                        assertThat(j.get("response").textValue()).isEqualTo(s.response());
+                        assertThat(j.get("target").intValue()).isEqualTo(s.targetItem());
+                        if (s.user() == null) {
+                            assertThat(j.get("user").isNull()).isTrue();
+                        } else {
+                            assertThat(j.get("user").textValue()).isEqualTo(s.user());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void textWithQuotesNewlinesAndUnicodeSurvivesExport() throws Exception {
+        Sample s =
+                new Sample(
+                        TaskType.INDEX2ITEM,
+                        12,
+                        "What is <a_1><b_2>? \"quoted\" \\ back",
+                        "Caf\u00e9 \u4e2d\n\nline\ttab \ud83c\udfb8",
+                        3,
+                        null);
+        for (ExportFormat f : ExportFormat.values()) {
+            String line = new JsonlExporter(f).line(s);
+            assertThat(line).endsWith("}\n");
+            assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
+            JsonNode j = JSON.readTree(line);
+            String response =
+                    switch (f) {
+                        case ALPACA -> j.get("output").textValue();
+                        case CHAT -> j.get("messages").get(1).get("content").textValue();
+                        case LCREC -> j.get("response").textValue();
+                    };
+            assertThat(response).isEqualTo(s.response());
+        }
+        assertThat(ExportFormat.parse("Chat")).isEqualTo(ExportFormat.CHAT);
+    }
+
+    @Test
+    void failedWriteLeavesNoFile(@TempDir Path dir) {
+        Path out = dir.resolve("x.jsonl");
+        java.util.Iterator<Sample> failing =
+                new java.util.Iterator<>() {
+                    int n;
+
+                    @Override
+                    public boolean hasNext() {
+                        return true;
+                    }
+
+                    @Override
+                    public Sample next() {
+                        if (++n > 1000) {
+                            throw new IllegalStateException("boom");
+                        }
+                        return new Sample(TaskType.SEQREC, 0, "i", "r", 1, "u");
+                    }
+                };
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new JsonlExporter(ExportFormat.ALPACA).write(failing, out))
+                .hasMessage("boom");
+        assertThat(out).doesNotExist();
+        assertThat(dir.toFile().list()).isEmpty();
+    }
+}

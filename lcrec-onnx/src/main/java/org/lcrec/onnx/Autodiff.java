@@ -104,12 +104,12 @@ public final class Autodiff {
             if (!anyNeed) {
                 continue;
             }
-            GraphBuilder.Scope scope = g.scope("grad");
+            g.pushScope("grad");
             Tensor[] dxs;
             try {
                 dxs = GradRules.apply(g, n, dys, need);
             } finally {
-                scope.close();
+                g.popScope();
             }
             for (int k = 0; k < need.length; k++) {
                 if (need[k] && dxs[k] != null) {

@@ -84,6 +84,24 @@ public final class GraphBuilder {
         }
     }
 
+    /**
+     * Pushes a name scope; pair with {@link #popScope()} (an alternative to try-with-resources that
+     * keeps {@code -Xlint:try} quiet when the scope object is unused).
+     */
+    public GraphBuilder pushScope(String prefix) {
+        scopes.push(prefix);
+        return this;
+    }
+
+    /** Pops the innermost name scope. */
+    public GraphBuilder popScope() {
+        if (scopes.isEmpty()) {
+            throw new IllegalStateException("popScope without pushScope");
+        }
+        scopes.pop();
+        return this;
+    }
+
     /** Opens a scope: names created inside are prefixed {@code prefix.}. */
     public Scope scope(String prefix) {
         scopes.push(prefix);

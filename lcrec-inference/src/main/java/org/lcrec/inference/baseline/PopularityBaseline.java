@@ -1,0 +1,55 @@
+package org.lcrec.inference.baseline;
+
+import java.util.Arrays;
+import org.lcrec.core.Interactions;
+import org.lcrec.core.Split;
+
+/**
+ * The most frequent items of the visible training data, excluding the user's history; ties go to
+ * the smaller item id.
+ */
+public final class PopularityBaseline implements Baseline {
+    private final int[] ranked;
+
+    private PopularityBaseline(int[] ranked) {
+        this.ranked = ranked;
+    }
+
+    /**
+     * @param data the interactions
+     * @param split the split to be evaluated (decides which items are held out)
+     * @param items the candidate item ids
+     * @return the fitted baseline
+     */
+    public static PopularityBaseline fit(Interactions data, Split split, int[] items) {
+        int space = Arrays.stream(items).max().orElse(-1) + 1;
+        space = Math.max(space, Arrays.stream(data.distinctItems()).max().orElse(-1) + 1);
+        long[] c = Baseline.counts(data, split, space);
+        Integer[] order = Arrays.stream(items).boxed().toArray(Integer[]::new);
+        Arrays.sort(
+                order, (a, b) -> c[a] != c[b] ? Long.compare(c[b], c[a]) : Integer.compare(a, b));
+        return new PopularityBaseline(Arrays.stream(order).mapToInt(Integer::intValue).toArray());
+    }
+
+    @Override
+    public String name() {
+        return "most-popular";
+    }
+
+    @Override
+    public int[] recommend(int[] history, int k) {
+        int[] out = new int[Math.min(k, ranked.length)];
+        int n = 0;
+        for (int i = 0; i < ranked.length && n < out.length; i++) {
+            if (!RandomBaseline.contains(history, ranked[i])) {
+                out[n++] = ranked[i];
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    @Override
+    public String toString() {
+        return "PopularityBaseline(items=" + ranked.length + ")";
+    }
+}

@@ -1,8 +1,6 @@
 package org.lcrec.inference.baseline;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.lcrec.core.Interactions;
 import org.lcrec.core.Split;
 
@@ -20,20 +18,25 @@ public final class CooccurrenceBaseline implements Baseline {
     /** How many recent history items vote (older items add little on 5-core data). */
     public static final int DEFAULT_RECENT = 5;
 
-    private final Map<Integer, int[]> nextItems;
-    private final Map<Integer, float[]> nextWeights;
+    private final int[] offsets;
+    private final int[] followers;
+    private final float[] weights;
     private final PopularityBaseline fallback;
     private final int recent;
+    private final int itemSpace;
 
     private CooccurrenceBaseline(
-            Map<Integer, int[]> nextItems,
-            Map<Integer, float[]> nextWeights,
+            int[] offsets,
+            int[] followers,
+            float[] weights,
             PopularityBaseline fallback,
             int recent) {
-        this.nextItems = nextItems;
-        this.nextWeights = nextWeights;
+        this.offsets = offsets;
+        this.followers = followers;
+        this.weights = weights;
         this.fallback = fallback;
         this.recent = recent;
+        this.itemSpace = offsets.length - 1;
     }
 
     /**
@@ -61,31 +64,57 @@ public final class CooccurrenceBaseline implements Baseline {
                     "window and recent must be >= 1, found " + window + ", " + recent);
         }
         int held = Baseline.heldOut(split);
-        Map<Integer, Map<Integer, Float>> m = new HashMap<>();
+        int space = Arrays.stream(items).max().orElse(-1) + 1;
+        space = Math.max(space, Arrays.stream(data.distinctItems()).max().orElse(-1) + 1);
+        // pairs (a, b) packed in a long, weight 1/d: sort once, then merge duplicates into CSR rows
+        int pairs = 0;
+        for (int r = 0; r < data.userCount(); r++) {
+            int n = Math.max(0, data.length(r) - held);
+            for (int i = 0; i < n; i++) {
+                pairs += Math.min(window, n - 1 - i);
+            }
+        }
+        long[] keys = new long[pairs];
+        float[] w = new float[pairs];
+        int k = 0;
         for (int r = 0; r < data.userCount(); r++) {
             int n = data.length(r) - held;
             for (int i = 0; i < n; i++) {
-                int a = data.item(r, i);
                 for (int d = 1; d <= window && i + d < n; d++) {
-                    m.computeIfAbsent(a, x -> new HashMap<>())
-                            .merge(data.item(r, i + d), 1f / d, Float::sum);
+                    keys[k] = ((long) data.item(r, i) << 32) | data.item(r, i + d);
+                    w[k++] = 1f / d;
                 }
             }
         }
-        Map<Integer, int[]> ids = new HashMap<>(m.size() * 2);
-        Map<Integer, float[]> ws = new HashMap<>(m.size() * 2);
-        for (Map.Entry<Integer, Map<Integer, Float>> e : m.entrySet()) {
-            int[] keys =
-                    e.getValue().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-            float[] w = new float[keys.length];
-            for (int j = 0; j < keys.length; j++) {
-                w[j] = e.getValue().get(keys[j]);
+        Integer[] order = new Integer[pairs];
+        for (int i = 0; i < pairs; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> Long.compare(keys[x], keys[y]));
+        int[] offsets = new int[space + 1];
+        int[] followers = new int[pairs];
+        float[] weights = new float[pairs];
+        int m = 0;
+        long last = -1;
+        for (int i = 0; i < pairs; i++) {
+            int o = order[i];
+            if (keys[o] != last) {
+                followers[m] = (int) keys[o];
+                offsets[(int) (keys[o] >>> 32) + 1]++;
+                m++;
+                last = keys[o];
             }
-            ids.put(e.getKey(), keys);
-            ws.put(e.getKey(), w);
+            weights[m - 1] += w[o];
+        }
+        for (int i = 0; i < space; i++) {
+            offsets[i + 1] += offsets[i];
         }
         return new CooccurrenceBaseline(
-                ids, ws, PopularityBaseline.fit(data, split, items), recent);
+                offsets,
+                Arrays.copyOf(followers, m),
+                Arrays.copyOf(weights, m),
+                PopularityBaseline.fit(data, split, items),
+                recent);
     }
 
     @Override
@@ -95,31 +124,42 @@ public final class CooccurrenceBaseline implements Baseline {
 
     @Override
     public int[] recommend(int[] history, int k) {
-        Map<Integer, Float> score = new HashMap<>();
+        float[] score = new float[itemSpace];
+        int[] touched = new int[16];
+        int nt = 0;
         for (int j = 0; j < Math.min(recent, history.length); j++) {
             int h = history[history.length - 1 - j];
-            int[] next = nextItems.get(h);
-            if (next == null) {
+            if (h < 0 || h >= itemSpace) {
                 continue;
             }
-            float[] w = nextWeights.get(h);
             float recency = 1f / (j + 1);
-            for (int t = 0; t < next.length; t++) {
-                if (!RandomBaseline.contains(history, next[t])) {
-                    score.merge(next[t], w[t] * recency, Float::sum);
+            for (int t = offsets[h]; t < offsets[h + 1]; t++) {
+                int c = followers[t];
+                if (RandomBaseline.contains(history, c)) {
+                    continue;
                 }
+                if (score[c] == 0) {
+                    if (nt == touched.length) {
+                        touched = Arrays.copyOf(touched, nt * 2);
+                    }
+                    touched[nt++] = c;
+                }
+                score[c] += weights[t] * recency;
             }
         }
-        Integer[] cand = score.keySet().toArray(new Integer[0]);
+        Integer[] cand = new Integer[nt];
+        for (int i = 0; i < nt; i++) {
+            cand[i] = touched[i];
+        }
         Arrays.sort(
                 cand,
                 (a, b) -> {
-                    int c = Float.compare(score.get(b), score.get(a));
+                    int c = Float.compare(score[b], score[a]);
                     return c != 0 ? c : Integer.compare(a, b);
                 });
         int[] out = new int[k];
         int n = 0;
-        for (int i = 0; i < cand.length && n < k; i++) {
+        for (int i = 0; i < nt && n < k; i++) {
             out[n++] = cand[i];
         }
         if (n < k) {
@@ -127,7 +167,7 @@ public final class CooccurrenceBaseline implements Baseline {
                 if (n == k) {
                     break;
                 }
-                if (!score.containsKey(item)) {
+                if (score[item] == 0) {
                     out[n++] = item;
                 }
             }
@@ -137,10 +177,6 @@ public final class CooccurrenceBaseline implements Baseline {
 
     @Override
     public String toString() {
-        return "CooccurrenceBaseline(items with followers="
-                + nextItems.size()
-                + ", recent="
-                + recent
-                + ")";
+        return "CooccurrenceBaseline(pairs=" + followers.length + ", recent=" + recent + ")";
     }
 }

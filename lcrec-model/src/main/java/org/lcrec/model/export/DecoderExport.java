@@ -1,0 +1,156 @@
+package org.lcrec.model.export;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.lcrec.model.llm.CheckpointException;
+import org.lcrec.model.llm.DecoderGraph;
+import org.lcrec.model.llm.HfCheckpoint;
+import org.lcrec.model.llm.LlamaConfig;
+import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.onnx.DType;
+import org.lcrec.onnx.Dim;
+import org.lcrec.onnx.Graph;
+import org.lcrec.onnx.GraphBuilder;
+import org.lcrec.onnx.OnnxExport;
+import org.lcrec.onnx.Tensor;
+
+/**
+ * Exports a decoder as one ONNX graph with a key/value cache in Hugging Face Optimum's layout,
+ * serving both prefill (past length 0) and single-step decoding:
+ *
+ * <ul>
+ *   <li>inputs {@code input_ids [batch_size, sequence_length]} int64, {@code attention_mask
+ *       [batch_size, total_sequence_length]} int64 (total = past + sequence), {@code position_ids
+ *       [batch_size, sequence_length]} int64, {@code past_key_values.{i}.key/.value [batch_size,
+ *       kv_heads, past_sequence_length, head_dim]} float32, and optionally {@code beam_idx
+ *       [batch_size]} int64 which gathers the past along the batch before use;
+ *   <li>outputs {@code logits [batch_size, sequence_length, vocab]} float32 and {@code
+ *       present.{i}.key/.value [batch_size, kv_heads, total_sequence_length, head_dim]}.
+ * </ul>
+ *
+ * <p>The output directory holds {@code model.onnx} (plus {@value #DATA_FILE} when the weights are
+ * external), {@code config.json} and, when the source has one, {@code tokenizer.json}.
+ */
+public final class DecoderExport {
+    /** The model file. */
+    public static final String MODEL_FILE = "model.onnx";
+
+    /** The external weight file (Optimum's name). */
+    public static final String DATA_FILE = "model.onnx_data";
+
+    private DecoderExport() {}
+
+    /** The input name of layer {@code i}'s past keys. */
+    public static String pastKey(int i) {
+        return "past_key_values." + i + ".key";
+    }
+
+    /** The input name of layer {@code i}'s past values. */
+    public static String pastValue(int i) {
+        return "past_key_values." + i + ".value";
+    }
+
+    /** The output name of layer {@code i}'s present keys. */
+    public static String presentKey(int i) {
+        return "present." + i + ".key";
+    }
+
+    /** The output name of layer {@code i}'s present values. */
+    public static String presentValue(int i) {
+        return "present." + i + ".value";
+    }
+
+    /** The inference graph (all weights are frozen parameters named as in the checkpoint). */
+    public static Graph graph(LlamaConfig c, boolean beamIdx) {
+        GraphBuilder g = new GraphBuilder("decoder").training(false);
+        Dim batch = Dim.dim("batch_size");
+        Dim seq = Dim.dim("sequence_length");
+        Dim past = Dim.dim("past_sequence_length");
+        Dim total = Dim.dim("total_sequence_length");
+        Tensor ids = g.input("input_ids", DType.INT64, batch, seq);
+        Tensor mask = g.input("attention_mask", DType.INT64, batch, total);
+        Tensor pos = g.input("position_ids", DType.INT64, batch, seq);
+        List<Tensor> pk = new ArrayList<>();
+        List<Tensor> pv = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            pk.add(
+                    g.input(
+                            pastKey(i),
+                            DType.FLOAT,
+                            batch,
+                            (long) c.numKvHeads(),
+                            past,
+                            (long) c.headDim()));
+            pv.add(
+                    g.input(
+                            pastValue(i),
+                            DType.FLOAT,
+                            batch,
+                            (long) c.numKvHeads(),
+                            past,
+                            (long) c.headDim()));
+        }
+        Tensor beam = beamIdx ? g.input("beam_idx", DType.INT64, batch) : null;
+        DecoderGraph.Weights w = DecoderGraph.parameters(false);
+        DecoderGraph.Result r = DecoderGraph.forward(g, c, w, ids, mask, pos, pk, pv, beam);
+        Tensor logits = DecoderGraph.logits(g, c, w, r.hidden());
+        g.output(
+                "logits",
+                g.reshape(
+                        logits,
+                        g.shapeTensor(g.dimOf(ids, 0), g.dimOf(ids, 1), (long) c.vocabSize())));
+        for (int i = 0; i < c.numLayers(); i++) {
+            g.output(presentKey(i), r.presentKeys().get(i));
+            g.output(presentValue(i), r.presentValues().get(i));
+        }
+        return g.build();
+    }
+
+    /** The serialised model with weights inside (for tests and small models). */
+    public static byte[] toBytes(LlamaModel m, boolean beamIdx) {
+        return OnnxExport.builder()
+                .parameterValues(m.weights())
+                .build()
+                .toBytes(graph(m.config(), beamIdx));
+    }
+
+    /**
+     * Writes {@code model.onnx} (+ external data) and {@code config.json} for {@code m} into {@code
+     * outDir}.
+     */
+    public static void export(LlamaModel m, Path outDir, ExportOptions o) {
+        try {
+            Files.createDirectories(outDir);
+            long bytes = m.weights().totalSize() * 4;
+            boolean external =
+                    o.externalData() == ExportOptions.ExternalData.ALWAYS
+                            || (o.externalData() == ExportOptions.ExternalData.AUTO
+                                    && bytes > o.externalThresholdBytes());
+            OnnxExport.Builder b = OnnxExport.builder().parameterValues(m.weights());
+            Path data = outDir.resolve(DATA_FILE);
+            if (external) {
+                b.externalData(data, 1024);
+            } else {
+                Files.deleteIfExists(data);
+            }
+            b.build().save(graph(m.config(), o.beamIdx()), outDir.resolve(MODEL_FILE));
+            m.config().write(outDir.resolve(HfCheckpoint.CONFIG));
+        } catch (IOException e) {
+            throw new CheckpointException(outDir + ": cannot export: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Exports a checkpoint directory (a Hugging Face checkpoint or a trainer's output, whose LoRA
+     * is already merged) and copies its tokenizer.json.
+     */
+    public static LlamaModel exportDirectory(Path modelDir, Path outDir, ExportOptions o) {
+        LlamaModel m = LlamaModel.load(modelDir);
+        export(m, outDir, o);
+        LlamaModel.copyTokenizer(modelDir, outDir);
+        return m;
+    }
+}

@@ -1,0 +1,58 @@
+package org.lcrec.model.export;
+
+/**
+ * Options of {@link DecoderExport}.
+ *
+ * @param beamIdx whether the graph takes a {@code beam_idx [batch]} input that reorders the past
+ *     key/values along the batch inside the graph (beam search without host copies)
+ * @param externalData when initialisers go to the side file {@value DecoderExport#DATA_FILE}
+ * @param externalThresholdBytes for {@link ExternalData#AUTO}: total weight bytes above which the
+ *     weights are written externally (protobuf caps a model file at 2 GB)
+ */
+public record ExportOptions(
+        boolean beamIdx, ExternalData externalData, long externalThresholdBytes) {
+    /** Where weights are written. */
+    public enum ExternalData {
+        /** External when the weights exceed the threshold. */
+        AUTO,
+        /** Always in the side file. */
+        ALWAYS,
+        /** Always inside model.onnx (fails beyond 2 GB). */
+        NEVER
+    }
+
+    /** Validates. */
+    public ExportOptions {
+        if (externalData == null) {
+            throw new IllegalArgumentException("externalData must not be null");
+        }
+        if (externalThresholdBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "externalThresholdBytes must be > 0, found " + externalThresholdBytes);
+        }
+    }
+
+    /** With {@code beam_idx}, weights external above 1 GB. */
+    public static ExportOptions defaults() {
+        return new ExportOptions(true, ExternalData.AUTO, 1L << 30);
+    }
+
+    public ExportOptions withBeamIdx(boolean b) {
+        return new ExportOptions(b, externalData, externalThresholdBytes);
+    }
+
+    public ExportOptions withExternalData(ExternalData e) {
+        return new ExportOptions(beamIdx, e, externalThresholdBytes);
+    }
+
+    @Override
+    public String toString() {
+        return "ExportOptions(beamIdx="
+                + beamIdx
+                + ", externalData="
+                + externalData
+                + ", threshold="
+                + externalThresholdBytes
+                + ")";
+    }
+}

@@ -1,0 +1,19 @@
+package org.lcrec.model.llm;
+
+/**
+ * A model checkpoint (config.json, safetensors, tokenizer) is missing, malformed or inconsistent.
+ * Messages name the file, the key or tensor, what was expected and what was found.
+ */
+public final class CheckpointException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** An exception with a message. */
+    public CheckpointException(String message) {
+        super(message);
+    }
+
+    /** An exception with a message and a cause. */
+    public CheckpointException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,222 @@
+package org.lcrec.model.llm;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.lcrec.onnx.DType;
+import org.lcrec.onnx.GraphBuilder;
+import org.lcrec.onnx.HostTensor;
+import org.lcrec.onnx.Init;
+import org.lcrec.onnx.Tensor;
+
+/**
+ * The LLaMA-architecture decoder as an lcrec-onnx graph: token embedding, {@code numLayers} blocks
+ * of RMSNorm → grouped-query attention with rotary position embeddings (Hugging Face's rotate-half
+ * convention, base {@code rope_theta}) under a causal and padding mask → residual → RMSNorm →
+ * SwiGLU MLP → residual, then the final RMSNorm and the (tied or untied) LM head.
+ *
+ * <p>One definition serves training (no past) and inference (with a key/value cache), so the parity
+ * of the two is by construction. Hidden states are kept as rows {@code [b*s, d]} so every
+ * projection is one 2-D GEMM in both directions.
+ *
+ * <p>Attention follows Hugging Face: a query at cache index {@code past + i} sees keys at cache
+ * indices {@code <= past + i} whose {@code attention_mask} is 1; masked scores get {@value
+ * #MASK_VALUE} (exp underflows to exactly 0, and a fully masked padding row stays finite).
+ */
+public final class DecoderGraph {
+    /** Added to masked attention scores. */
+    public static final float MASK_VALUE = -1e9f;
+
+    private DecoderGraph() {}
+
+    /**
+     * How the graph obtains weights. An instance serves one {@link GraphBuilder}; it declares each
+     * tensor once (a tied head reuses the embedding).
+     */
+    public interface Weights {
+        /** The tensor of a checkpoint weight with a Hugging Face name and shape. */
+        Tensor tensor(GraphBuilder g, String name, long... shape);
+
+        /**
+         * A projection {@code x W^T + b} for the module {@code prefix} (e.g. {@code
+         * model.layers.0.self_attn.q_proj}) on rows {@code x [n, in]}.
+         */
+        default Tensor project(
+                GraphBuilder g, Tensor x, String prefix, long in, long out, boolean bias) {
+            Tensor w = tensor(g, prefix + ".weight", out, in);
+            Tensor b = bias ? tensor(g, prefix + ".bias", out) : null;
+            return g.gemm(x, w, b, 1f, 1f, false, true);
+        }
+    }
+
+    /**
+     * Weights declared as graph parameters named as in the checkpoint.
+     *
+     * @param trainable whether they are trainable (graph inputs) or frozen (initialisers)
+     */
+    public static Weights parameters(boolean trainable) {
+        return new Weights() {
+            private final Map<String, Tensor> declared = new HashMap<>();
+
+            @Override
+            public Tensor tensor(GraphBuilder g, String name, long... shape) {
+                return declared.computeIfAbsent(
+                        name,
+                        n -> g.parameter(n, Init.zeros(), trainable, shape.length >= 2, shape));
+            }
+        };
+    }
+
+    /** The cache tensors of one forward pass. */
+    public record Result(Tensor hidden, List<Tensor> presentKeys, List<Tensor> presentValues) {}
+
+    /**
+     * The decoder blocks.
+     *
+     * @param inputIds int64 {@code [b, s]}
+     * @param attentionMask int64 {@code [b, past + s]} (1 = attend, 0 = padding)
+     * @param positionIds int64 {@code [b, s]}
+     * @param pastKeys per layer {@code [b, kvHeads, past, headDim]}, or null for no cache
+     * @param pastValues as pastKeys
+     * @param beamIdx int64 {@code [b]} that reorders the past along the batch, or null
+     * @return the last hidden states as rows {@code [b*s, d]} before the final norm, and the
+     *     presents {@code [b, kvHeads, past + s, headDim]} (keys after RoPE)
+     */
+    public static Result forward(
+            GraphBuilder g,
+            LlamaConfig c,
+            Weights w,
+            Tensor inputIds,
+            Tensor attentionMask,
+            Tensor positionIds,
+            List<Tensor> pastKeys,
+            List<Tensor> pastValues,
+            Tensor beamIdx) {
+        long d = c.hiddenSize();
+        long hd = c.headDim();
+        long kvh = c.numKvHeads();
+        long rep = c.groupSize();
+        Tensor bDim = g.dimOf(inputIds, 0);
+        Tensor sDim = g.dimOf(inputIds, 1);
+
+        Tensor emb = w.tensor(g, LlamaParameters.EMBED, c.vocabSize(), d);
+        Tensor h = g.reshape(g.gather(emb, inputIds, 0), -1, d);
+
+        // rotary tables [b, s, hd] from position ids (HF: emb = cat(freqs, freqs))
+        float[] invFreq = new float[(int) hd / 2];
+        for (int i = 0; i < invFreq.length; i++) {
+            invFreq[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / hd));
+        }
+        Tensor pos = g.unsqueeze(g.cast(positionIds, DType.FLOAT), -1);
+        Tensor freqs = g.mul(pos, g.constant(invFreq, invFreq.length));
+        Tensor angles = g.concat(-1, freqs, freqs);
+        Tensor cos = g.cos(angles);
+        Tensor sin = g.sin(angles);
+        Tensor cos4 = g.unsqueeze(cos, 1);
+        Tensor sin4 = g.unsqueeze(sin, 1);
+        Tensor cos5 = g.unsqueeze(cos, 1, 2);
+        Tensor sin5 = g.unsqueeze(sin, 1, 2);
+
+        // additive mask [b, 1, 1, s, T]
+        Tensor tDim = g.dimOf(attentionMask, 1);
+        Tensor tScalar = g.squeeze(tDim, 0);
+        Tensor sScalar = g.squeeze(sDim, 0);
+        Tensor one = g.constant(HostTensor.filled(DType.INT64, 1));
+        Tensor zero = g.constant(HostTensor.filled(DType.INT64, 0));
+        Tensor qIdx = g.range(g.sub(tScalar, sScalar), tScalar, one);
+        Tensor kIdx = g.range(zero, tScalar, one);
+        Tensor causal = g.lessOrEqual(g.unsqueeze(kIdx, 0), g.unsqueeze(qIdx, 1));
+        Tensor keyOk =
+                g.unsqueeze(
+                        g.greater(attentionMask, g.constant(HostTensor.filled(DType.INT64, 0))), 1);
+        Tensor allowed = g.and(causal, keyOk);
+        Tensor bias =
+                g.unsqueeze(
+                        g.where(
+                                allowed,
+                                g.scalar(0, DType.FLOAT),
+                                g.scalar(MASK_VALUE, DType.FLOAT)),
+                        1,
+                        2);
+        Tensor scale = g.scalar(1.0 / Math.sqrt(hd), DType.FLOAT);
+
+        List<Tensor> presentsK = new ArrayList<>();
+        List<Tensor> presentsV = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            String L = LlamaParameters.layer(i);
+            Tensor xn = g.rmsNorm(h, w.tensor(g, L + ".input_layernorm.weight", d), c.rmsNormEps());
+            Tensor q = proj(g, c, w, xn, i, "q_proj");
+            Tensor k = proj(g, c, w, xn, i, "k_proj");
+            Tensor v = proj(g, c, w, xn, i, "v_proj");
+            // q: [b, s, kv, rep, hd] -> [b, kv, rep, s, hd]; k, v: [b, s, kv, hd] -> [b, kv, s, hd]
+            Tensor q5 =
+                    g.transpose(
+                            g.reshape(q, g.shapeTensor(bDim, sDim, kvh, rep, hd)), 0, 2, 3, 1, 4);
+            Tensor k4 = g.transpose(g.reshape(k, g.shapeTensor(bDim, sDim, kvh, hd)), 0, 2, 1, 3);
+            Tensor v4 = g.transpose(g.reshape(v, g.shapeTensor(bDim, sDim, kvh, hd)), 0, 2, 1, 3);
+            q5 = rope(g, q5, cos5, sin5, hd);
+            k4 = rope(g, k4, cos4, sin4, hd);
+            if (pastKeys != null) {
+                Tensor pk = pastKeys.get(i);
+                Tensor pv = pastValues.get(i);
+                if (beamIdx != null) {
+                    pk = g.gather(pk, beamIdx, 0);
+                    pv = g.gather(pv, beamIdx, 0);
+                }
+                k4 = g.concat(2, pk, k4);
+                v4 = g.concat(2, pv, v4);
+            }
+            presentsK.add(k4);
+            presentsV.add(v4);
+            Tensor scores = g.matMul(q5, g.transposeLast2(g.unsqueeze(k4, 2)));
+            scores = g.add(g.mul(scores, scale), bias);
+            Tensor probs = g.softmax(scores, -1);
+            Tensor ctx = g.matMul(probs, g.unsqueeze(v4, 2));
+            ctx = g.reshape(g.transpose(ctx, 0, 3, 1, 2, 4), -1, (long) c.numHeads() * hd);
+            h = g.add(h, proj(g, c, w, ctx, i, "o_proj"));
+
+            Tensor xn2 =
+                    g.rmsNorm(
+                            h,
+                            w.tensor(g, L + ".post_attention_layernorm.weight", d),
+                            c.rmsNormEps());
+            Tensor gate = proj(g, c, w, xn2, i, "gate_proj");
+            Tensor up = proj(g, c, w, xn2, i, "up_proj");
+            h = g.add(h, proj(g, c, w, g.mul(g.silu(gate), up), i, "down_proj"));
+        }
+        return new Result(h, presentsK, presentsV);
+    }
+
+    private static Tensor proj(
+            GraphBuilder g, LlamaConfig c, Weights w, Tensor x, int layer, String p) {
+        long[] io = LlamaParameters.projectionShape(c, p);
+        return w.project(
+                g,
+                x,
+                LlamaParameters.projection(layer, p),
+                io[0],
+                io[1],
+                LlamaParameters.hasBias(c, p));
+    }
+
+    /** {@code x cos + rotate_half(x) sin} with {@code rotate_half(x) = [-x2, x1]}. */
+    private static Tensor rope(GraphBuilder g, Tensor x, Tensor cos, Tensor sin, long hd) {
+        int last = x.rank() - 1;
+        Tensor x1 = g.slice(x, last, 0, hd / 2);
+        Tensor x2 = g.slice(x, last, hd / 2, hd);
+        Tensor rot = g.concat(last, g.neg(x2), x1);
+        return g.add(g.mul(x, cos), g.mul(rot, sin));
+    }
+
+    /**
+     * The final RMSNorm and the LM head on hidden rows {@code [n, d]}: logits {@code [n, vocab]}.
+     */
+    public static Tensor logits(GraphBuilder g, LlamaConfig c, Weights w, Tensor hiddenRows) {
+        long d = c.hiddenSize();
+        Tensor normed =
+                g.rmsNorm(hiddenRows, w.tensor(g, LlamaParameters.FINAL_NORM, d), c.rmsNormEps());
+        Tensor head = w.tensor(g, LlamaParameters.headName(c), c.vocabSize(), d);
+        return g.gemm(normed, head, null, 1f, 0f, false, true);
+    }
+}

@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reverse-mode automatic differentiation that emits the backward pass as standard ONNX ops into
- * the same {@link GraphBuilder}, so one ORT session run computes the loss and its gradients.
+ * Reverse-mode automatic differentiation that emits the backward pass as standard ONNX ops into the
+ * same {@link GraphBuilder}, so one ORT session run computes the loss and its gradients.
  *
  * <ul>
  *   <li>Only nodes on a path from a requested tensor to the loss are differentiated (pruning).
  *   <li>A value used several times receives the {@code Sum} of its contributions.
  *   <li>Broadcast operands get their gradient reduced over the broadcast axes ({@code ReduceSum}
- *       then {@code Reshape}; with {@code Shape}/{@code NonZero} ops where dims are only known
- *       at run time).
+ *       then {@code Reshape}; with {@code Shape}/{@code NonZero} ops where dims are only known at
+ *       run time).
  *   <li>{@link GraphBuilder#stopGradient} blocks gradients; integer and bool values carry none.
  * </ul>
  *
@@ -46,12 +46,15 @@ public final class Autodiff {
         }
         boolean scalar = loss.rank() == 0 || (loss.shape().isStatic() && loss.shape().size() == 1);
         if (!scalar) {
-            throw new IllegalArgumentException("Autodiff: loss " + loss + " must be a scalar (reduce it first)");
+            throw new IllegalArgumentException(
+                    "Autodiff: loss " + loss + " must be a scalar (reduce it first)");
         }
         for (Tensor w : wrt) {
             if (!w.dtype().isFloating()) {
-                throw new IllegalArgumentException("Autodiff: cannot differentiate with respect to " + w
-                        + ": only floating tensors have gradients");
+                throw new IllegalArgumentException(
+                        "Autodiff: cannot differentiate with respect to "
+                                + w
+                                + ": only floating tensors have gradients");
             }
         }
         return new Autodiff(g).run(loss, wrt);
@@ -76,7 +79,9 @@ public final class Autodiff {
                 }
             }
         }
-        contributions.computeIfAbsent(loss, k -> new ArrayList<>()).add(g.constantOfShape(g.shapeOf(loss), 1.0, loss.dtype()));
+        contributions
+                .computeIfAbsent(loss, k -> new ArrayList<>())
+                .add(g.constantOfShape(g.shapeOf(loss), 1.0, loss.dtype()));
         for (int i = forward.size() - 1; i >= 0; i--) {
             Node n = forward.get(i);
             if (n.stopGradient) {
@@ -116,8 +121,13 @@ public final class Autodiff {
                     Tensor in = n.input(k);
                     Tensor dx = dxs[k];
                     if (!dx.shape().equals(in.shape()) && dx.rank() != in.rank()) {
-                        throw new IllegalStateException("Autodiff: gradient rule of " + n.opType() + " produced shape "
-                                + dx.shape() + " for input " + in);
+                        throw new IllegalStateException(
+                                "Autodiff: gradient rule of "
+                                        + n.opType()
+                                        + " produced shape "
+                                        + dx.shape()
+                                        + " for input "
+                                        + in);
                     }
                     contributions.computeIfAbsent(in, x -> new ArrayList<>()).add(dx);
                 }
@@ -145,8 +155,8 @@ public final class Autodiff {
     }
 
     /**
-     * Reduces {@code grad} (shaped like a broadcast result) to the shape of {@code like}: sums
-     * over leading and broadcast axes, then reshapes.
+     * Reduces {@code grad} (shaped like a broadcast result) to the shape of {@code like}: sums over
+     * leading and broadcast axes, then reshapes.
      */
     static Tensor sumToShape(GraphBuilder g, Tensor grad, Tensor like) {
         if (grad.shape().equals(like.shape())) {
@@ -155,7 +165,8 @@ public final class Autodiff {
         int rg = grad.rank();
         int rl = like.rank();
         if (rl > rg) {
-            throw new IllegalStateException("sumToShape: gradient " + grad + " has lower rank than " + like);
+            throw new IllegalStateException(
+                    "sumToShape: gradient " + grad + " has lower rank than " + like);
         }
         int lead = rg - rl;
         List<Long> axes = new ArrayList<>();
@@ -173,7 +184,8 @@ public final class Autodiff {
                 axes.add((long) (i + lead));
                 onlyLeading = false;
             } else if (dl.isStatic() && dg.isStatic()) {
-                throw new IllegalStateException("sumToShape: " + grad + " does not broadcast from " + like);
+                throw new IllegalStateException(
+                        "sumToShape: " + grad + " does not broadcast from " + like);
             } else if (!dl.isStatic()) {
                 return dynamicSumToShape(g, grad, like);
             }
@@ -199,8 +211,14 @@ public final class Autodiff {
         Tensor one = g.constantLongs(1);
         Tensor mask = g.and(g.equal(sl, one), g.not(g.equal(sg, one)));
         Tensor axes = g.reshape(g.nonZero(mask), -1);
-        Tensor red = g.op("ReduceSum", grad.dtype(), grad.shape().isStatic() ? grad.shape() : unknownShape(grad.rank()),
-                Map.of("keepdims", 1L, "noop_with_empty_axes", 1L), grad, axes);
+        Tensor red =
+                g.op(
+                        "ReduceSum",
+                        grad.dtype(),
+                        grad.shape().isStatic() ? grad.shape() : unknownShape(grad.rank()),
+                        Map.of("keepdims", 1L, "noop_with_empty_axes", 1L),
+                        grad,
+                        axes);
         return g.reshape(red, g.shapeOf(like));
     }
 

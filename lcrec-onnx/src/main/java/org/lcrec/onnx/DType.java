@@ -52,6 +52,9 @@ public enum DType {
             }
         }
         throw new IllegalArgumentException(
-                "unsupported ONNX tensor data type " + code + "; supported: " + java.util.Arrays.toString(values()));
+                "unsupported ONNX tensor data type "
+                        + code
+                        + "; supported: "
+                        + java.util.Arrays.toString(values()));
     }
 }

@@ -3,8 +3,8 @@ package org.lcrec.onnx;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One dimension of a tensor shape: a static size, a named symbol ({@code "batch"}) or unknown.
- * Two symbolic dimensions with the same name are the same size.
+ * One dimension of a tensor shape: a static size, a named symbol ({@code "batch"}) or unknown. Two
+ * symbolic dimensions with the same name are the same size.
  */
 public final class Dim {
     private static final AtomicLong UNKNOWN_IDS = new AtomicLong();
@@ -76,7 +76,8 @@ public final class Dim {
             return dim(s);
         }
         throw new IllegalArgumentException(
-                "dimension must be an int, long, String or Dim, found " + (o == null ? "null" : o.getClass().getSimpleName()));
+                "dimension must be an int, long, String or Dim, found "
+                        + (o == null ? "null" : o.getClass().getSimpleName()));
     }
 
     @Override

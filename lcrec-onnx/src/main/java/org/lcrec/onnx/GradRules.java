@@ -15,7 +15,8 @@ final class GradRules {
         Tensor b = n.input(1);
         Tensor y = n.output();
         switch (n.opType()) {
-            case "Identity", "Reshape", "Squeeze", "Unsqueeze", "Flatten" -> dx[0] = g.reshapeLike(dy, a);
+            case "Identity", "Reshape", "Squeeze", "Unsqueeze", "Flatten" ->
+                    dx[0] = g.reshapeLike(dy, a);
             case "Add" -> {
                 dx[0] = need[0] ? Autodiff.sumToShape(g, dy, a) : null;
                 dx[1] = need[1] ? Autodiff.sumToShape(g, dy, b) : null;
@@ -57,7 +58,8 @@ final class GradRules {
                 }
             }
             case "Max", "Min" -> {
-                Tensor sel = n.opType().equals("Max") ? g.greaterOrEqual(a, b) : g.lessOrEqual(a, b);
+                Tensor sel =
+                        n.opType().equals("Max") ? g.greaterOrEqual(a, b) : g.lessOrEqual(a, b);
                 Tensor zero = g.scalarLike(0, dy);
                 dx[0] = need[0] ? Autodiff.sumToShape(g, g.where(sel, dy, zero), a) : null;
                 dx[1] = need[1] ? Autodiff.sumToShape(g, g.where(sel, zero, dy), b) : null;
@@ -68,10 +70,12 @@ final class GradRules {
             case "Log" -> dx[0] = g.div(dy, a);
             case "Abs" -> dx[0] = g.mul(dy, g.sign(a));
             case "Reciprocal" -> dx[0] = g.neg(g.mul(dy, g.mul(y, y)));
-            case "Relu" -> dx[0] = g.where(g.greater(a, g.scalarLike(0, a)), dy, g.scalarLike(0, dy));
+            case "Relu" ->
+                    dx[0] = g.where(g.greater(a, g.scalarLike(0, a)), dy, g.scalarLike(0, dy));
             case "Sigmoid" -> dx[0] = g.mul(dy, g.mul(y, g.sub(g.scalarLike(1, y), y)));
             case "Tanh" -> dx[0] = g.mul(dy, g.sub(g.scalarLike(1, y), g.mul(y, y)));
-            case "Erf" -> dx[0] = g.mul(dy, g.mul(g.exp(g.neg(g.mul(a, a))), 2.0 / Math.sqrt(Math.PI)));
+            case "Erf" ->
+                    dx[0] = g.mul(dy, g.mul(g.exp(g.neg(g.mul(a, a))), 2.0 / Math.sqrt(Math.PI)));
             case "Cos" -> dx[0] = g.neg(g.mul(dy, g.sin(a)));
             case "Sin" -> dx[0] = g.mul(dy, g.cos(a));
             case "Sign", "Floor", "Ceil", "Round" -> dx[0] = null;
@@ -120,23 +124,37 @@ final class GradRules {
             case "Pad" -> dx[0] = pad(g, n, dy);
             case "Gather" -> {
                 if (n.attrLong("axis", 0) != 0) {
-                    throw new UnsupportedOperationException("Autodiff: Gather gradient is implemented for axis 0 only, node "
-                            + n.name() + " gathers on axis " + n.attrLong("axis", 0));
+                    throw new UnsupportedOperationException(
+                            "Autodiff: Gather gradient is implemented for axis 0 only, node "
+                                    + n.name()
+                                    + " gathers on axis "
+                                    + n.attrLong("axis", 0));
                 }
                 Tensor idx = b.dtype() == DType.INT64 ? b : g.cast(b, DType.INT64);
                 dx[0] = g.scatterND(g.zerosLike(a), g.unsqueeze(idx, -1), dy, "add");
             }
-            case "GatherElements" -> dx[0] = g.scatterElements(g.zerosLike(a), b, dy, (int) n.attrLong("axis", 0), "add");
+            case "GatherElements" ->
+                    dx[0] =
+                            g.scatterElements(
+                                    g.zerosLike(a), b, dy, (int) n.attrLong("axis", 0), "add");
             case "GatherND" -> dx[0] = g.scatterND(g.zerosLike(a), b, dy, "add");
             case "ScatterElements" -> {
                 String red = (String) n.attributes().getOrDefault("reduction", "none");
                 int axis = (int) n.attrLong("axis", 0);
                 Tensor upd = n.input(2);
                 if (!red.equals("none") && !red.equals("add")) {
-                    throw new UnsupportedOperationException("Autodiff: ScatterElements reduction " + red + " (node " + n.name() + ")");
+                    throw new UnsupportedOperationException(
+                            "Autodiff: ScatterElements reduction "
+                                    + red
+                                    + " (node "
+                                    + n.name()
+                                    + ")");
                 }
                 if (need[0]) {
-                    dx[0] = red.equals("add") ? dy : g.scatterElements(dy, b, g.zerosLike(upd), axis, "none");
+                    dx[0] =
+                            red.equals("add")
+                                    ? dy
+                                    : g.scatterElements(dy, b, g.zerosLike(upd), axis, "none");
                 }
                 if (need[2]) {
                     dx[2] = g.gatherElements(dy, b, axis);
@@ -146,7 +164,8 @@ final class GradRules {
                 String red = (String) n.attributes().getOrDefault("reduction", "none");
                 Tensor upd = n.input(2);
                 if (!red.equals("none") && !red.equals("add")) {
-                    throw new UnsupportedOperationException("Autodiff: ScatterND reduction " + red + " (node " + n.name() + ")");
+                    throw new UnsupportedOperationException(
+                            "Autodiff: ScatterND reduction " + red + " (node " + n.name() + ")");
                 }
                 if (need[0]) {
                     dx[0] = red.equals("add") ? dy : g.scatterND(dy, b, g.zerosLike(upd), "none");
@@ -164,10 +183,21 @@ final class GradRules {
                 dx[2] = need[2] ? Autodiff.sumToShape(g, g.where(c, zero, dy), x2) : null;
             }
             case "Cast" -> dx[0] = g.cast(dy, a.dtype());
-            case "Trilu" -> dx[0] = g.trilu(dy, n.attrLong("upper", 1) == 1, n.input(1) == null ? 0
-                    : n.input(1).constValue.toLongArray()[0]);
-            default -> throw new UnsupportedOperationException("Autodiff: no gradient rule for op " + n.opType() + " (node "
-                    + n.name() + "); wrap its inputs in stopGradient if no gradient is needed");
+            case "Trilu" ->
+                    dx[0] =
+                            g.trilu(
+                                    dy,
+                                    n.attrLong("upper", 1) == 1,
+                                    n.input(1) == null
+                                            ? 0
+                                            : n.input(1).constValue.toLongArray()[0]);
+            default ->
+                    throw new UnsupportedOperationException(
+                            "Autodiff: no gradient rule for op "
+                                    + n.opType()
+                                    + " (node "
+                                    + n.name()
+                                    + "); wrap its inputs in stopGradient if no gradient is needed");
         }
         return dx;
     }
@@ -182,7 +212,8 @@ final class GradRules {
                     axes[i] = i;
                 }
             } else if (ax.constValue == null) {
-                throw new UnsupportedOperationException("Autodiff: ReduceSum with non-constant axes (node " + n.name() + ")");
+                throw new UnsupportedOperationException(
+                        "Autodiff: ReduceSum with non-constant axes (node " + n.name() + ")");
             } else {
                 axes = ax.constValue.toLongArray();
             }
@@ -221,10 +252,14 @@ final class GradRules {
         return g.reshape(prod, new long[0]);
     }
 
-    private static void matMul(GraphBuilder g, Tensor a, Tensor b, Tensor dy, boolean[] need, Tensor[] dx) {
+    private static void matMul(
+            GraphBuilder g, Tensor a, Tensor b, Tensor dy, boolean[] need, Tensor[] dx) {
         if (a.rank() < 2 || b.rank() < 2) {
-            throw new UnsupportedOperationException("Autodiff: MatMul gradient needs operands of rank >= 2, found "
-                    + a.shape() + " and " + b.shape());
+            throw new UnsupportedOperationException(
+                    "Autodiff: MatMul gradient needs operands of rank >= 2, found "
+                            + a.shape()
+                            + " and "
+                            + b.shape());
         }
         if (need[0]) {
             dx[0] = Autodiff.sumToShape(g, g.matMul(dy, g.transposeLast2(b)), a);
@@ -249,10 +284,16 @@ final class GradRules {
         boolean ta = n.attrLong("transA", 0) == 1;
         boolean tb = n.attrLong("transB", 0) == 1;
         if (need[0]) {
-            dx[0] = !ta ? g.gemm(dy, b, null, alpha, 0f, false, !tb) : g.gemm(b, dy, null, alpha, 0f, tb, true);
+            dx[0] =
+                    !ta
+                            ? g.gemm(dy, b, null, alpha, 0f, false, !tb)
+                            : g.gemm(b, dy, null, alpha, 0f, tb, true);
         }
         if (need[1]) {
-            dx[1] = !tb ? g.gemm(a, dy, null, alpha, 0f, !ta, false) : g.gemm(dy, a, null, alpha, 0f, true, ta);
+            dx[1] =
+                    !tb
+                            ? g.gemm(a, dy, null, alpha, 0f, !ta, false)
+                            : g.gemm(dy, a, null, alpha, 0f, true, ta);
         }
         if (n.inputs().size() > 2 && need[2]) {
             Tensor d = beta == 1f ? dy : g.mul(dy, beta);
@@ -267,8 +308,12 @@ final class GradRules {
             Tensor in = n.input(i);
             Dim d = in.dim(axis);
             if (!d.isStatic()) {
-                throw new UnsupportedOperationException("Autodiff: Concat gradient needs static sizes along the concat axis; "
-                        + in + " (node " + n.name() + ")");
+                throw new UnsupportedOperationException(
+                        "Autodiff: Concat gradient needs static sizes along the concat axis; "
+                                + in
+                                + " (node "
+                                + n.name()
+                                + ")");
             }
             if (need[i]) {
                 dx[i] = g.slice(dy, axis, off, off + d.value());
@@ -286,7 +331,8 @@ final class GradRules {
         long[] pads = new long[2 * x.rank()];
         for (int i = 0; i < axes.length; i++) {
             if (steps != null && steps[i] != 1) {
-                throw new UnsupportedOperationException("Autodiff: Slice gradient needs step 1 (node " + n.name() + ")");
+                throw new UnsupportedOperationException(
+                        "Autodiff: Slice gradient needs step 1 (node " + n.name() + ")");
             }
             int ax = (int) axes[i];
             Dim d = x.dim(ax);
@@ -294,8 +340,14 @@ final class GradRules {
                 if (starts[i] == 0 && ends[i] >= Long.MAX_VALUE / 2) {
                     continue;
                 }
-                throw new UnsupportedOperationException("Autodiff: Slice gradient needs a static size on sliced axis " + ax
-                        + " of " + x + " (node " + n.name() + ")");
+                throw new UnsupportedOperationException(
+                        "Autodiff: Slice gradient needs a static size on sliced axis "
+                                + ax
+                                + " of "
+                                + x
+                                + " (node "
+                                + n.name()
+                                + ")");
             }
             long s = GraphBuilder.clampIndex(starts[i], d.value(), false);
             long e = Math.max(s, GraphBuilder.clampIndex(ends[i], d.value(), false));
@@ -314,7 +366,8 @@ final class GradRules {
         long[] axes = new long[r];
         for (int i = 0; i < r; i++) {
             if (pads[i] < 0 || pads[i + r] < 0) {
-                throw new UnsupportedOperationException("Autodiff: Pad gradient with negative pads (node " + n.name() + ")");
+                throw new UnsupportedOperationException(
+                        "Autodiff: Pad gradient with negative pads (node " + n.name() + ")");
             }
             axes[i] = i;
             starts[i] = pads[i];

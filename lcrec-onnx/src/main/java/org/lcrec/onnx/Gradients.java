@@ -4,7 +4,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The gradient tensors that {@link Autodiff} emitted, keyed by the tensor differentiated against. */
+/**
+ * The gradient tensors that {@link Autodiff} emitted, keyed by the tensor differentiated against.
+ */
 public final class Gradients {
     private final Map<Tensor, Tensor> grads;
 
@@ -13,8 +15,8 @@ public final class Gradients {
     }
 
     /**
-     * The gradient of the loss with respect to {@code t}: a tensor of t's shape. When the loss
-     * does not depend on {@code t} this is a zero tensor.
+     * The gradient of the loss with respect to {@code t}: a tensor of t's shape. When the loss does
+     * not depend on {@code t} this is a zero tensor.
      */
     public Tensor of(Tensor t) {
         Tensor g = grads.get(t);

@@ -24,8 +24,14 @@ public final class Graph {
     private final Map<String, Tensor> outputs;
     private final Map<String, Float> dropoutRates;
 
-    Graph(String name, List<Node> nodes, Map<String, Tensor> inputs, Map<String, ParameterSpec> params,
-            Map<String, Tensor> paramTensors, Map<String, Tensor> constants, Map<String, Tensor> outputs,
+    Graph(
+            String name,
+            List<Node> nodes,
+            Map<String, Tensor> inputs,
+            Map<String, ParameterSpec> params,
+            Map<String, Tensor> paramTensors,
+            Map<String, Tensor> constants,
+            Map<String, Tensor> outputs,
             Map<String, Float> dropoutRates) {
         this.name = name;
         this.nodes = List.copyOf(nodes);
@@ -109,7 +115,16 @@ public final class Graph {
 
     @Override
     public String toString() {
-        return "Graph(" + name + ", " + nodes.size() + " nodes, " + inputs.size() + " inputs, " + params.size()
-                + " parameters, outputs=" + outputs.keySet() + ")";
+        return "Graph("
+                + name
+                + ", "
+                + nodes.size()
+                + " nodes, "
+                + inputs.size()
+                + " inputs, "
+                + params.size()
+                + " parameters, outputs="
+                + outputs.keySet()
+                + ")";
     }
 }

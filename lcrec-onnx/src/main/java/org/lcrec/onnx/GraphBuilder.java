@@ -120,7 +120,8 @@ public final class GraphBuilder {
 
     private String claim(String n) {
         if (!usedNames.add(n)) {
-            throw new IllegalArgumentException("graph '" + name + "': name '" + n + "' is already used");
+            throw new IllegalArgumentException(
+                    "graph '" + name + "': name '" + n + "' is already used");
         }
         return n;
     }
@@ -159,7 +160,8 @@ public final class GraphBuilder {
     }
 
     /** A parameter with explicit trainable and weight-decay flags. */
-    public Tensor parameter(String paramName, Init init, boolean trainable, boolean decay, long... shape) {
+    public Tensor parameter(
+            String paramName, Init init, boolean trainable, boolean decay, long... shape) {
         String full = claim(scoped(paramName));
         ParameterSpec spec = new ParameterSpec(full, shape, init, trainable, decay);
         Tensor t = new Tensor(this, full, DType.FLOAT, Shape.of(shape), Tensor.Kind.PARAMETER);
@@ -171,7 +173,8 @@ public final class GraphBuilder {
     /** A constant (an initialiser). */
     public Tensor constant(HostTensor value) {
         String n = fresh("const");
-        Tensor t = new Tensor(this, n, value.dtype(), Shape.of(value.shape()), Tensor.Kind.CONSTANT);
+        Tensor t =
+                new Tensor(this, n, value.dtype(), Shape.of(value.shape()), Tensor.Kind.CONSTANT);
         t.constValue = value;
         if (value.dtype() == DType.INT64 && value.shape().length == 1) {
             long[] v = value.toLongArray();
@@ -207,24 +210,41 @@ public final class GraphBuilder {
     /** Marks a tensor as a graph output under {@code outputName} (not scoped). */
     public Tensor output(String outputName, Tensor t) {
         if (outputs.containsKey(outputName)) {
-            throw new IllegalArgumentException("graph '" + name + "': output '" + outputName + "' already defined");
+            throw new IllegalArgumentException(
+                    "graph '" + name + "': output '" + outputName + "' already defined");
         }
-        Tensor o = emitNamed("Identity", claim(outputName), List.of(t), Map.of(), t.dtype(), t.shape(), false);
+        Tensor o =
+                emitNamed(
+                        "Identity",
+                        claim(outputName),
+                        List.of(t),
+                        Map.of(),
+                        t.dtype(),
+                        t.shape(),
+                        false);
         outputs.put(outputName, o);
         return o;
     }
 
     // ------------------------------------------------------------------ emission
 
-    private Tensor emit(String op, List<Tensor> ins, Map<String, Object> attrs, DType dtype, Shape shape) {
+    private Tensor emit(
+            String op, List<Tensor> ins, Map<String, Object> attrs, DType dtype, Shape shape) {
         return emitNamed(op, fresh(op), ins, attrs, dtype, shape, false);
     }
 
-    private Tensor emitNamed(String op, String valueName, List<Tensor> ins, Map<String, Object> attrs,
-            DType dtype, Shape shape, boolean stop) {
+    private Tensor emitNamed(
+            String op,
+            String valueName,
+            List<Tensor> ins,
+            Map<String, Object> attrs,
+            DType dtype,
+            Shape shape,
+            boolean stop) {
         for (Tensor t : ins) {
             if (t != null && t.owner != this) {
-                throw new IllegalArgumentException(op + ": tensor " + t.name() + " belongs to another graph");
+                throw new IllegalArgumentException(
+                        op + ": tensor " + t.name() + " belongs to another graph");
             }
         }
         Tensor out = new Tensor(this, valueName, dtype, shape, Tensor.Kind.NODE);
@@ -238,7 +258,8 @@ public final class GraphBuilder {
      * Emits an arbitrary op with one output whose dtype and shape the caller states (an escape
      * hatch for ops without a method here; autodiff treats it as non-differentiable).
      */
-    public Tensor op(String opType, DType dtype, Shape shape, Map<String, Object> attrs, Tensor... ins) {
+    public Tensor op(
+            String opType, DType dtype, Shape shape, Map<String, Object> attrs, Tensor... ins) {
         return emit(opType, Arrays.asList(ins), attrs, dtype, shape);
     }
 
@@ -265,20 +286,36 @@ public final class GraphBuilder {
     // ------------------------------------------------------------------ checks
 
     private static IllegalArgumentException shapeError(String op, String what, Tensor a, Tensor b) {
-        return new IllegalArgumentException(op + ": " + what + ": " + a.name() + " has shape " + a.shape()
-                + (b == null ? "" : ", " + b.name() + " has shape " + b.shape()));
+        return new IllegalArgumentException(
+                op
+                        + ": "
+                        + what
+                        + ": "
+                        + a.name()
+                        + " has shape "
+                        + a.shape()
+                        + (b == null ? "" : ", " + b.name() + " has shape " + b.shape()));
     }
 
     private static void sameDtype(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
-            throw new IllegalArgumentException(op + ": dtypes differ: " + a.name() + " is " + a.dtype() + ", "
-                    + b.name() + " is " + b.dtype());
+            throw new IllegalArgumentException(
+                    op
+                            + ": dtypes differ: "
+                            + a.name()
+                            + " is "
+                            + a.dtype()
+                            + ", "
+                            + b.name()
+                            + " is "
+                            + b.dtype());
         }
     }
 
     private static void floating(String op, Tensor a) {
         if (!a.dtype().isFloating()) {
-            throw new IllegalArgumentException(op + ": expected a floating tensor, " + a.name() + " is " + a.dtype());
+            throw new IllegalArgumentException(
+                    op + ": expected a floating tensor, " + a.name() + " is " + a.dtype());
         }
     }
 
@@ -286,7 +323,14 @@ public final class GraphBuilder {
         int r = t.rank();
         long a = axis < 0 ? axis + r : axis;
         if (a < 0 || a >= r) {
-            throw new IllegalArgumentException(op + ": axis " + axis + " out of range for " + t.name() + " of shape " + t.shape());
+            throw new IllegalArgumentException(
+                    op
+                            + ": axis "
+                            + axis
+                            + " out of range for "
+                            + t.name()
+                            + " of shape "
+                            + t.shape());
         }
         return (int) a;
     }
@@ -513,7 +557,8 @@ public final class GraphBuilder {
 
     public Tensor not(Tensor a) {
         if (a.dtype() != DType.BOOL) {
-            throw new IllegalArgumentException("Not: expected BOOL, " + a.name() + " is " + a.dtype());
+            throw new IllegalArgumentException(
+                    "Not: expected BOOL, " + a.name() + " is " + a.dtype());
         }
         return emit("Not", List.of(a), Map.of(), DType.BOOL, a.shape());
     }
@@ -521,7 +566,8 @@ public final class GraphBuilder {
     /** {@code cond ? a : b}, broadcasting all three. */
     public Tensor where(Tensor cond, Tensor a, Tensor b) {
         if (cond.dtype() != DType.BOOL) {
-            throw new IllegalArgumentException("Where: condition " + cond.name() + " must be BOOL, found " + cond.dtype());
+            throw new IllegalArgumentException(
+                    "Where: condition " + cond.name() + " must be BOOL, found " + cond.dtype());
         }
         sameDtype("Where", a, b);
         Shape s = broadcast("Where", a, b);
@@ -546,7 +592,14 @@ public final class GraphBuilder {
 
     /** An Identity through which no gradient flows (PyTorch {@code detach()}). */
     public Tensor stopGradient(Tensor a) {
-        return emitNamed("Identity", fresh("StopGradient"), List.of(a), Map.of(), a.dtype(), a.shape(), true);
+        return emitNamed(
+                "Identity",
+                fresh("StopGradient"),
+                List.of(a),
+                Map.of(),
+                a.dtype(),
+                a.shape(),
+                true);
     }
 
     // ------------------------------------------------------------------ linear algebra
@@ -564,8 +617,10 @@ public final class GraphBuilder {
         if (ka.isStatic() && kb.isStatic() && ka.value() != kb.value()) {
             throw shapeError("MatMul", "inner dimensions differ (" + ka + " vs " + kb + ")", a, b);
         }
-        Tensor ba = new Tensor(this, a.name(), a.dtype(), sa.sub(0, sa.rank() - 2), Tensor.Kind.NODE);
-        Tensor bb = new Tensor(this, b.name(), b.dtype(), sb.sub(0, sb.rank() - 2), Tensor.Kind.NODE);
+        Tensor ba =
+                new Tensor(this, a.name(), a.dtype(), sa.sub(0, sa.rank() - 2), Tensor.Kind.NODE);
+        Tensor bb =
+                new Tensor(this, b.name(), b.dtype(), sb.sub(0, sb.rank() - 2), Tensor.Kind.NODE);
         Shape batch;
         try {
             batch = broadcast("MatMul", ba, bb);
@@ -582,8 +637,11 @@ public final class GraphBuilder {
         return emit("MatMul", List.of(a, b), Map.of(), a.dtype(), Shape.of(out));
     }
 
-    /** {@code alpha * A' B' + beta * C} with optional transposes; A and B are 2-D; C may be null. */
-    public Tensor gemm(Tensor a, Tensor b, Tensor c, float alpha, float beta, boolean transA, boolean transB) {
+    /**
+     * {@code alpha * A' B' + beta * C} with optional transposes; A and B are 2-D; C may be null.
+     */
+    public Tensor gemm(
+            Tensor a, Tensor b, Tensor c, float alpha, float beta, boolean transA, boolean transB) {
         sameDtype("Gemm", a, b);
         if (a.rank() != 2 || b.rank() != 2) {
             throw shapeError("Gemm", "A and B must be 2-D", a, b);
@@ -599,14 +657,27 @@ public final class GraphBuilder {
         List<Tensor> ins = new ArrayList<>(List.of(a, b));
         if (c != null) {
             sameDtype("Gemm", a, c);
-            Shape bc = broadcast("Gemm", new Tensor(this, "Y", a.dtype(), out, Tensor.Kind.NODE), c);
+            Shape bc =
+                    broadcast("Gemm", new Tensor(this, "Y", a.dtype(), out, Tensor.Kind.NODE), c);
             if (!bc.equals(out) && out.isStatic()) {
                 throw shapeError("Gemm", "C does not broadcast to " + out, c, null);
             }
             ins.add(c);
         }
-        return emit("Gemm", ins, attrs("alpha", alpha, "beta", beta, "transA", transA ? 1L : 0L, "transB", transB ? 1L : 0L),
-                a.dtype(), out);
+        return emit(
+                "Gemm",
+                ins,
+                attrs(
+                        "alpha",
+                        alpha,
+                        "beta",
+                        beta,
+                        "transA",
+                        transA ? 1L : 0L,
+                        "transB",
+                        transB ? 1L : 0L),
+                a.dtype(),
+                out);
     }
 
     /** A linear layer {@code x W + b} with W of shape {@code [in, out]} (b may be null). */
@@ -619,12 +690,22 @@ public final class GraphBuilder {
 
     public Tensor softmax(Tensor x, int axis) {
         floating("Softmax", x);
-        return emit("Softmax", List.of(x), attrs("axis", (long) axis(("Softmax"), x, axis)), x.dtype(), x.shape());
+        return emit(
+                "Softmax",
+                List.of(x),
+                attrs("axis", (long) axis(("Softmax"), x, axis)),
+                x.dtype(),
+                x.shape());
     }
 
     public Tensor logSoftmax(Tensor x, int axis) {
         floating("LogSoftmax", x);
-        return emit("LogSoftmax", List.of(x), attrs("axis", (long) axis("LogSoftmax", x, axis)), x.dtype(), x.shape());
+        return emit(
+                "LogSoftmax",
+                List.of(x),
+                attrs("axis", (long) axis("LogSoftmax", x, axis)),
+                x.dtype(),
+                x.shape());
     }
 
     private long[] normAxes(String op, Tensor x, long[] axes) {
@@ -635,7 +716,8 @@ public final class GraphBuilder {
         Arrays.sort(r);
         for (int i = 1; i < r.length; i++) {
             if (r[i] == r[i - 1]) {
-                throw new IllegalArgumentException(op + ": repeated axis " + r[i] + " for shape " + x.shape());
+                throw new IllegalArgumentException(
+                        op + ": repeated axis " + r[i] + " for shape " + x.shape());
             }
         }
         return r;
@@ -665,7 +747,11 @@ public final class GraphBuilder {
     /** Sum over {@code axes} (all axes when none given). */
     public Tensor reduceSum(Tensor x, boolean keepDims, long... axes) {
         long[] ax = normAxes("ReduceSum", x, axes.length == 0 ? allAxes(x.rank()) : axes);
-        return emit("ReduceSum", List.of(x, constantLongs(ax)), attrs("keepdims", keepDims ? 1L : 0L), x.dtype(),
+        return emit(
+                "ReduceSum",
+                List.of(x, constantLongs(ax)),
+                attrs("keepdims", keepDims ? 1L : 0L),
+                x.dtype(),
                 reducedShape(x, ax, keepDims));
     }
 
@@ -673,26 +759,42 @@ public final class GraphBuilder {
     public Tensor reduceMean(Tensor x, boolean keepDims, long... axes) {
         floating("ReduceMean", x);
         long[] ax = normAxes("ReduceMean", x, axes.length == 0 ? allAxes(x.rank()) : axes);
-        return emit("ReduceMean", List.of(x), attrs("axes", ax, "keepdims", keepDims ? 1L : 0L), x.dtype(),
+        return emit(
+                "ReduceMean",
+                List.of(x),
+                attrs("axes", ax, "keepdims", keepDims ? 1L : 0L),
+                x.dtype(),
                 reducedShape(x, ax, keepDims));
     }
 
     /** Maximum over {@code axes} (all axes when none given). */
     public Tensor reduceMax(Tensor x, boolean keepDims, long... axes) {
         long[] ax = normAxes("ReduceMax", x, axes.length == 0 ? allAxes(x.rank()) : axes);
-        return emit("ReduceMax", List.of(x), attrs("axes", ax, "keepdims", keepDims ? 1L : 0L), x.dtype(),
+        return emit(
+                "ReduceMax",
+                List.of(x),
+                attrs("axes", ax, "keepdims", keepDims ? 1L : 0L),
+                x.dtype(),
                 reducedShape(x, ax, keepDims));
     }
 
     public Tensor argMax(Tensor x, int axis, boolean keepDims) {
         int a = axis("ArgMax", x, axis);
-        return emit("ArgMax", List.of(x), attrs("axis", (long) a, "keepdims", keepDims ? 1L : 0L), DType.INT64,
+        return emit(
+                "ArgMax",
+                List.of(x),
+                attrs("axis", (long) a, "keepdims", keepDims ? 1L : 0L),
+                DType.INT64,
                 reducedShape(x, new long[] {a}, keepDims));
     }
 
     public Tensor argMin(Tensor x, int axis, boolean keepDims) {
         int a = axis("ArgMin", x, axis);
-        return emit("ArgMin", List.of(x), attrs("axis", (long) a, "keepdims", keepDims ? 1L : 0L), DType.INT64,
+        return emit(
+                "ArgMin",
+                List.of(x),
+                attrs("axis", (long) a, "keepdims", keepDims ? 1L : 0L),
+                DType.INT64,
                 reducedShape(x, new long[] {a}, keepDims));
     }
 
@@ -706,13 +808,21 @@ public final class GraphBuilder {
             }
         }
         if (perm.length != x.rank()) {
-            throw new IllegalArgumentException("Transpose: perm " + Arrays.toString(perm) + " does not match shape " + x.shape());
+            throw new IllegalArgumentException(
+                    "Transpose: perm "
+                            + Arrays.toString(perm)
+                            + " does not match shape "
+                            + x.shape());
         }
         boolean[] seen = new boolean[perm.length];
         List<Dim> out = new ArrayList<>();
         for (int p : perm) {
             if (p < 0 || p >= perm.length || seen[p]) {
-                throw new IllegalArgumentException("Transpose: invalid perm " + Arrays.toString(perm) + " for shape " + x.shape());
+                throw new IllegalArgumentException(
+                        "Transpose: invalid perm "
+                                + Arrays.toString(perm)
+                                + " for shape "
+                                + x.shape());
             }
             seen[p] = true;
             out.add(x.dim(p));
@@ -748,7 +858,13 @@ public final class GraphBuilder {
         if (x.dim(a).isStatic()) {
             return constantLongs(x.dim(a).value());
         }
-        Tensor t = emit("Shape", List.of(x), attrs("start", (long) a, "end", (long) a + 1), DType.INT64, Shape.of(1L));
+        Tensor t =
+                emit(
+                        "Shape",
+                        List.of(x),
+                        attrs("start", (long) a, "end", (long) a + 1),
+                        DType.INT64,
+                        Shape.of(1L));
         t.valueDims = new Dim[] {x.dim(a)};
         return t;
     }
@@ -770,7 +886,8 @@ public final class GraphBuilder {
                 pending.add(num.longValue());
             } else if (p instanceof Tensor t) {
                 if (t.dtype() != DType.INT64 || t.rank() != 1) {
-                    throw new IllegalArgumentException("shapeTensor: piece " + t + " must be a 1-D INT64 tensor");
+                    throw new IllegalArgumentException(
+                            "shapeTensor: piece " + t + " must be a 1-D INT64 tensor");
                 }
                 if (!pending.isEmpty()) {
                     parts.add(constantLongs(pending.stream().mapToLong(Long::longValue).toArray()));
@@ -778,7 +895,8 @@ public final class GraphBuilder {
                 }
                 parts.add(t);
             } else {
-                throw new IllegalArgumentException("shapeTensor: pieces must be numbers or tensors, found " + p);
+                throw new IllegalArgumentException(
+                        "shapeTensor: pieces must be numbers or tensors, found " + p);
             }
         }
         if (!pending.isEmpty()) {
@@ -795,7 +913,8 @@ public final class GraphBuilder {
     /** Reshape to a 1-D int64 shape tensor (see {@link #shapeTensor}). */
     public Tensor reshape(Tensor x, Tensor shape) {
         if (shape.dtype() != DType.INT64 || shape.rank() != 1 || !shape.dim(0).isStatic()) {
-            throw new IllegalArgumentException("Reshape: shape must be a 1-D INT64 tensor of static length, found " + shape);
+            throw new IllegalArgumentException(
+                    "Reshape: shape must be a 1-D INT64 tensor of static length, found " + shape);
         }
         int r = (int) shape.dim(0).value();
         Dim[] target = new Dim[r];
@@ -804,12 +923,17 @@ public final class GraphBuilder {
         for (int i = 0; i < r; i++) {
             if (cv != null && cv[i] == 0) {
                 if (i >= x.rank()) {
-                    throw shapeError("Reshape", "0 at position " + i + " but input rank is " + x.rank(), x, shape);
+                    throw shapeError(
+                            "Reshape",
+                            "0 at position " + i + " but input rank is " + x.rank(),
+                            x,
+                            shape);
                 }
                 target[i] = x.dim(i);
             } else if (cv != null && cv[i] == -1) {
                 if (inferAt >= 0) {
-                    throw new IllegalArgumentException("Reshape: more than one -1 in " + Arrays.toString(cv));
+                    throw new IllegalArgumentException(
+                            "Reshape: more than one -1 in " + Arrays.toString(cv));
                 }
                 inferAt = i;
             } else if (shape.valueDims != null && shape.valueDims[i] != null) {
@@ -852,20 +976,33 @@ public final class GraphBuilder {
         if (inferAt >= 0) {
             if (!unknownIn && !unknownOut && !symLeft) {
                 if (knownOut == 0 || known % knownOut != 0) {
-                    throw shapeError("Reshape", "cannot reshape to " + Arrays.toString(cv), x, null);
+                    throw shapeError(
+                            "Reshape", "cannot reshape to " + Arrays.toString(cv), x, null);
                 }
                 target[inferAt] = Dim.of(known / knownOut);
-            } else if (!unknownIn && !unknownOut && known == knownOut
+            } else if (!unknownIn
+                    && !unknownOut
+                    && known == knownOut
                     && sym.values().stream().mapToInt(Integer::intValue).sum() == 1) {
-                String s = sym.entrySet().stream().filter(e -> e.getValue() > 0).findFirst().get().getKey();
+                String s =
+                        sym.entrySet().stream()
+                                .filter(e -> e.getValue() > 0)
+                                .findFirst()
+                                .get()
+                                .getKey();
                 target[inferAt] = Dim.dim(s);
             } else {
                 target[inferAt] = Dim.unknown();
             }
         } else if (!unknownIn && !unknownOut && !symLeft && known != knownOut) {
-            throw shapeError("Reshape", "element count differs: cannot reshape to " + Shape.of(Arrays.asList(target)), x, null);
+            throw shapeError(
+                    "Reshape",
+                    "element count differs: cannot reshape to " + Shape.of(Arrays.asList(target)),
+                    x,
+                    null);
         }
-        return emit("Reshape", List.of(x, shape), Map.of(), x.dtype(), Shape.of(Arrays.asList(target)));
+        return emit(
+                "Reshape", List.of(x, shape), Map.of(), x.dtype(), Shape.of(Arrays.asList(target)));
     }
 
     /** Reshape {@code x} to the shape of {@code like} (for gradients). */
@@ -882,7 +1019,8 @@ public final class GraphBuilder {
         for (int i = 0; i < axes.length; i++) {
             ax[i] = axes[i] < 0 ? axes[i] + r : axes[i];
             if (ax[i] < 0 || ax[i] >= r) {
-                throw new IllegalArgumentException("Unsqueeze: axis " + axes[i] + " out of range for " + x.shape());
+                throw new IllegalArgumentException(
+                        "Unsqueeze: axis " + axes[i] + " out of range for " + x.shape());
             }
         }
         Arrays.sort(ax);
@@ -906,7 +1044,12 @@ public final class GraphBuilder {
                 throw shapeError("Squeeze", "axis " + a + " has size " + d, x, null);
             }
         }
-        return emit("Squeeze", List.of(x, constantLongs(ax)), Map.of(), x.dtype(), reducedShape(x, ax, false));
+        return emit(
+                "Squeeze",
+                List.of(x, constantLongs(ax)),
+                Map.of(),
+                x.dtype(),
+                reducedShape(x, ax, false));
     }
 
     /** Broadcasts {@code x} to a shape tensor. */
@@ -917,8 +1060,15 @@ public final class GraphBuilder {
         for (int i = 0; i < r; i++) {
             d[i] = vd != null && vd[i] != null ? vd[i] : Dim.unknown();
         }
-        Tensor target = new Tensor(this, shape.name(), x.dtype(), Shape.of(Arrays.asList(d)), Tensor.Kind.NODE);
-        return emit("Expand", List.of(x, shape), Map.of(), x.dtype(), broadcast("Expand", x, target));
+        Tensor target =
+                new Tensor(
+                        this,
+                        shape.name(),
+                        x.dtype(),
+                        Shape.of(Arrays.asList(d)),
+                        Tensor.Kind.NODE);
+        return emit(
+                "Expand", List.of(x, shape), Map.of(), x.dtype(), broadcast("Expand", x, target));
     }
 
     /** Broadcasts {@code x} to the shape of {@code like}. */
@@ -943,8 +1093,15 @@ public final class GraphBuilder {
                 throw shapeError("Concat", "ranks differ", f, t);
             }
             for (int i = 0; i < f.rank(); i++) {
-                if (i != a && f.dim(i).isStatic() && t.dim(i).isStatic() && f.dim(i).value() != t.dim(i).value()) {
-                    throw shapeError("Concat", "dims differ at axis " + i + " (concat axis " + a + ")", f, t);
+                if (i != a
+                        && f.dim(i).isStatic()
+                        && t.dim(i).isStatic()
+                        && f.dim(i).value() != t.dim(i).value()) {
+                    throw shapeError(
+                            "Concat",
+                            "dims differ at axis " + i + " (concat axis " + a + ")",
+                            f,
+                            t);
                 }
             }
             if (t.dim(a).isStatic()) {
@@ -953,7 +1110,11 @@ public final class GraphBuilder {
                 stat = false;
             }
         }
-        Shape out = f.shape().with(a, stat ? Dim.of(total) : (ts.length == 1 ? f.dim(a) : Dim.unknown()));
+        Shape out =
+                f.shape()
+                        .with(
+                                a,
+                                stat ? Dim.of(total) : (ts.length == 1 ? f.dim(a) : Dim.unknown()));
         Tensor r = emit("Concat", Arrays.asList(ts), attrs("axis", (long) a), f.dtype(), out);
         if (f.dtype() == DType.INT64 && f.rank() == 1) {
             List<Dim> vd = new ArrayList<>();
@@ -981,7 +1142,9 @@ public final class GraphBuilder {
             steps = new long[starts.length];
             Arrays.fill(steps, 1);
         }
-        if (starts.length != ends.length || starts.length != axes.length || starts.length != steps.length) {
+        if (starts.length != ends.length
+                || starts.length != axes.length
+                || starts.length != steps.length) {
             throw new IllegalArgumentException("Slice: starts/ends/axes/steps lengths differ");
         }
         Shape out = x.shape();
@@ -999,8 +1162,17 @@ public final class GraphBuilder {
                 out = out.with(a, Dim.unknown());
             }
         }
-        return emit("Slice", List.of(x, constantLongs(starts), constantLongs(ends), constantLongs(na), constantLongs(steps)),
-                Map.of(), x.dtype(), out);
+        return emit(
+                "Slice",
+                List.of(
+                        x,
+                        constantLongs(starts),
+                        constantLongs(ends),
+                        constantLongs(na),
+                        constantLongs(steps)),
+                Map.of(),
+                x.dtype(),
+                out);
     }
 
     /** {@code x[..., start:end, ...]} along one axis. */
@@ -1029,16 +1201,27 @@ public final class GraphBuilder {
     /** Constant padding with static pads {@code [begin_0.., end_0..]}. */
     public Tensor pad(Tensor x, long[] pads, double value) {
         if (pads.length != 2 * x.rank()) {
-            throw shapeError("Pad", "expected " + 2 * x.rank() + " pads, found " + pads.length, x, null);
+            throw shapeError(
+                    "Pad", "expected " + 2 * x.rank() + " pads, found " + pads.length, x, null);
         }
         Shape out = x.shape();
         for (int i = 0; i < x.rank(); i++) {
             Dim d = x.dim(i);
             if (pads[i] != 0 || pads[i + x.rank()] != 0) {
-                out = out.with(i, d.isStatic() ? Dim.of(d.value() + pads[i] + pads[i + x.rank()]) : Dim.unknown());
+                out =
+                        out.with(
+                                i,
+                                d.isStatic()
+                                        ? Dim.of(d.value() + pads[i] + pads[i + x.rank()])
+                                        : Dim.unknown());
             }
         }
-        return emit("Pad", List.of(x, constantLongs(pads), scalarLike(value, x)), attrs("mode", "constant"), x.dtype(), out);
+        return emit(
+                "Pad",
+                List.of(x, constantLongs(pads), scalarLike(value, x)),
+                attrs("mode", "constant"),
+                x.dtype(),
+                out);
     }
 
     public Tensor gather(Tensor data, Tensor indices, int axis) {
@@ -1047,7 +1230,13 @@ public final class GraphBuilder {
         List<Dim> out = new ArrayList<>(data.shape().sub(0, a).dims());
         out.addAll(indices.shape().dims());
         out.addAll(data.shape().sub(a + 1, data.rank()).dims());
-        Tensor r = emit("Gather", List.of(data, indices), attrs("axis", (long) a), data.dtype(), Shape.of(out));
+        Tensor r =
+                emit(
+                        "Gather",
+                        List.of(data, indices),
+                        attrs("axis", (long) a),
+                        data.dtype(),
+                        Shape.of(out));
         if (data.valueDims != null && indices.constValue != null && indices.rank() <= 1) {
             long[] idx = indices.constValue.toLongArray();
             Dim[] vd = new Dim[idx.length];
@@ -1062,7 +1251,12 @@ public final class GraphBuilder {
 
     private static void checkIndices(String op, Tensor indices) {
         if (indices.dtype() != DType.INT64 && indices.dtype() != DType.INT32) {
-            throw new IllegalArgumentException(op + ": indices " + indices.name() + " must be INT64 or INT32, found " + indices.dtype());
+            throw new IllegalArgumentException(
+                    op
+                            + ": indices "
+                            + indices.name()
+                            + " must be INT64 or INT32, found "
+                            + indices.dtype());
         }
     }
 
@@ -1072,26 +1266,45 @@ public final class GraphBuilder {
             throw shapeError("GatherElements", "ranks differ", data, indices);
         }
         int a = axis("GatherElements", data, axis);
-        return emit("GatherElements", List.of(data, indices), attrs("axis", (long) a), data.dtype(), indices.shape());
+        return emit(
+                "GatherElements",
+                List.of(data, indices),
+                attrs("axis", (long) a),
+                data.dtype(),
+                indices.shape());
     }
 
     /** ScatterElements; {@code reduction} is "none" or "add" (also "mul", "max", "min"). */
-    public Tensor scatterElements(Tensor data, Tensor indices, Tensor updates, int axis, String reduction) {
+    public Tensor scatterElements(
+            Tensor data, Tensor indices, Tensor updates, int axis, String reduction) {
         checkIndices("ScatterElements", indices);
         sameDtype("ScatterElements", data, updates);
         if (data.rank() != indices.rank() || updates.rank() != indices.rank()) {
-            throw shapeError("ScatterElements", "data, indices and updates must have equal rank", data, updates);
+            throw shapeError(
+                    "ScatterElements",
+                    "data, indices and updates must have equal rank",
+                    data,
+                    updates);
         }
         int a = axis("ScatterElements", data, axis);
-        return emit("ScatterElements", List.of(data, indices, updates), attrs("axis", (long) a, "reduction", reduction),
-                data.dtype(), data.shape());
+        return emit(
+                "ScatterElements",
+                List.of(data, indices, updates),
+                attrs("axis", (long) a, "reduction", reduction),
+                data.dtype(),
+                data.shape());
     }
 
     /** ScatterND; {@code reduction} is "none" or "add". */
     public Tensor scatterND(Tensor data, Tensor indices, Tensor updates, String reduction) {
         checkIndices("ScatterND", indices);
         sameDtype("ScatterND", data, updates);
-        return emit("ScatterND", List.of(data, indices, updates), attrs("reduction", reduction), data.dtype(), data.shape());
+        return emit(
+                "ScatterND",
+                List.of(data, indices, updates),
+                attrs("reduction", reduction),
+                data.dtype(),
+                data.shape());
     }
 
     public Tensor gatherND(Tensor data, Tensor indices) {
@@ -1107,7 +1320,12 @@ public final class GraphBuilder {
 
     /** Indices of non-zero elements, shape {@code [rank, n]}. */
     public Tensor nonZero(Tensor x) {
-        return emit("NonZero", List.of(x), Map.of(), DType.INT64, Shape.of(Dim.of(x.rank()), Dim.unknown()));
+        return emit(
+                "NonZero",
+                List.of(x),
+                Map.of(),
+                DType.INT64,
+                Shape.of(Dim.of(x.rank()), Dim.unknown()));
     }
 
     /** A tensor of the given shape filled with {@code value}. */
@@ -1118,7 +1336,11 @@ public final class GraphBuilder {
         for (int i = 0; i < r; i++) {
             d[i] = vd != null && vd[i] != null ? vd[i] : Dim.unknown();
         }
-        return emit("ConstantOfShape", List.of(shape), attrs("value", HostTensor.filled(dtype, value, 1)), dtype,
+        return emit(
+                "ConstantOfShape",
+                List.of(shape),
+                attrs("value", HostTensor.filled(dtype, value, 1)),
+                dtype,
                 Shape.of(Arrays.asList(d)));
     }
 
@@ -1137,8 +1359,11 @@ public final class GraphBuilder {
             double l = limit.constValue.toDoubleArray()[0];
             double d = delta.constValue.toDoubleArray()[0];
             n = Dim.of((long) Math.max(0, Math.ceil((l - s) / d)));
-        } else if (limit.dimValue() != null && start.constValue != null && delta.constValue != null
-                && start.constValue.toDoubleArray()[0] == 0 && delta.constValue.toDoubleArray()[0] == 1) {
+        } else if (limit.dimValue() != null
+                && start.constValue != null
+                && delta.constValue != null
+                && start.constValue.toDoubleArray()[0] == 0
+                && delta.constValue.toDoubleArray()[0] == 1) {
             n = limit.dimValue();
         }
         return emit("Range", List.of(start, limit, delta), Map.of(), start.dtype(), Shape.of(n));
@@ -1148,7 +1373,10 @@ public final class GraphBuilder {
     public Tensor arange(Tensor n) {
         Tensor lim = squeeze(n, 0);
         lim.valueScalar = n.valueDims != null ? n.valueDims[0] : null;
-        return range(constant(HostTensor.filled(DType.INT64, 0)), lim, constant(HostTensor.filled(DType.INT64, 1)));
+        return range(
+                constant(HostTensor.filled(DType.INT64, 0)),
+                lim,
+                constant(HostTensor.filled(DType.INT64, 1)));
     }
 
     /** Upper ({@code upper=true}) or lower triangle of the last two axes, offset by {@code k}. */
@@ -1156,8 +1384,12 @@ public final class GraphBuilder {
         if (x.rank() < 2) {
             throw shapeError("Trilu", "rank must be >= 2", x, null);
         }
-        return emit("Trilu", List.of(x, constant(HostTensor.filled(DType.INT64, k))), attrs("upper", upper ? 1L : 0L),
-                x.dtype(), x.shape());
+        return emit(
+                "Trilu",
+                List.of(x, constant(HostTensor.filled(DType.INT64, k))),
+                attrs("upper", upper ? 1L : 0L),
+                x.dtype(),
+                x.shape());
     }
 
     // ------------------------------------------------------------------ compositions
@@ -1180,10 +1412,10 @@ public final class GraphBuilder {
     }
 
     /**
-     * Inverted dropout with an explicit mask. In training mode this adds a float input
-     * {@code dropout.<n>.mask} shaped like {@code x} that the trainer fills each step with
-     * {@code 0} or {@code 1/(1-rate)} from its seeded generator (so resumed runs draw the same
-     * masks); in inference mode it returns {@code x}.
+     * Inverted dropout with an explicit mask. In training mode this adds a float input {@code
+     * dropout.<n>.mask} shaped like {@code x} that the trainer fills each step with {@code 0} or
+     * {@code 1/(1-rate)} from its seeded generator (so resumed runs draw the same masks); in
+     * inference mode it returns {@code x}.
      */
     public Tensor dropout(Tensor x, double rate) {
         if (rate < 0 || rate >= 1) {
@@ -1209,7 +1441,8 @@ public final class GraphBuilder {
     public Tensor parameterTensor(String fullName) {
         Tensor t = paramTensors.get(fullName);
         if (t == null) {
-            throw new IllegalArgumentException("graph '" + name + "': no parameter '" + fullName + "'");
+            throw new IllegalArgumentException(
+                    "graph '" + name + "': no parameter '" + fullName + "'");
         }
         return t;
     }
@@ -1240,6 +1473,7 @@ public final class GraphBuilder {
         if (outputs.isEmpty()) {
             throw new IllegalStateException("graph '" + name + "' has no outputs");
         }
-        return new Graph(name, nodes, inputs, params, paramTensors, constants, outputs, dropoutRates);
+        return new Graph(
+                name, nodes, inputs, params, paramTensors, constants, outputs, dropoutRates);
     }
 }

@@ -26,8 +26,14 @@ public final class HostTensor {
         long expected = numElements(shape) * dtype.byteSize();
         if (this.data.remaining() != expected) {
             throw new IllegalArgumentException(
-                    "tensor of dtype " + dtype + " and shape " + Arrays.toString(shape) + ": expected "
-                            + expected + " bytes, found " + this.data.remaining());
+                    "tensor of dtype "
+                            + dtype
+                            + " and shape "
+                            + Arrays.toString(shape)
+                            + ": expected "
+                            + expected
+                            + " bytes, found "
+                            + this.data.remaining());
         }
     }
 
@@ -41,7 +47,8 @@ public final class HostTensor {
 
     private static ByteBuffer alloc(long n, int size) {
         if (n * size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor too large for one buffer: " + n + " elements");
+            throw new IllegalArgumentException(
+                    "tensor too large for one buffer: " + n + " elements");
         }
         return ByteBuffer.allocate((int) (n * size)).order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -83,31 +90,36 @@ public final class HostTensor {
     public static HostTensor filled(DType dtype, double value, long... shape) {
         int n = (int) numElements(shape);
         switch (dtype) {
-            case FLOAT: {
-                float[] a = new float[n];
-                Arrays.fill(a, (float) value);
-                return ofFloats(a, shape);
-            }
-            case DOUBLE: {
-                double[] a = new double[n];
-                Arrays.fill(a, value);
-                return ofDoubles(a, shape);
-            }
-            case INT64: {
-                long[] a = new long[n];
-                Arrays.fill(a, (long) value);
-                return ofLongs(a, shape);
-            }
-            case INT32: {
-                int[] a = new int[n];
-                Arrays.fill(a, (int) value);
-                return ofInts(a, shape);
-            }
-            case BOOL: {
-                boolean[] a = new boolean[n];
-                Arrays.fill(a, value != 0);
-                return ofBools(a, shape);
-            }
+            case FLOAT:
+                {
+                    float[] a = new float[n];
+                    Arrays.fill(a, (float) value);
+                    return ofFloats(a, shape);
+                }
+            case DOUBLE:
+                {
+                    double[] a = new double[n];
+                    Arrays.fill(a, value);
+                    return ofDoubles(a, shape);
+                }
+            case INT64:
+                {
+                    long[] a = new long[n];
+                    Arrays.fill(a, (long) value);
+                    return ofLongs(a, shape);
+                }
+            case INT32:
+                {
+                    int[] a = new int[n];
+                    Arrays.fill(a, (int) value);
+                    return ofInts(a, shape);
+                }
+            case BOOL:
+                {
+                    boolean[] a = new boolean[n];
+                    Arrays.fill(a, value != 0);
+                    return ofBools(a, shape);
+                }
             default:
                 throw new IllegalArgumentException("cannot fill a tensor of dtype " + dtype);
         }
@@ -164,7 +176,10 @@ public final class HostTensor {
             }
             default -> {
                 for (int i = 0; i < n; i++) {
-                    r[i] = dtype == DType.UINT8 || dtype == DType.BOOL ? (b.get(i) & 0xff) : b.get(i);
+                    r[i] =
+                            dtype == DType.UINT8 || dtype == DType.BOOL
+                                    ? (b.get(i) & 0xff)
+                                    : b.get(i);
                 }
             }
         }
@@ -211,7 +226,9 @@ public final class HostTensor {
                     r[i] = dtype == DType.INT8 ? b.get(i) : (b.get(i) & 0xff);
                 }
             }
-            default -> throw new IllegalStateException("tensor of dtype " + dtype + " has no integer values");
+            default ->
+                    throw new IllegalStateException(
+                            "tensor of dtype " + dtype + " has no integer values");
         }
         return r;
     }

@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
  *
  * <p>Fan-in and fan-out follow PyTorch: for a shape {@code [d0, d1, rest...]} with receptive field
  * {@code r = prod(rest)}, fan-in is {@code d1*r} and fan-out {@code d0*r}. Xavier is symmetric in
- * the two, so the {@code [in, out]} layout of {@code MatMul(x, W)} and Hugging Face's
- * {@code [out, in]} give the same scale.
+ * the two, so the {@code [in, out]} layout of {@code MatMul(x, W)} and Hugging Face's {@code [out,
+ * in]} give the same scale.
  */
 @FunctionalInterface
 public interface Init {
@@ -38,7 +38,9 @@ public interface Init {
         };
     }
 
-    /** Kaiming uniform as in PyTorch's {@code nn.Linear} default: U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
+    /**
+     * Kaiming uniform as in PyTorch's {@code nn.Linear} default: U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
+     */
     static Init linearDefault() {
         return (out, shape, rng) -> {
             double a = 1.0 / Math.sqrt(fanIn(shape));

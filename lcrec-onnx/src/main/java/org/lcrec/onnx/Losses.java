@@ -1,8 +1,8 @@
 package org.lcrec.onnx;
 
 /**
- * Loss functions as graph compositions. All return a scalar; all are differentiable by
- * {@link Autodiff}.
+ * Loss functions as graph compositions. All return a scalar; all are differentiable by {@link
+ * Autodiff}.
  */
 public final class Losses {
     private Losses() {}
@@ -23,15 +23,23 @@ public final class Losses {
      * positions whose target is not {@code ignoreIndex} (PyTorch's {@code ignore_index=-100}
      * semantics; a batch with no valid position gives 0).
      */
-    public static Tensor crossEntropy(GraphBuilder g, Tensor logits, Tensor targets, long ignoreIndex) {
+    public static Tensor crossEntropy(
+            GraphBuilder g, Tensor logits, Tensor targets, long ignoreIndex) {
         if (targets.dtype() != DType.INT64) {
-            throw new IllegalArgumentException("crossEntropy: targets " + targets + " must be INT64");
+            throw new IllegalArgumentException(
+                    "crossEntropy: targets " + targets + " must be INT64");
         }
         if (logits.rank() != targets.rank() + 1) {
-            throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " must have one more axis than targets "
-                    + targets.shape());
+            throw new IllegalArgumentException(
+                    "crossEntropy: logits "
+                            + logits.shape()
+                            + " must have one more axis than targets "
+                            + targets.shape());
         }
-        Tensor l2 = logits.rank() == 2 ? logits : g.reshape(logits, g.shapeTensor(-1, g.dimOf(logits, -1)));
+        Tensor l2 =
+                logits.rank() == 2
+                        ? logits
+                        : g.reshape(logits, g.shapeTensor(-1, g.dimOf(logits, -1)));
         Tensor t1 = targets.rank() == 1 ? targets : g.reshape(targets, -1);
         Tensor logp = g.logSoftmax(l2, -1);
         Tensor ignore = g.constant(HostTensor.filled(DType.INT64, ignoreIndex));
@@ -45,8 +53,8 @@ public final class Losses {
     }
 
     /**
-     * Straight-through estimator: forward value {@code q}, gradient passed to {@code z}
-     * unchanged ({@code z + stop(q - z)}, van den Oord et al. 2017).
+     * Straight-through estimator: forward value {@code q}, gradient passed to {@code z} unchanged
+     * ({@code z + stop(q - z)}, van den Oord et al. 2017).
      */
     public static Tensor straightThrough(GraphBuilder g, Tensor z, Tensor q) {
         return g.add(z, g.stopGradient(g.sub(q, z)));

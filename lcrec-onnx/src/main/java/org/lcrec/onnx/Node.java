@@ -15,8 +15,14 @@ public final class Node {
     private final Map<String, Object> attributes;
     final boolean stopGradient;
 
-    Node(String opType, String domain, String name, List<Tensor> inputs, List<Tensor> outputs,
-            Map<String, Object> attributes, boolean stopGradient) {
+    Node(
+            String opType,
+            String domain,
+            String name,
+            List<Tensor> inputs,
+            List<Tensor> outputs,
+            Map<String, Object> attributes,
+            boolean stopGradient) {
         this.opType = opType;
         this.domain = domain;
         this.name = name;
@@ -56,8 +62,8 @@ public final class Node {
     }
 
     /**
-     * Attributes: values are {@code Long}, {@code Float}, {@code String}, {@code long[]},
-     * {@code float[]}, {@code String[]} or {@link HostTensor}.
+     * Attributes: values are {@code Long}, {@code Float}, {@code String}, {@code long[]}, {@code
+     * float[]}, {@code String[]} or {@link HostTensor}.
      */
     public Map<String, Object> attributes() {
         return attributes;

@@ -16,12 +16,11 @@ import java.util.Set;
 import org.lcrec.onnx.internal.ProtoWriter;
 
 /**
- * Writes a {@link Graph} as an ONNX {@code ModelProto} (IR version 8, opset
- * {@value GraphBuilder#OPSET}). Only nodes that the outputs need are written. Parameters become
- * initialisers (values from a {@link ParameterStore}) unless named in
- * {@link Builder#parametersAsInputs}; constants are always initialisers. With
- * {@link Builder#externalData} large initialisers go to a side file, for models over protobuf's
- * 2 GB limit.
+ * Writes a {@link Graph} as an ONNX {@code ModelProto} (IR version 8, opset {@value
+ * GraphBuilder#OPSET}). Only nodes that the outputs need are written. Parameters become
+ * initialisers (values from a {@link ParameterStore}) unless named in {@link
+ * Builder#parametersAsInputs}; constants are always initialisers. With {@link Builder#externalData}
+ * large initialisers go to a side file, for models over protobuf's 2 GB limit.
  */
 public final class OnnxExport {
     /** IR version matching opset 17 (ONNX 1.12). */
@@ -106,8 +105,13 @@ public final class OnnxExport {
             for (String o : outputs) {
                 Tensor t = g.outputs().get(o);
                 if (t == null) {
-                    throw new IllegalArgumentException("graph '" + g.name() + "' has no output '" + o + "'; outputs: "
-                            + g.outputs().keySet());
+                    throw new IllegalArgumentException(
+                            "graph '"
+                                    + g.name()
+                                    + "' has no output '"
+                                    + o
+                                    + "'; outputs: "
+                                    + g.outputs().keySet());
                 }
                 outs.put(o, t);
             }
@@ -131,8 +135,12 @@ public final class OnnxExport {
         long extOffset = 0;
         try {
             if (externalDataFile != null) {
-                ext = FileChannel.open(externalDataFile, java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+                ext =
+                        FileChannel.open(
+                                externalDataFile,
+                                java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.WRITE,
+                                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
             }
             List<Tensor> graphInputs = new ArrayList<>();
             for (Tensor t : g.inputs().values()) {
@@ -150,13 +158,22 @@ public final class OnnxExport {
                     continue;
                 }
                 if (values == null) {
-                    throw new IllegalArgumentException("export of graph '" + g.name() + "': parameter '" + p.name()
-                            + "' is an initialiser but no parameter values were given");
+                    throw new IllegalArgumentException(
+                            "export of graph '"
+                                    + g.name()
+                                    + "': parameter '"
+                                    + p.name()
+                                    + "' is an initialiser but no parameter values were given");
                 }
                 Parameter v = values.get(p.name());
                 if (!java.util.Arrays.equals(v.shape(), p.shape())) {
-                    throw new IllegalArgumentException("export: parameter '" + p.name() + "' has shape "
-                            + java.util.Arrays.toString(v.shape()) + ", graph expects " + java.util.Arrays.toString(p.shape()));
+                    throw new IllegalArgumentException(
+                            "export: parameter '"
+                                    + p.name()
+                                    + "' has shape "
+                                    + java.util.Arrays.toString(v.shape())
+                                    + ", graph expects "
+                                    + java.util.Arrays.toString(p.shape()));
                 }
                 HostTensor ht = new HostTensor(DType.FLOAT, p.shape(), v.bytesView());
                 extOffset = initializer(graph, p.name(), ht, ext, extOffset);
@@ -170,7 +187,8 @@ public final class OnnxExport {
                 graph.message(11, valueInfo(t.name(), t.dtype(), t.shape()));
             }
             for (Map.Entry<String, Tensor> o : outs.entrySet()) {
-                graph.message(12, valueInfo(o.getKey(), o.getValue().dtype(), o.getValue().shape()));
+                graph.message(
+                        12, valueInfo(o.getKey(), o.getValue().dtype(), o.getValue().shape()));
             }
         } finally {
             if (ext != null) {
@@ -187,7 +205,9 @@ public final class OnnxExport {
         return model.toByteArray();
     }
 
-    private long initializer(ProtoWriter graph, String name, HostTensor t, FileChannel ext, long off) throws IOException {
+    private long initializer(
+            ProtoWriter graph, String name, HostTensor t, FileChannel ext, long off)
+            throws IOException {
         ProtoWriter tp = new ProtoWriter();
         for (long d : t.shape()) {
             tp.int64(1, d);
@@ -204,7 +224,11 @@ public final class OnnxExport {
             while (d.hasRemaining()) {
                 pos += ext.write(d, pos);
             }
-            tp.message(13, new ProtoWriter().string(1, "location").string(2, externalDataFile.getFileName().toString()));
+            tp.message(
+                    13,
+                    new ProtoWriter()
+                            .string(1, "location")
+                            .string(2, externalDataFile.getFileName().toString()));
             tp.message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(aligned)));
             tp.message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(len)));
             tp.int64(14, 1);

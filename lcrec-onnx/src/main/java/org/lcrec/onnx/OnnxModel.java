@@ -27,8 +27,14 @@ import org.lcrec.onnx.internal.ProtoReader;
  * @param opTypes the op type of every node, in order
  * @param initializers initialisers by name
  */
-public record OnnxModel(long irVersion, Map<String, Long> opsets, String graphName, List<ValueSignature> inputs,
-        List<ValueSignature> outputs, List<String> opTypes, Map<String, HostTensor> initializers) {
+public record OnnxModel(
+        long irVersion,
+        Map<String, Long> opsets,
+        String graphName,
+        List<ValueSignature> inputs,
+        List<ValueSignature> outputs,
+        List<String> opTypes,
+        Map<String, HostTensor> initializers) {
 
     /** A name with its element type and shape. */
     public record ValueSignature(String name, DType dtype, Shape shape) {
@@ -46,7 +52,8 @@ public record OnnxModel(long irVersion, Map<String, Long> opsets, String graphNa
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not a readable ONNX model: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    file + ": not a readable ONNX model: " + e.getMessage(), e);
         }
     }
 
@@ -113,8 +120,14 @@ public record OnnxModel(long irVersion, Map<String, Long> opsets, String graphNa
             }
         }
         ins.removeIf(v -> inits.containsKey(v.name()));
-        return new OnnxModel(ir, Collections.unmodifiableMap(opsets), gname, List.copyOf(ins), List.copyOf(outs),
-                List.copyOf(ops), Collections.unmodifiableMap(inits));
+        return new OnnxModel(
+                ir,
+                Collections.unmodifiableMap(opsets),
+                gname,
+                List.copyOf(ins),
+                List.copyOf(outs),
+                List.copyOf(ops),
+                Collections.unmodifiableMap(inits));
     }
 
     private static ValueSignature valueInfo(ProtoReader v) {
@@ -229,20 +242,27 @@ public record OnnxModel(long irVersion, Map<String, Long> opsets, String graphNa
         ByteBuffer data;
         if (isExternal) {
             if (baseDir == null) {
-                throw new IllegalArgumentException("initialiser '" + name + "' uses external data but no base directory is known");
+                throw new IllegalArgumentException(
+                        "initialiser '"
+                                + name
+                                + "' uses external data but no base directory is known");
             }
             Path f = baseDir.resolve(external.get("location"));
             long off = Long.parseLong(external.getOrDefault("offset", "0"));
-            long len = Long.parseLong(external.getOrDefault("length", Long.toString(n * dt.byteSize())));
+            long len =
+                    Long.parseLong(
+                            external.getOrDefault("length", Long.toString(n * dt.byteSize())));
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
                 data = ch.map(FileChannel.MapMode.READ_ONLY, off, len);
             } catch (IOException e) {
-                throw new UncheckedIOException("initialiser '" + name + "': reading external data " + f, e);
+                throw new UncheckedIOException(
+                        "initialiser '" + name + "': reading external data " + f, e);
             }
         } else if (raw != null) {
             data = raw;
         } else {
-            ByteBuffer b = ByteBuffer.allocate((int) (n * dt.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b =
+                    ByteBuffer.allocate((int) (n * dt.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
             switch (dt) {
                 case FLOAT -> floats.forEach(b::putFloat);
                 case DOUBLE -> doubles.forEach(b::putDouble);

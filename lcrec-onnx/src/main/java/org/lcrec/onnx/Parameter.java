@@ -25,7 +25,8 @@ public final class Parameter {
         this.decay = decay;
         long n = HostTensor.numElements(shape);
         if (n * 4 > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("parameter '" + name + "' " + Arrays.toString(shape) + " exceeds 2 GB");
+            throw new IllegalArgumentException(
+                    "parameter '" + name + "' " + Arrays.toString(shape) + " exceeds 2 GB");
         }
         this.bytes = ByteBuffer.allocateDirect((int) (n * 4)).order(ByteOrder.nativeOrder());
         this.data = bytes.asFloatBuffer();
@@ -66,8 +67,15 @@ public final class Parameter {
     /** Replaces the values. */
     public void set(float[] values) {
         if (values.length != size()) {
-            throw new IllegalArgumentException("parameter '" + name + "' " + Arrays.toString(shape) + ": expected "
-                    + size() + " values, found " + values.length);
+            throw new IllegalArgumentException(
+                    "parameter '"
+                            + name
+                            + "' "
+                            + Arrays.toString(shape)
+                            + ": expected "
+                            + size()
+                            + " values, found "
+                            + values.length);
         }
         data.put(0, values);
     }
@@ -86,6 +94,11 @@ public final class Parameter {
 
     @Override
     public String toString() {
-        return "Parameter(" + name + ", " + Arrays.toString(shape) + (trainable ? "" : ", frozen") + ")";
+        return "Parameter("
+                + name
+                + ", "
+                + Arrays.toString(shape)
+                + (trainable ? "" : ", frozen")
+                + ")";
     }
 }

@@ -3,9 +3,9 @@ package org.lcrec.onnx;
 import java.util.Arrays;
 
 /**
- * A parameter declared in a graph: full (scoped) name, static shape, initialiser and whether it
- * is trained. Frozen parameters become initialisers of the exported ONNX model; trainable ones
- * are fed as inputs by the trainer.
+ * A parameter declared in a graph: full (scoped) name, static shape, initialiser and whether it is
+ * trained. Frozen parameters become initialisers of the exported ONNX model; trainable ones are fed
+ * as inputs by the trainer.
  *
  * @param name the full name, e.g. {@code layers.3.mlp.up_proj.weight}
  * @param shape the static shape
@@ -13,7 +13,8 @@ import java.util.Arrays;
  * @param trainable whether gradients are computed for it
  * @param decay whether weight decay applies (false for biases and norms by default)
  */
-public record ParameterSpec(String name, long[] shape, Init init, boolean trainable, boolean decay) {
+public record ParameterSpec(
+        String name, long[] shape, Init init, boolean trainable, boolean decay) {
     public ParameterSpec {
         shape = shape.clone();
     }
@@ -29,6 +30,11 @@ public record ParameterSpec(String name, long[] shape, Init init, boolean traina
 
     @Override
     public String toString() {
-        return "ParameterSpec(" + name + ", " + Arrays.toString(shape) + (trainable ? "" : ", frozen") + ")";
+        return "ParameterSpec("
+                + name
+                + ", "
+                + Arrays.toString(shape)
+                + (trainable ? "" : ", frozen")
+                + ")";
     }
 }

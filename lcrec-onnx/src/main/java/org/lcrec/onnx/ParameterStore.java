@@ -20,9 +20,7 @@ public final class ParameterStore {
     /** An empty store. */
     public ParameterStore() {}
 
-    /**
-     * A store for the given specs, each initialised from {@code seed} and its own name.
-     */
+    /** A store for the given specs, each initialised from {@code seed} and its own name. */
     public static ParameterStore initialize(Collection<ParameterSpec> specs, long seed) {
         ParameterStore s = new ParameterStore();
         for (ParameterSpec p : specs) {
@@ -55,7 +53,8 @@ public final class ParameterStore {
     public Parameter get(String name) {
         Parameter p = params.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("no parameter '" + name + "' (store has " + params.size() + " parameters)");
+            throw new IllegalArgumentException(
+                    "no parameter '" + name + "' (store has " + params.size() + " parameters)");
         }
         return p;
     }
@@ -96,8 +95,13 @@ public final class ParameterStore {
             if (p == null) {
                 problems.add("missing '" + s.name() + "'");
             } else if (!Arrays.equals(p.shape(), s.shape())) {
-                problems.add("'" + s.name() + "' has shape " + Arrays.toString(p.shape()) + ", graph expects "
-                        + Arrays.toString(s.shape()));
+                problems.add(
+                        "'"
+                                + s.name()
+                                + "' has shape "
+                                + Arrays.toString(p.shape())
+                                + ", graph expects "
+                                + Arrays.toString(s.shape()));
             }
         }
         for (String n : params.keySet()) {
@@ -106,7 +110,8 @@ public final class ParameterStore {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(what + " does not match the graph: " + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    what + " does not match the graph: " + String.join("; ", problems));
         }
     }
 
@@ -139,8 +144,13 @@ public final class ParameterStore {
                 continue;
             }
             if (!Arrays.equals(p.shape(), e.getValue().shape())) {
-                problems.add("'" + e.getKey() + "' has shape " + Arrays.toString(e.getValue().shape()) + ", expected "
-                        + Arrays.toString(p.shape()));
+                problems.add(
+                        "'"
+                                + e.getKey()
+                                + "' has shape "
+                                + Arrays.toString(e.getValue().shape())
+                                + ", expected "
+                                + Arrays.toString(p.shape()));
                 continue;
             }
             p.set(e.getValue().toFloatArray());
@@ -154,7 +164,8 @@ public final class ParameterStore {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(file + " does not match the parameters: " + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    file + " does not match the parameters: " + String.join("; ", problems));
         }
         return loaded;
     }

@@ -18,13 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Hugging Face safetensors format: an 8-byte little-endian header length, a JSON header
- * {@code {name: {dtype, shape, data_offsets}, "__metadata__": {...}}}, then raw little-endian
- * data. Reads F32, F16, BF16, F64, I64, I32 (floats widen with {@link HostTensor#toFloatArray()});
- * writes F32 (or any {@link HostTensor} dtype). Writes are atomic (temp file, then move).
+ * The Hugging Face safetensors format: an 8-byte little-endian header length, a JSON header {@code
+ * {name: {dtype, shape, data_offsets}, "__metadata__": {...}}}, then raw little-endian data. Reads
+ * F32, F16, BF16, F64, I64, I32 (floats widen with {@link HostTensor#toFloatArray()}); writes F32
+ * (or any {@link HostTensor} dtype). Writes are atomic (temp file, then move).
  */
 public final class Safetensors {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Upper bound on the JSON header (the reference implementation uses 100 MB). */
     private static final long MAX_HEADER = 100L << 20;
 
@@ -58,8 +59,14 @@ public final class Safetensors {
             case "I8" -> DType.INT8;
             case "U8" -> DType.UINT8;
             case "BOOL" -> DType.BOOL;
-            default -> throw new IllegalArgumentException(
-                    file + ": tensor '" + name + "': unsupported dtype " + code + " (supported: F32, F16, BF16, F64, I64, I32, I8, U8, BOOL)");
+            default ->
+                    throw new IllegalArgumentException(
+                            file
+                                    + ": tensor '"
+                                    + name
+                                    + "': unsupported dtype "
+                                    + code
+                                    + " (supported: F32, F16, BF16, F64, I64, I32, I8, U8, BOOL)");
         };
     }
 
@@ -68,13 +75,15 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new IllegalArgumentException(file + ": not a safetensors file (" + size + " bytes)");
+                throw new IllegalArgumentException(
+                        file + ": not a safetensors file (" + size + " bytes)");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(lenBuf, 0);
             long hlen = lenBuf.getLong(0);
             if (hlen <= 0 || hlen > MAX_HEADER || 8 + hlen > size) {
-                throw new IllegalArgumentException(file + ": invalid safetensors header length " + hlen);
+                throw new IllegalArgumentException(
+                        file + ": invalid safetensors header length " + hlen);
             }
             ByteBuffer hb = ByteBuffer.allocate((int) hlen);
             ch.read(hb, 8);
@@ -84,7 +93,9 @@ public final class Safetensors {
             Map<String, String> meta = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : header.properties()) {
                 if (e.getKey().equals("__metadata__")) {
-                    e.getValue().properties().forEach(m -> meta.put(m.getKey(), m.getValue().asText()));
+                    e.getValue()
+                            .properties()
+                            .forEach(m -> meta.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
                 JsonNode v = e.getValue();
@@ -97,8 +108,15 @@ public final class Safetensors {
                 long begin = v.get("data_offsets").get(0).asLong();
                 long end = v.get("data_offsets").get(1).asLong();
                 if (end < begin || base + end > size) {
-                    throw new IllegalArgumentException(file + ": tensor '" + e.getKey() + "': data offsets [" + begin + ", " + end
-                            + ") outside the file");
+                    throw new IllegalArgumentException(
+                            file
+                                    + ": tensor '"
+                                    + e.getKey()
+                                    + "': data offsets ["
+                                    + begin
+                                    + ", "
+                                    + end
+                                    + ") outside the file");
                 }
                 ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, base + begin, end - begin);
                 tensors.put(e.getKey(), new HostTensor(dt, shape, data));
@@ -114,7 +132,8 @@ public final class Safetensors {
      *
      * @param tensors name to tensor, written in iteration order
      */
-    public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) {
+    public static void write(
+            Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
@@ -147,12 +166,14 @@ public final class Safetensors {
             head.put((byte) ' ');
         }
         head.flip();
-        atomicWrite(file, ch -> {
-            writeFully(ch, head);
-            for (HostTensor t : tensors.values()) {
-                writeFully(ch, t.bytes());
-            }
-        });
+        atomicWrite(
+                file,
+                ch -> {
+                    writeFully(ch, head);
+                    for (HostTensor t : tensors.values()) {
+                        writeFully(ch, t.bytes());
+                    }
+                });
     }
 
     static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
@@ -167,7 +188,9 @@ public final class Safetensors {
         void write(FileChannel ch) throws IOException;
     }
 
-    /** Writes to a temporary file beside {@code file}, forces it to disk, then moves it into place. */
+    /**
+     * Writes to a temporary file beside {@code file}, forces it to disk, then moves it into place.
+     */
     public static void atomicWrite(Path file, ChannelWriter writer) {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
@@ -175,12 +198,18 @@ public final class Safetensors {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(
+                            tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writer.write(ch);
                 ch.force(true);
             }
             try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        tmp,
+                        abs,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }

@@ -19,10 +19,16 @@ public final class Tensor {
     private final Shape shape;
     private final Kind kind;
     Node producer;
+
     /** Constant value when known at build time (constants and folded shape pieces), else null. */
     HostTensor constValue;
-    /** For a 1-D int64 shape-like tensor: the run-time values as dims where known (null entries unknown). */
+
+    /**
+     * For a 1-D int64 shape-like tensor: the run-time values as dims where known (null entries
+     * unknown).
+     */
     Dim[] valueDims;
+
     /** For an int64 scalar holding a tensor dimension: that dimension. */
     Dim valueScalar;
 

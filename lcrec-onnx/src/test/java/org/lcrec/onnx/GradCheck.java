@@ -13,19 +13,22 @@ import org.lcrec.onnx.runtime.OnnxRuntimeException;
 import org.lcrec.onnx.runtime.SessionConfig;
 
 /**
- * Central finite-difference gradient checks. The function is evaluated as {@code sum(f(x) * R)}
- * for a fixed random R, in double precision where ORT's CPU provider has double kernels for
- * every op involved; otherwise in float with a looser tolerance.
+ * Central finite-difference gradient checks. The function is evaluated as {@code sum(f(x) * R)} for
+ * a fixed random R, in double precision where ORT's CPU provider has double kernels for every op
+ * involved; otherwise in float with a looser tolerance.
  */
 final class GradCheck {
     /** Double precision: step 1e-6, error within 1e-6 + 1e-5 relative. */
     static final double H_DOUBLE = 1e-6;
+
     static final double TOL_DOUBLE = 1e-6;
+
     /**
      * Float precision: step 1e-2 (float32 has ~7 digits, so a smaller step drowns in rounding);
      * error within 2e-2 absolute + 2e-2 relative.
      */
     static final double H_FLOAT = 1e-2;
+
     static final double TOL_FLOAT = 2e-2;
 
     /** What a check used. */
@@ -34,28 +37,39 @@ final class GradCheck {
     private GradCheck() {}
 
     /**
-     * Checks gradients of {@code f} w.r.t. floating inputs of the given shapes (values from
-     * {@code seed}); {@code positive} keeps inputs in (0.5, 1.5) for log/sqrt/pow.
+     * Checks gradients of {@code f} w.r.t. floating inputs of the given shapes (values from {@code
+     * seed}); {@code positive} keeps inputs in (0.5, 1.5) for log/sqrt/pow.
      */
-    static Outcome check(String label, long[][] shapes, boolean positive,
+    static Outcome check(
+            String label,
+            long[][] shapes,
+            boolean positive,
             BiFunction<GraphBuilder, List<Tensor>, Tensor> f) {
         try {
             return run(label, shapes, positive, f, DType.DOUBLE);
         } catch (OnnxRuntimeException e) {
-            if (e.getMessage().contains("NOT_IMPLEMENTED") || e.getMessage().contains("Could not find an implementation")) {
+            if (e.getMessage().contains("NOT_IMPLEMENTED")
+                    || e.getMessage().contains("Could not find an implementation")) {
                 return run(label, shapes, positive, f, DType.FLOAT);
             }
             throw e;
         }
     }
 
-    static Outcome checkFloat(String label, long[][] shapes, boolean positive,
+    static Outcome checkFloat(
+            String label,
+            long[][] shapes,
+            boolean positive,
             BiFunction<GraphBuilder, List<Tensor>, Tensor> f) {
         return run(label, shapes, positive, f, DType.FLOAT);
     }
 
-    private static Outcome run(String label, long[][] shapes, boolean positive,
-            BiFunction<GraphBuilder, List<Tensor>, Tensor> f, DType dt) {
+    private static Outcome run(
+            String label,
+            long[][] shapes,
+            boolean positive,
+            BiFunction<GraphBuilder, List<Tensor>, Tensor> f,
+            DType dt) {
         GraphBuilder g = new GraphBuilder("gradcheck");
         List<Tensor> xs = new ArrayList<>();
         for (int i = 0; i < shapes.length; i++) {
@@ -84,7 +98,8 @@ final class GradCheck {
         double h = dt == DType.DOUBLE ? H_DOUBLE : H_FLOAT;
         double tol = dt == DType.DOUBLE ? TOL_DOUBLE : TOL_FLOAT;
         int checked = 0;
-        try (InferenceSession s = InferenceSession.create(model, SessionConfig.cpu().withIntraOpThreads(1))) {
+        try (InferenceSession s =
+                InferenceSession.create(model, SessionConfig.cpu().withIntraOpThreads(1))) {
             List<double[]> vals = new ArrayList<>();
             for (long[] sh : shapes) {
                 int n = (int) HostTensor.numElements(sh);
@@ -109,7 +124,9 @@ final class GradCheck {
                     double numeric = (lp - lm) / (2 * h);
                     double err = Math.abs(numeric - analytic[j]);
                     assertThat(err)
-                            .as("%s (%s): d loss / d x%d[%d]: analytic %s, numeric %s", label, dt, i, j, analytic[j], numeric)
+                            .as(
+                                    "%s (%s): d loss / d x%d[%d]: analytic %s, numeric %s",
+                                    label, dt, i, j, analytic[j], numeric)
                             .isLessThanOrEqualTo(tol + 10 * tol * Math.abs(numeric));
                     checked++;
                 }
@@ -129,7 +146,11 @@ final class GradCheck {
     private static Map<String, Object> feeds(List<double[]> vals, long[][] shapes, DType dt) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < shapes.length; i++) {
-            m.put("x" + i, dt == DType.DOUBLE ? HostTensor.ofDoubles(vals.get(i), shapes[i]) : toFloat(vals.get(i), shapes[i]));
+            m.put(
+                    "x" + i,
+                    dt == DType.DOUBLE
+                            ? HostTensor.ofDoubles(vals.get(i), shapes[i])
+                            : toFloat(vals.get(i), shapes[i]));
         }
         return m;
     }

@@ -16,13 +16,15 @@ class GradientRulesTest {
         return dims;
     }
 
-    private static GradCheck.Outcome ok(String label, long[][] shapes, BiFunction<GraphBuilder, List<Tensor>, Tensor> f) {
+    private static GradCheck.Outcome ok(
+            String label, long[][] shapes, BiFunction<GraphBuilder, List<Tensor>, Tensor> f) {
         GradCheck.Outcome o = GradCheck.check(label, shapes, false, f);
         assertThat(o.checked()).isPositive();
         return o;
     }
 
-    private static GradCheck.Outcome pos(String label, long[][] shapes, BiFunction<GraphBuilder, List<Tensor>, Tensor> f) {
+    private static GradCheck.Outcome pos(
+            String label, long[][] shapes, BiFunction<GraphBuilder, List<Tensor>, Tensor> f) {
         GradCheck.Outcome o = GradCheck.check(label, shapes, true, f);
         assertThat(o.checked()).isPositive();
         return o;
@@ -30,7 +32,8 @@ class GradientRulesTest {
 
     @Test
     void binaryWithBroadcasting() {
-        assertThat(ok("add", s(d(3, 4), d(4)), (g, x) -> g.add(x.get(0), x.get(1))).dtype()).isEqualTo(DType.DOUBLE);
+        assertThat(ok("add", s(d(3, 4), d(4)), (g, x) -> g.add(x.get(0), x.get(1))).dtype())
+                .isEqualTo(DType.DOUBLE);
         ok("add-keepdim", s(d(3, 4), d(3, 1)), (g, x) -> g.add(x.get(0), x.get(1)));
         ok("sub", s(d(2, 3, 4), d(1, 3, 1)), (g, x) -> g.sub(x.get(0), x.get(1)));
         ok("mul", s(d(3, 4), d(2, 1, 4)), (g, x) -> g.mul(x.get(0), x.get(1)));
@@ -39,13 +42,18 @@ class GradientRulesTest {
         pos("pow-const", s(d(3, 4)), (g, x) -> g.pow(x.get(0), 3.0));
         ok("max", s(d(3, 4), d(4)), (g, x) -> g.max(x.get(0), x.get(1)));
         ok("min", s(d(3, 4), d(3, 4)), (g, x) -> g.min(x.get(0), x.get(1)));
-        ok("sum3", s(d(3, 4), d(4), d(3, 1)), (g, x) -> g.sum(List.of(x.get(0), x.get(1), x.get(2))));
+        ok(
+                "sum3",
+                s(d(3, 4), d(4), d(3, 1)),
+                (g, x) -> g.sum(List.of(x.get(0), x.get(1), x.get(2))));
     }
 
     @Test
     void multiUseAccumulates() {
         ok("x*x+x", s(d(3, 4)), (g, x) -> g.add(g.mul(x.get(0), x.get(0)), x.get(0)));
-        ok("reuse-broadcast", s(d(3, 4), d(4)),
+        ok(
+                "reuse-broadcast",
+                s(d(3, 4), d(4)),
                 (g, x) -> g.mul(g.add(x.get(0), x.get(1)), g.sub(x.get(1), g.tanh(x.get(0)))));
     }
 
@@ -72,10 +80,15 @@ class GradientRulesTest {
         ok("matmul", s(d(3, 4), d(4, 5)), (g, x) -> g.matMul(x.get(0), x.get(1)));
         ok("matmul-batched-weight", s(d(2, 3, 4), d(4, 5)), (g, x) -> g.matMul(x.get(0), x.get(1)));
         ok("matmul-batched", s(d(2, 3, 4), d(2, 4, 5)), (g, x) -> g.matMul(x.get(0), x.get(1)));
-        ok("matmul-broadcast-batch", s(d(2, 1, 3, 4), d(3, 4, 2)), (g, x) -> g.matMul(x.get(0), x.get(1)));
+        ok(
+                "matmul-broadcast-batch",
+                s(d(2, 1, 3, 4), d(3, 4, 2)),
+                (g, x) -> g.matMul(x.get(0), x.get(1)));
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
-                ok("gemm-" + ta + tb, s(ta ? d(4, 3) : d(3, 4), tb ? d(5, 4) : d(4, 5), d(5)),
+                ok(
+                        "gemm-" + ta + tb,
+                        s(ta ? d(4, 3) : d(3, 4), tb ? d(5, 4) : d(4, 5), d(5)),
                         (g, x) -> g.gemm(x.get(0), x.get(1), x.get(2), 0.7f, 1.3f, ta, tb));
             }
         }
@@ -91,7 +104,10 @@ class GradientRulesTest {
         ok("reducemean", s(d(3, 4)), (g, x) -> g.reduceMean(x.get(0), false, -1));
         ok("reducemean-all", s(d(3, 4)), (g, x) -> g.reduceMean(x.get(0), false));
         ok("reducemax", s(d(3, 4)), (g, x) -> g.reduceMax(x.get(0), false, 1));
-        ok("layernorm", s(d(3, 6), d(6), d(6)), (g, x) -> g.layerNorm(x.get(0), x.get(1), x.get(2), 1e-5));
+        ok(
+                "layernorm",
+                s(d(3, 6), d(6), d(6)),
+                (g, x) -> g.layerNorm(x.get(0), x.get(1), x.get(2), 1e-5));
         ok("rmsnorm", s(d(3, 6), d(6)), (g, x) -> g.rmsNorm(x.get(0), x.get(1), 1e-6));
     }
 
@@ -99,60 +115,138 @@ class GradientRulesTest {
     void shapeOps() {
         ok("transpose", s(d(2, 3, 4)), (g, x) -> g.transpose(x.get(0), 2, 0, 1));
         ok("reshape", s(d(2, 3, 4)), (g, x) -> g.reshape(x.get(0), 6, -1));
-        ok("unsqueeze-squeeze", s(d(3, 4)), (g, x) -> g.mul(g.unsqueeze(x.get(0), 0), g.unsqueeze(x.get(0), 1)));
+        ok(
+                "unsqueeze-squeeze",
+                s(d(3, 4)),
+                (g, x) -> g.mul(g.unsqueeze(x.get(0), 0), g.unsqueeze(x.get(0), 1)));
         ok("squeeze", s(d(3, 1, 4)), (g, x) -> g.squeeze(x.get(0), 1));
         ok("expand", s(d(3, 1)), (g, x) -> g.expand(x.get(0), g.constantLongs(2, 3, 4)));
         ok("concat", s(d(2, 3), d(2, 2)), (g, x) -> g.concat(1, x.get(0), x.get(1), x.get(0)));
-        ok("slice", s(d(4, 6)), (g, x) -> g.slice(x.get(0), new long[] {1, 2}, new long[] {3, -1}, new long[] {0, 1}, null));
+        ok(
+                "slice",
+                s(d(4, 6)),
+                (g, x) ->
+                        g.slice(
+                                x.get(0),
+                                new long[] {1, 2},
+                                new long[] {3, -1},
+                                new long[] {0, 1},
+                                null));
         ok("pad", s(d(2, 3)), (g, x) -> g.pad(x.get(0), new long[] {1, 0, 0, 2}, 0));
-        ok("where", s(d(3, 4), d(4)), (g, x) -> {
-            Tensor c = g.greater(x.get(0), g.scalarLike(0, x.get(0)));
-            return g.where(c, x.get(0), x.get(1));
-        });
+        ok(
+                "where",
+                s(d(3, 4), d(4)),
+                (g, x) -> {
+                    Tensor c = g.greater(x.get(0), g.scalarLike(0, x.get(0)));
+                    return g.where(c, x.get(0), x.get(1));
+                });
         ok("trilu", s(d(4, 4)), (g, x) -> g.trilu(x.get(0), false, 0));
         // a round trip through float32 cannot be checked at double precision
-        assertThat(GradCheck.checkFloat("cast", s(d(3)), false,
-                (g, x) -> g.cast(g.mul(g.cast(x.get(0), DType.DOUBLE), g.scalar(2, DType.DOUBLE)), DType.FLOAT)).checked())
+        assertThat(
+                        GradCheck.checkFloat(
+                                        "cast",
+                                        s(d(3)),
+                                        false,
+                                        (g, x) ->
+                                                g.cast(
+                                                        g.mul(
+                                                                g.cast(x.get(0), DType.DOUBLE),
+                                                                g.scalar(2, DType.DOUBLE)),
+                                                        DType.FLOAT))
+                                .checked())
                 .isEqualTo(3);
     }
 
     @Test
     void gatherScatter() {
-        ok("gather", s(d(5, 3)), (g, x) -> g.gather(x.get(0), g.constant(HostTensor.ofLongs(new long[] {0, 2, 2, 4}, 2, 2)), 0));
-        ok("gatherElements", s(d(3, 4)),
-                (g, x) -> g.gatherElements(x.get(0), g.constant(HostTensor.ofLongs(new long[] {0, 3, 1, 1, 2, 0}, 3, 2)), 1));
-        ok("gatherND", s(d(3, 4)),
-                (g, x) -> g.gatherND(x.get(0), g.constant(HostTensor.ofLongs(new long[] {0, 1, 2, 3, 0, 1}, 3, 2))));
-        ok("scatterElements-add", s(d(3, 4), d(3, 2)), (g, x) -> g.scatterElements(x.get(0),
-                g.constant(HostTensor.ofLongs(new long[] {0, 3, 1, 1, 2, 0}, 3, 2)), x.get(1), 1, "add"));
-        ok("scatterElements-none", s(d(3, 4), d(3, 2)), (g, x) -> g.scatterElements(x.get(0),
-                g.constant(HostTensor.ofLongs(new long[] {0, 3, 1, 2, 2, 0}, 3, 2)), x.get(1), 1, "none"));
-        ok("scatterND-add", s(d(4, 3), d(3, 3)), (g, x) -> g.scatterND(x.get(0),
-                g.constant(HostTensor.ofLongs(new long[] {0, 2, 0}, 3, 1)), x.get(1), "add"));
+        ok(
+                "gather",
+                s(d(5, 3)),
+                (g, x) ->
+                        g.gather(
+                                x.get(0),
+                                g.constant(HostTensor.ofLongs(new long[] {0, 2, 2, 4}, 2, 2)),
+                                0));
+        ok(
+                "gatherElements",
+                s(d(3, 4)),
+                (g, x) ->
+                        g.gatherElements(
+                                x.get(0),
+                                g.constant(HostTensor.ofLongs(new long[] {0, 3, 1, 1, 2, 0}, 3, 2)),
+                                1));
+        ok(
+                "gatherND",
+                s(d(3, 4)),
+                (g, x) ->
+                        g.gatherND(
+                                x.get(0),
+                                g.constant(
+                                        HostTensor.ofLongs(new long[] {0, 1, 2, 3, 0, 1}, 3, 2))));
+        ok(
+                "scatterElements-add",
+                s(d(3, 4), d(3, 2)),
+                (g, x) ->
+                        g.scatterElements(
+                                x.get(0),
+                                g.constant(HostTensor.ofLongs(new long[] {0, 3, 1, 1, 2, 0}, 3, 2)),
+                                x.get(1),
+                                1,
+                                "add"));
+        ok(
+                "scatterElements-none",
+                s(d(3, 4), d(3, 2)),
+                (g, x) ->
+                        g.scatterElements(
+                                x.get(0),
+                                g.constant(HostTensor.ofLongs(new long[] {0, 3, 1, 2, 2, 0}, 3, 2)),
+                                x.get(1),
+                                1,
+                                "none"));
+        ok(
+                "scatterND-add",
+                s(d(4, 3), d(3, 3)),
+                (g, x) ->
+                        g.scatterND(
+                                x.get(0),
+                                g.constant(HostTensor.ofLongs(new long[] {0, 2, 0}, 3, 1)),
+                                x.get(1),
+                                "add"));
     }
 
     @Test
     void stopGradientAndIntegerPaths() {
-        // d/dx sum(x * stop(x)) = x, where finite differences see 2x: the stopped branch adds nothing
+        // d/dx sum(x * stop(x)) = x, where finite differences see 2x: the stopped branch adds
+        // nothing
         GraphBuilder g0 = new GraphBuilder("stop");
         Tensor x0 = g0.input("x", DType.DOUBLE, 3);
         Tensor l0 = g0.reduceSum(g0.mul(x0, g0.stopGradient(x0)), false);
         g0.output("g", Autodiff.gradients(g0, l0, List.of(x0)).of(x0));
-        try (var sess = org.lcrec.onnx.runtime.InferenceSession.create(OnnxExport.builder().build().toBytes(g0.build()),
-                org.lcrec.onnx.runtime.SessionConfig.cpu())) {
+        try (var sess =
+                org.lcrec.onnx.runtime.InferenceSession.create(
+                        OnnxExport.builder().build().toBytes(g0.build()),
+                        org.lcrec.onnx.runtime.SessionConfig.cpu())) {
             double[] xv = {0.5, -1.25, 2};
-            assertThat(sess.run(java.util.Map.of("x", HostTensor.ofDoubles(xv, 3))).get("g").toDoubleArray()).containsExactly(xv);
+            assertThat(
+                            sess.run(java.util.Map.of("x", HostTensor.ofDoubles(xv, 3)))
+                                    .get("g")
+                                    .toDoubleArray())
+                    .containsExactly(xv);
         }
         // a loss that depends on x only through stop-gradient has a zero gradient
         GraphBuilder g1 = new GraphBuilder("stop2");
         Tensor x1 = g1.input("x", DType.FLOAT, 2);
         Tensor l1 = g1.reduceSum(g1.exp(g1.stopGradient(x1)), false);
-        assertThat(Autodiff.gradients(g1, l1, List.of(x1)).of(x1).producer().opType()).isEqualTo("ConstantOfShape");
+        assertThat(Autodiff.gradients(g1, l1, List.of(x1)).of(x1).producer().opType())
+                .isEqualTo("ConstantOfShape");
         // argmax path carries no gradient; gather through it does
-        ok("argmax-gather", s(d(4, 3)), (g, x) -> {
-            Tensor idx = g.argMax(x.get(0), 1, true);
-            return g.gatherElements(x.get(0), idx, 1);
-        });
+        ok(
+                "argmax-gather",
+                s(d(4, 3)),
+                (g, x) -> {
+                    Tensor idx = g.argMax(x.get(0), 1, true);
+                    return g.gatherElements(x.get(0), idx, 1);
+                });
     }
 
     @Test

@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal protobuf wire-format reader over a {@link ByteBuffer}: iterate fields with
- * {@link #next()}, then read the value with the method matching the wire type.
+ * A minimal protobuf wire-format reader over a {@link ByteBuffer}: iterate fields with {@link
+ * #next()}, then read the value with the method matching the wire type.
  */
 public final class ProtoReader {
     private final ByteBuffer buf;
@@ -56,7 +56,8 @@ public final class ProtoReader {
     public ByteBuffer bytes() {
         int n = (int) varint();
         if (n < 0 || n > buf.remaining()) {
-            throw new IllegalArgumentException("malformed protobuf: length " + n + " exceeds remaining " + buf.remaining());
+            throw new IllegalArgumentException(
+                    "malformed protobuf: length " + n + " exceeds remaining " + buf.remaining());
         }
         ByteBuffer s = buf.slice();
         s.limit(n);

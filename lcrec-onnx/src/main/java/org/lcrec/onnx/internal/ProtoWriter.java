@@ -6,8 +6,8 @@ import java.util.Arrays;
 
 /**
  * A minimal protobuf wire-format writer (varints, length-delimited fields, packed repeated
- * scalars), enough for ONNX {@code ModelProto}. Nested messages are written into their own
- * writer and embedded with {@link #message(int, ProtoWriter)}.
+ * scalars), enough for ONNX {@code ModelProto}. Nested messages are written into their own writer
+ * and embedded with {@link #message(int, ProtoWriter)}.
  */
 public final class ProtoWriter {
     private byte[] buf = new byte[256];
@@ -19,7 +19,13 @@ public final class ProtoWriter {
             throw new IllegalStateException("protobuf message exceeds 2 GB; use external data");
         }
         if (need > buf.length) {
-            buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, 2L * buf.length)));
+            buf =
+                    Arrays.copyOf(
+                            buf,
+                            (int)
+                                    Math.min(
+                                            Integer.MAX_VALUE - 16,
+                                            Math.max(need, 2L * buf.length)));
         }
     }
 

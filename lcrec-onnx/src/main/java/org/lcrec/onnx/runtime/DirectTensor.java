@@ -31,7 +31,8 @@ public final class DirectTensor implements AutoCloseable {
         this.shape = shape.clone();
         long n = HostTensor.numElements(shape) * dtype.byteSize();
         if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor " + Arrays.toString(shape) + " of " + dtype + " exceeds 2 GB");
+            throw new IllegalArgumentException(
+                    "tensor " + Arrays.toString(shape) + " of " + dtype + " exceeds 2 GB");
         }
         this.bytes = ByteBuffer.allocateDirect((int) Math.max(n, 1)).order(ByteOrder.nativeOrder());
         this.bytes.limit((int) n);
@@ -52,7 +53,9 @@ public final class DirectTensor implements AutoCloseable {
         try {
             this.tensor = OnnxTensor.createTensor(Ort.env(), data, shape);
         } catch (OrtException e) {
-            throw new OnnxRuntimeException("wrapping buffer as tensor " + Arrays.toString(shape) + ": " + e.getMessage(), e);
+            throw new OnnxRuntimeException(
+                    "wrapping buffer as tensor " + Arrays.toString(shape) + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -73,7 +76,8 @@ public final class DirectTensor implements AutoCloseable {
             throw new IllegalStateException("DirectTensor is closed");
         }
         if (bytes == null) {
-            throw new IllegalStateException("a wrapped DirectTensor exposes its buffer through the owner");
+            throw new IllegalStateException(
+                    "a wrapped DirectTensor exposes its buffer through the owner");
         }
         if (dtype != t) {
             throw new IllegalStateException("tensor holds " + dtype + ", not " + t);
@@ -111,7 +115,8 @@ public final class DirectTensor implements AutoCloseable {
     /** Copies values in from a host tensor of the same dtype and element count. */
     public DirectTensor set(HostTensor t) {
         if (t.dtype() != dtype || t.numElements() != numElements()) {
-            throw new IllegalArgumentException("cannot copy " + t + " into a " + dtype + " tensor " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "cannot copy " + t + " into a " + dtype + " tensor " + Arrays.toString(shape));
         }
         ByteBuffer src = t.bytes();
         ByteBuffer dst = bytes();
@@ -142,20 +147,45 @@ public final class DirectTensor implements AutoCloseable {
         if (tensor == null) {
             try {
                 ByteBuffer b = bytes.duplicate().order(ByteOrder.nativeOrder());
-                tensor = switch (dtype) {
-                    case FLOAT -> OnnxTensor.createTensor(Ort.env(), b.asFloatBuffer(), shape);
-                    case DOUBLE -> OnnxTensor.createTensor(Ort.env(), b.asDoubleBuffer(), shape);
-                    case INT64 -> OnnxTensor.createTensor(Ort.env(), b.asLongBuffer(), shape);
-                    case INT32 -> OnnxTensor.createTensor(Ort.env(), b.asIntBuffer(), shape);
-                    case BOOL -> OnnxTensor.createTensor(Ort.env(), b, shape, OnnxJavaType.BOOL);
-                    case UINT8 -> OnnxTensor.createTensor(Ort.env(), b, shape, OnnxJavaType.UINT8);
-                    case INT8 -> OnnxTensor.createTensor(Ort.env(), b, shape, OnnxJavaType.INT8);
-                    case FLOAT16 -> OnnxTensor.createTensor(Ort.env(), b.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
-                    case BFLOAT16 -> OnnxTensor.createTensor(Ort.env(), b.asShortBuffer(), shape, OnnxJavaType.BFLOAT16);
-                };
+                tensor =
+                        switch (dtype) {
+                            case FLOAT ->
+                                    OnnxTensor.createTensor(Ort.env(), b.asFloatBuffer(), shape);
+                            case DOUBLE ->
+                                    OnnxTensor.createTensor(Ort.env(), b.asDoubleBuffer(), shape);
+                            case INT64 ->
+                                    OnnxTensor.createTensor(Ort.env(), b.asLongBuffer(), shape);
+                            case INT32 ->
+                                    OnnxTensor.createTensor(Ort.env(), b.asIntBuffer(), shape);
+                            case BOOL ->
+                                    OnnxTensor.createTensor(Ort.env(), b, shape, OnnxJavaType.BOOL);
+                            case UINT8 ->
+                                    OnnxTensor.createTensor(
+                                            Ort.env(), b, shape, OnnxJavaType.UINT8);
+                            case INT8 ->
+                                    OnnxTensor.createTensor(Ort.env(), b, shape, OnnxJavaType.INT8);
+                            case FLOAT16 ->
+                                    OnnxTensor.createTensor(
+                                            Ort.env(),
+                                            b.asShortBuffer(),
+                                            shape,
+                                            OnnxJavaType.FLOAT16);
+                            case BFLOAT16 ->
+                                    OnnxTensor.createTensor(
+                                            Ort.env(),
+                                            b.asShortBuffer(),
+                                            shape,
+                                            OnnxJavaType.BFLOAT16);
+                        };
             } catch (OrtException e) {
-                throw new OnnxRuntimeException("creating tensor " + Arrays.toString(shape) + " of " + dtype + ": "
-                        + e.getMessage(), e);
+                throw new OnnxRuntimeException(
+                        "creating tensor "
+                                + Arrays.toString(shape)
+                                + " of "
+                                + dtype
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
         }
         return tensor;

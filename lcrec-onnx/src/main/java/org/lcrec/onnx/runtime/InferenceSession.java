@@ -48,7 +48,8 @@ public final class InferenceSession implements AutoCloseable {
             } catch (OrtException ignored) {
                 // closing after a failed inspection
             }
-            throw new OnnxRuntimeException(what + ": reading the I/O signature: " + e.getMessage(), e);
+            throw new OnnxRuntimeException(
+                    what + ": reading the I/O signature: " + e.getMessage(), e);
         }
     }
 
@@ -74,7 +75,8 @@ public final class InferenceSession implements AutoCloseable {
     public long[] inputShape(String name) {
         TensorInfo t = inputs.get(name);
         if (t == null) {
-            throw new IllegalArgumentException(what + ": no input '" + name + "'; inputs: " + inputs.keySet());
+            throw new IllegalArgumentException(
+                    what + ": no input '" + name + "'; inputs: " + inputs.keySet());
         }
         return t.getShape();
     }
@@ -92,9 +94,14 @@ public final class InferenceSession implements AutoCloseable {
         Set<String> extra = new TreeSet<>(given);
         extra.removeAll(inputs.keySet());
         if (!missing.isEmpty() || !extra.isEmpty()) {
-            throw new IllegalArgumentException(what + ": " + (missing.isEmpty() ? "" : "missing inputs " + missing)
-                    + (!missing.isEmpty() && !extra.isEmpty() ? ", " : "") + (extra.isEmpty() ? "" : "unknown inputs " + extra)
-                    + "; the model takes " + inputs.keySet());
+            throw new IllegalArgumentException(
+                    what
+                            + ": "
+                            + (missing.isEmpty() ? "" : "missing inputs " + missing)
+                            + (!missing.isEmpty() && !extra.isEmpty() ? ", " : "")
+                            + (extra.isEmpty() ? "" : "unknown inputs " + extra)
+                            + "; the model takes "
+                            + inputs.keySet());
         }
     }
 
@@ -131,7 +138,8 @@ public final class InferenceSession implements AutoCloseable {
         Map<String, OnnxValue> pinned = new HashMap<>();
         for (Map.Entry<String, DirectTensor> e : outs.entrySet()) {
             if (!outputs.containsKey(e.getKey())) {
-                throw new IllegalArgumentException(what + ": no output '" + e.getKey() + "'; outputs: " + outputs.keySet());
+                throw new IllegalArgumentException(
+                        what + ": no output '" + e.getKey() + "'; outputs: " + outputs.keySet());
             }
             pinned.put(e.getKey(), e.getValue().onnx());
         }
@@ -142,7 +150,8 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    private OnnxTensorLike toOnnx(String name, Object v, List<OnnxTensor> owned) throws OrtException {
+    private OnnxTensorLike toOnnx(String name, Object v, List<OnnxTensor> owned)
+            throws OrtException {
         if (v instanceof DirectTensor d) {
             return d.onnx();
         }
@@ -153,15 +162,26 @@ public final class InferenceSession implements AutoCloseable {
             TensorInfo info = inputs.get(name);
             DType expected = fromOrt(info);
             if (expected != null && expected != h.dtype()) {
-                throw new IllegalArgumentException(what + ": input '" + name + "' expects " + expected + ", found " + h.dtype());
+                throw new IllegalArgumentException(
+                        what
+                                + ": input '"
+                                + name
+                                + "' expects "
+                                + expected
+                                + ", found "
+                                + h.dtype());
             }
             DirectTensor d = new DirectTensor(h.dtype(), h.shape()).set(h);
             OnnxTensor t = d.onnx();
             owned.add(t);
             return t;
         }
-        throw new IllegalArgumentException(what + ": input '" + name + "': unsupported value type "
-                + (v == null ? "null" : v.getClass().getName()));
+        throw new IllegalArgumentException(
+                what
+                        + ": input '"
+                        + name
+                        + "': unsupported value type "
+                        + (v == null ? "null" : v.getClass().getName()));
     }
 
     static DType fromOrt(TensorInfo info) {

@@ -19,7 +19,9 @@ public final class Ort {
         if (e == null) {
             synchronized (Ort.class) {
                 if (env == null) {
-                    env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "lcrec");
+                    env =
+                            OrtEnvironment.getEnvironment(
+                                    OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "lcrec");
                 }
                 e = env;
             }
@@ -42,25 +44,36 @@ public final class Ort {
             if (cfg.interOpThreads() > 0) {
                 o.setInterOpNumThreads(cfg.interOpThreads());
             }
-            o.setOptimizationLevel(cfg.optimize() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
-                    : OrtSession.SessionOptions.OptLevel.NO_OPT);
+            o.setOptimizationLevel(
+                    cfg.optimize()
+                            ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+                            : OrtSession.SessionOptions.OptLevel.NO_OPT);
             if (cfg.provider() == ExecutionProvider.CUDA) {
                 if (!availableProviders().contains(OrtProvider.CUDA)) {
-                    throw new ExecutionProviderUnavailableException("CUDA execution provider requested but this ONNX Runtime "
-                            + "build offers only " + availableProviders() + "; put com.microsoft.onnxruntime:onnxruntime_gpu "
-                            + "on the class path instead of onnxruntime and install CUDA 12 and cuDNN 9", null);
+                    throw new ExecutionProviderUnavailableException(
+                            "CUDA execution provider requested but this ONNX Runtime "
+                                    + "build offers only "
+                                    + availableProviders()
+                                    + "; put com.microsoft.onnxruntime:onnxruntime_gpu "
+                                    + "on the class path instead of onnxruntime and install CUDA 12 and cuDNN 9",
+                            null);
                 }
                 try {
                     o.addCUDA(cfg.deviceId());
                 } catch (OrtException ex) {
-                    throw new ExecutionProviderUnavailableException("CUDA execution provider requested for device "
-                            + cfg.deviceId() + " but it could not be loaded: " + ex.getMessage(), ex);
+                    throw new ExecutionProviderUnavailableException(
+                            "CUDA execution provider requested for device "
+                                    + cfg.deviceId()
+                                    + " but it could not be loaded: "
+                                    + ex.getMessage(),
+                            ex);
                 }
             }
             return o;
         } catch (OrtException ex) {
             o.close();
-            throw new OnnxRuntimeException("configuring session options " + cfg + ": " + ex.getMessage(), ex);
+            throw new OnnxRuntimeException(
+                    "configuring session options " + cfg + ": " + ex.getMessage(), ex);
         } catch (RuntimeException ex) {
             o.close();
             throw ex;
@@ -72,7 +85,8 @@ public final class Ort {
         try (OrtSession.SessionOptions o = options(cfg)) {
             return env().createSession(model, o);
         } catch (OrtException ex) {
-            throw new OnnxRuntimeException("creating ORT session for " + what + ": " + ex.getMessage(), ex);
+            throw new OnnxRuntimeException(
+                    "creating ORT session for " + what + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -81,7 +95,8 @@ public final class Ort {
         try (OrtSession.SessionOptions o = options(cfg)) {
             return env().createSession(model.toString(), o);
         } catch (OrtException ex) {
-            throw new OnnxRuntimeException("creating ORT session for " + model + ": " + ex.getMessage(), ex);
+            throw new OnnxRuntimeException(
+                    "creating ORT session for " + model + ": " + ex.getMessage(), ex);
         }
     }
 }

@@ -9,15 +9,24 @@ package org.lcrec.onnx.runtime;
  * @param interOpThreads threads across ops; 0 lets ORT choose
  * @param optimize whether ORT applies all graph optimisations (fusions); true by default
  */
-public record SessionConfig(ExecutionProvider provider, int deviceId, int intraOpThreads, int interOpThreads,
+public record SessionConfig(
+        ExecutionProvider provider,
+        int deviceId,
+        int intraOpThreads,
+        int interOpThreads,
         boolean optimize) {
     public SessionConfig {
         if (provider == null) {
             throw new IllegalArgumentException("provider must not be null");
         }
         if (deviceId < 0 || intraOpThreads < 0 || interOpThreads < 0) {
-            throw new IllegalArgumentException("deviceId and thread counts must be >= 0, found " + deviceId + ", "
-                    + intraOpThreads + ", " + interOpThreads);
+            throw new IllegalArgumentException(
+                    "deviceId and thread counts must be >= 0, found "
+                            + deviceId
+                            + ", "
+                            + intraOpThreads
+                            + ", "
+                            + interOpThreads);
         }
     }
 
@@ -45,7 +54,15 @@ public record SessionConfig(ExecutionProvider provider, int deviceId, int intraO
 
     @Override
     public String toString() {
-        return "SessionConfig(" + provider + (provider == ExecutionProvider.CUDA ? ":" + deviceId : "") + ", intraOpThreads="
-                + intraOpThreads + ", interOpThreads=" + interOpThreads + ", optimize=" + optimize + ")";
+        return "SessionConfig("
+                + provider
+                + (provider == ExecutionProvider.CUDA ? ":" + deviceId : "")
+                + ", intraOpThreads="
+                + intraOpThreads
+                + ", interOpThreads="
+                + interOpThreads
+                + ", optimize="
+                + optimize
+                + ")";
     }
 }

@@ -1,8 +1,8 @@
 package org.lcrec.onnx.train;
 
 /**
- * A learning-rate schedule over optimiser steps (0-based), each with linear warmup from 0.
- * {@link #describe()} is stored in checkpoints and compared on resume.
+ * A learning-rate schedule over optimiser steps (0-based), each with linear warmup from 0. {@link
+ * #describe()} is stored in checkpoints and compared on resume.
  */
 public sealed interface LrSchedule {
     /** The learning rate for optimiser step {@code step}. */
@@ -29,7 +29,11 @@ public sealed interface LrSchedule {
 
     private static void check(double lr, long warmup) {
         if (!(lr >= 0) || warmup < 0) {
-            throw new IllegalArgumentException("schedule: lr must be >= 0 and warmup >= 0, found lr=" + lr + ", warmup=" + warmup);
+            throw new IllegalArgumentException(
+                    "schedule: lr must be >= 0 and warmup >= 0, found lr="
+                            + lr
+                            + ", warmup="
+                            + warmup);
         }
     }
 
@@ -55,7 +59,8 @@ public sealed interface LrSchedule {
         public Linear {
             check(peak, warmup);
             if (total <= warmup) {
-                throw new IllegalArgumentException("linear schedule: total " + total + " must exceed warmup " + warmup);
+                throw new IllegalArgumentException(
+                        "linear schedule: total " + total + " must exceed warmup " + warmup);
             }
         }
 
@@ -78,7 +83,8 @@ public sealed interface LrSchedule {
         public Cosine {
             check(peak, warmup);
             if (total <= warmup) {
-                throw new IllegalArgumentException("cosine schedule: total " + total + " must exceed warmup " + warmup);
+                throw new IllegalArgumentException(
+                        "cosine schedule: total " + total + " must exceed warmup " + warmup);
             }
         }
 
@@ -93,7 +99,15 @@ public sealed interface LrSchedule {
 
         @Override
         public String describe() {
-            return "cosine(lr=" + peak + ", warmup=" + warmup + ", total=" + total + ", min=" + minLr + ")";
+            return "cosine(lr="
+                    + peak
+                    + ", warmup="
+                    + warmup
+                    + ", total="
+                    + total
+                    + ", min="
+                    + minLr
+                    + ")";
         }
     }
 }

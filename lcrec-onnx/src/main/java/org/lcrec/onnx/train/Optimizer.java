@@ -22,9 +22,21 @@ public sealed interface Optimizer {
      */
     record AdamW(double beta1, double beta2, double eps, double weightDecay) implements Optimizer {
         public AdamW {
-            if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0 && weightDecay >= 0)) {
-                throw new IllegalArgumentException("AdamW: need 0 <= betas < 1, eps > 0, weightDecay >= 0; found " + beta1 + ", "
-                        + beta2 + ", " + eps + ", " + weightDecay);
+            if (!(beta1 >= 0
+                    && beta1 < 1
+                    && beta2 >= 0
+                    && beta2 < 1
+                    && eps > 0
+                    && weightDecay >= 0)) {
+                throw new IllegalArgumentException(
+                        "AdamW: need 0 <= betas < 1, eps > 0, weightDecay >= 0; found "
+                                + beta1
+                                + ", "
+                                + beta2
+                                + ", "
+                                + eps
+                                + ", "
+                                + weightDecay);
             }
         }
 
@@ -44,7 +56,15 @@ public sealed interface Optimizer {
 
         @Override
         public String describe() {
-            return "adamw(beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", weight_decay=" + weightDecay + ")";
+            return "adamw(beta1="
+                    + beta1
+                    + ", beta2="
+                    + beta2
+                    + ", eps="
+                    + eps
+                    + ", weight_decay="
+                    + weightDecay
+                    + ")";
         }
     }
 
@@ -52,8 +72,11 @@ public sealed interface Optimizer {
     record Sgd(double momentum, double weightDecay) implements Optimizer {
         public Sgd {
             if (!(momentum >= 0 && momentum < 1 && weightDecay >= 0)) {
-                throw new IllegalArgumentException("SGD: need 0 <= momentum < 1 and weightDecay >= 0; found " + momentum + ", "
-                        + weightDecay);
+                throw new IllegalArgumentException(
+                        "SGD: need 0 <= momentum < 1 and weightDecay >= 0; found "
+                                + momentum
+                                + ", "
+                                + weightDecay);
             }
         }
 

@@ -1,9 +1,9 @@
 package org.lcrec.onnx.train;
 
 /**
- * A SplitMix64 generator whose whole state is one long, so checkpoints can save and restore it.
- * Use the trainer's instance for anything random during training (batch sampling), and resumed
- * runs will draw the same numbers.
+ * A SplitMix64 generator whose whole state is one long, so checkpoints can save and restore it. Use
+ * the trainer's instance for anything random during training (batch sampling), and resumed runs
+ * will draw the same numbers.
  */
 public final class Rng {
     private long state;

@@ -12,10 +12,18 @@ package org.lcrec.onnx.train;
  * @param ortNanos time inside ONNX Runtime
  * @param javaNanos time in Java outside ORT (feeds, checks, optimiser)
  */
-public record StepResult(long step, float loss, double lr, double gradNorm, boolean applied, long ortNanos, long javaNanos) {
+public record StepResult(
+        long step,
+        float loss,
+        double lr,
+        double gradNorm,
+        boolean applied,
+        long ortNanos,
+        long javaNanos) {
     @Override
     public String toString() {
-        return String.format("StepResult(step=%d, loss=%.6f, lr=%.3g, gradNorm=%.4g, applied=%s, ort=%.2fms, java=%.2fms)", step,
-                loss, lr, gradNorm, applied, ortNanos / 1e6, javaNanos / 1e6);
+        return String.format(
+                "StepResult(step=%d, loss=%.6f, lr=%.3g, gradNorm=%.4g, applied=%s, ort=%.2fms, java=%.2fms)",
+                step, loss, lr, gradNorm, applied, ortNanos / 1e6, javaNanos / 1e6);
     }
 }

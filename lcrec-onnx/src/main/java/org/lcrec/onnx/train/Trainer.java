@@ -34,15 +34,15 @@ import org.lcrec.onnx.runtime.DirectTensor;
 import org.lcrec.onnx.runtime.InferenceSession;
 
 /**
- * Trains a graph on ONNX Runtime: forward and backward compiled into one ORT session, the
- * optimiser applied in Java.
+ * Trains a graph on ONNX Runtime: forward and backward compiled into one ORT session, the optimiser
+ * applied in Java.
  *
  * <p>Per step: data inputs are read from reused direct buffers ({@link #input}); trainable
- * parameters are fed as inputs straight from the {@link ParameterStore}'s direct buffers (no
- * copy); gradients, the loss and the squared global gradient norm (summed in-graph) are written
- * by ORT into pre-allocated direct buffers; then the optimiser updates the parameter buffers in
- * place, in parallel over chunks. Frozen parameters are baked into the model as initialisers
- * when the trainer is created.
+ * parameters are fed as inputs straight from the {@link ParameterStore}'s direct buffers (no copy);
+ * gradients, the loss and the squared global gradient norm (summed in-graph) are written by ORT
+ * into pre-allocated direct buffers; then the optimiser updates the parameter buffers in place, in
+ * parallel over chunks. Frozen parameters are baked into the model as initialisers when the trainer
+ * is created.
  *
  * <pre>{@code
  * try (Trainer t = Trainer.create(g, loss, store, TrainerConfig.builder().build())) {
@@ -52,8 +52,8 @@ import org.lcrec.onnx.runtime.InferenceSession;
  * }</pre>
  *
  * <p>Checkpoints ({@link #saveCheckpoint}) hold trainable parameters, optimiser state, step,
- * schedule, partial accumulation and RNG state; {@link #loadCheckpoint} into a trainer for the
- * same graph continues with the same losses as an uninterrupted run.
+ * schedule, partial accumulation and RNG state; {@link #loadCheckpoint} into a trainer for the same
+ * graph continues with the same losses as an uninterrupted run.
  *
  * @implNote Not thread-safe. The optimiser pool has {@code optimizerThreads} daemon threads and is
  *     shut down by {@link #close()}.
@@ -105,8 +105,13 @@ public final class Trainer implements AutoCloseable {
         for (Parameter p : trainable) {
             outs.add(GRAD + p.name());
         }
-        byte[] model = OnnxExport.builder().parameterValues(store).parametersAsInputs(names(trainable)).outputs(outs).build()
-                .toBytes(graph);
+        byte[] model =
+                OnnxExport.builder()
+                        .parameterValues(store)
+                        .parametersAsInputs(names(trainable))
+                        .outputs(outs)
+                        .build()
+                        .toBytes(graph);
         this.session = InferenceSession.create(model, cfg.session());
         try {
             grads = new DirectTensor[trainable.size()];
@@ -146,11 +151,14 @@ public final class Trainer implements AutoCloseable {
                 }
             }
             dataNames = List.copyOf(dn);
-            pool = Executors.newFixedThreadPool(cfg.optimizerThreads(), r -> {
-                Thread t = new Thread(r, "lcrec-optimizer");
-                t.setDaemon(true);
-                return t;
-            });
+            pool =
+                    Executors.newFixedThreadPool(
+                            cfg.optimizerThreads(),
+                            r -> {
+                                Thread t = new Thread(r, "lcrec-optimizer");
+                                t.setDaemon(true);
+                                return t;
+                            });
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -170,14 +178,16 @@ public final class Trainer implements AutoCloseable {
      * graph and opens the training session. The builder gains the backward nodes and outputs
      * {@value #LOSS}, {@code train.grad.<name>}; create one trainer per builder.
      *
-     * @throws IllegalArgumentException when the store does not hold exactly the graph's
-     *     parameters (names and shapes)
+     * @throws IllegalArgumentException when the store does not hold exactly the graph's parameters
+     *     (names and shapes)
      */
-    public static Trainer create(GraphBuilder g, Tensor loss, ParameterStore store, TrainerConfig cfg) {
+    public static Trainer create(
+            GraphBuilder g, Tensor loss, ParameterStore store, TrainerConfig cfg) {
         store.checkMatches(g.parameters(), "parameter store");
         List<Tensor> params = g.trainableParameters();
         if (params.isEmpty()) {
-            throw new IllegalArgumentException("graph '" + g.name() + "' has no trainable parameters");
+            throw new IllegalArgumentException(
+                    "graph '" + g.name() + "' has no trainable parameters");
         }
         Gradients gr = Autodiff.gradients(g, loss, params);
         List<Tensor> sq = new ArrayList<>();
@@ -235,8 +245,13 @@ public final class Trainer implements AutoCloseable {
         checkOpen();
         Tensor decl = graph.inputs().get(name);
         if (decl == null || !dataNames.contains(name)) {
-            throw new IllegalArgumentException("graph '" + graph.name() + "' has no data input '" + name + "'; inputs: "
-                    + dataNames);
+            throw new IllegalArgumentException(
+                    "graph '"
+                            + graph.name()
+                            + "' has no data input '"
+                            + name
+                            + "'; inputs: "
+                            + dataNames);
         }
         checkShape(name, decl.shape(), shape);
         DirectTensor t = dataInputs.get(name);
@@ -257,8 +272,13 @@ public final class Trainer implements AutoCloseable {
             ok = !d.isStatic() || d.value() == shape[i];
         }
         if (!ok) {
-            throw new IllegalArgumentException("input '" + name + "': expected shape " + decl + ", found "
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "input '"
+                            + name
+                            + "': expected shape "
+                            + decl
+                            + ", found "
+                            + Arrays.toString(shape));
         }
     }
 
@@ -278,15 +298,26 @@ public final class Trainer implements AutoCloseable {
                 if (!d.isStatic()) {
                     Long prev = sym.putIfAbsent(d.symbol(), s[i]);
                     if (prev != null && prev != s[i]) {
-                        throw new IllegalArgumentException("input '" + n + "': dimension '" + d.symbol() + "' is " + s[i]
-                                + " but another input gave " + prev);
+                        throw new IllegalArgumentException(
+                                "input '"
+                                        + n
+                                        + "': dimension '"
+                                        + d.symbol()
+                                        + "' is "
+                                        + s[i]
+                                        + " but another input gave "
+                                        + prev);
                     }
                 }
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("graph '" + graph.name() + "': missing inputs " + missing
-                    + "; set them with input(name, shape) before step()");
+            throw new IllegalArgumentException(
+                    "graph '"
+                            + graph.name()
+                            + "': missing inputs "
+                            + missing
+                            + "; set them with input(name, shape) before step()");
         }
         return sym;
     }
@@ -300,7 +331,11 @@ public final class Trainer implements AutoCloseable {
             } else {
                 Long v = sym.get(d.symbol());
                 if (v == null) {
-                    throw new IllegalStateException(what + ": cannot resolve dimension '" + d.symbol() + "' from the inputs");
+                    throw new IllegalStateException(
+                            what
+                                    + ": cannot resolve dimension '"
+                                    + d.symbol()
+                                    + "' from the inputs");
                 }
                 r[i] = v;
             }
@@ -344,8 +379,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Runs forward and backward on the current inputs; applies the optimiser when the
-     * accumulation window is complete.
+     * Runs forward and backward on the current inputs; applies the optimiser when the accumulation
+     * window is complete.
      *
      * @throws TrainingDivergedException when the loss or gradient norm is NaN or infinite (no
      *     update is applied)
@@ -380,21 +415,25 @@ public final class Trainer implements AutoCloseable {
             scale = 1f;
         } else {
             boolean first = micro == 0;
-            parallel((i, from, to) -> OptimKernels.accumulate(accum[i], grads[i].floats(), from, to, first));
+            parallel(
+                    (i, from, to) ->
+                            OptimKernels.accumulate(accum[i], grads[i].floats(), from, to, first));
             micro++;
             apply = micro == k;
             g = accum;
             scale = 1f / k;
             if (apply) {
                 double[] parts = new double[chunks.length];
-                parallelIndexed((c, i, from, to) -> parts[c] = OptimKernels.sumSquares(accum[i], from, to));
+                parallelIndexed(
+                        (c, i, from, to) -> parts[c] = OptimKernels.sumSquares(accum[i], from, to));
                 double s = 0;
                 for (double p : parts) {
                     s += p;
                 }
                 norm = Math.sqrt(s) / k;
                 if (!Double.isFinite(norm)) {
-                    throw new TrainingDivergedException(step, "accumulated gradient norm is " + norm);
+                    throw new TrainingDivergedException(
+                            step, "accumulated gradient norm is " + norm);
                 }
                 micro = 0;
             }
@@ -422,13 +461,38 @@ public final class Trainer implements AutoCloseable {
             float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
             float eps = (float) a.eps();
             float decayOn = (float) (1 - lr * a.weightDecay());
-            parallel((i, from, to) -> OptimKernels.adamw(trainable.get(i).data(), g[i], state[0][i], state[1][i], from, to, b1,
-                    b2, eps, trainable.get(i).decay() ? decayOn : 1f, stepSize, invSqrtBc2, scale));
+            parallel(
+                    (i, from, to) ->
+                            OptimKernels.adamw(
+                                    trainable.get(i).data(),
+                                    g[i],
+                                    state[0][i],
+                                    state[1][i],
+                                    from,
+                                    to,
+                                    b1,
+                                    b2,
+                                    eps,
+                                    trainable.get(i).decay() ? decayOn : 1f,
+                                    stepSize,
+                                    invSqrtBc2,
+                                    scale));
         } else if (cfg.optimizer() instanceof Optimizer.Sgd s) {
             float mu = (float) s.momentum();
             boolean first = step == 0;
-            parallel((i, from, to) -> OptimKernels.sgd(trainable.get(i).data(), g[i], mu == 0 ? null : state[0][i], from, to,
-                    lr, mu, trainable.get(i).decay() ? (float) s.weightDecay() : 0f, scale, first || mu == 0));
+            parallel(
+                    (i, from, to) ->
+                            OptimKernels.sgd(
+                                    trainable.get(i).data(),
+                                    g[i],
+                                    mu == 0 ? null : state[0][i],
+                                    from,
+                                    to,
+                                    lr,
+                                    mu,
+                                    trainable.get(i).decay() ? (float) s.weightDecay() : 0f,
+                                    scale,
+                                    first || mu == 0));
         }
     }
 
@@ -455,11 +519,14 @@ public final class Trainer implements AutoCloseable {
             return;
         }
         AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int c = next.getAndIncrement(); c < chunks.length; c = next.getAndIncrement()) {
-                task.run(c, chunks[c][0], chunks[c][1], chunks[c][2]);
-            }
-        };
+        Runnable worker =
+                () -> {
+                    for (int c = next.getAndIncrement();
+                            c < chunks.length;
+                            c = next.getAndIncrement()) {
+                        task.run(c, chunks[c][0], chunks[c][1], chunks[c][2]);
+                    }
+                };
         List<Future<?>> fs = new ArrayList<>();
         for (int w = 1; w < threads; w++) {
             fs.add(pool.submit(worker));
@@ -484,8 +551,18 @@ public final class Trainer implements AutoCloseable {
     public Map<String, HostTensor> forward(String... outputNames) {
         checkOpen();
         List<String> key = List.of(outputNames);
-        InferenceSession s = forwardSessions.computeIfAbsent(key, k -> InferenceSession.create(OnnxExport.builder()
-                .parameterValues(store).parametersAsInputs(names(trainable)).outputs(k).build().toBytes(graph), cfg.session()));
+        InferenceSession s =
+                forwardSessions.computeIfAbsent(
+                        key,
+                        k ->
+                                InferenceSession.create(
+                                        OnnxExport.builder()
+                                                .parameterValues(store)
+                                                .parametersAsInputs(names(trainable))
+                                                .outputs(k)
+                                                .build()
+                                                .toBytes(graph),
+                                        cfg.session()));
         Map<String, Long> sym = bindSymbols();
         Map<String, DirectTensor> all = feeds(sym, false);
         Map<String, Object> f = new HashMap<>();
@@ -526,7 +603,9 @@ public final class Trainer implements AutoCloseable {
             Parameter p = trainable.get(i);
             t.put("param/" + p.name(), p.toHostTensor());
             for (int s = 0; s < state.length; s++) {
-                t.put("state/" + slotNames[s] + "/" + p.name(), HostTensor.ofFloats(state[s][i], p.shape()));
+                t.put(
+                        "state/" + slotNames[s] + "/" + p.name(),
+                        HostTensor.ofFloats(state[s][i], p.shape()));
             }
             if (micro > 0) {
                 float[] a = new float[p.size()];
@@ -551,34 +630,52 @@ public final class Trainer implements AutoCloseable {
     /**
      * Restores a checkpoint written by {@link #saveCheckpoint} for the same graph and optimiser.
      *
-     * @throws IllegalArgumentException when the file is not a checkpoint of a supported version,
-     *     or its parameters (names, shapes), optimiser or schedule differ from this trainer's
+     * @throws IllegalArgumentException when the file is not a checkpoint of a supported version, or
+     *     its parameters (names, shapes), optimiser or schedule differ from this trainer's
      */
     public void loadCheckpoint(Path file) {
         checkOpen();
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
-            throw new IllegalArgumentException(file + ": not an lcrec-onnx checkpoint (format " + meta.get("format") + ")");
+            throw new IllegalArgumentException(
+                    file + ": not an lcrec-onnx checkpoint (format " + meta.get("format") + ")");
         }
         if (!VERSION.equals(meta.get("version"))) {
-            throw new IllegalArgumentException(file + ": unsupported checkpoint version " + meta.get("version") + ", expected "
-                    + VERSION);
+            throw new IllegalArgumentException(
+                    file
+                            + ": unsupported checkpoint version "
+                            + meta.get("version")
+                            + ", expected "
+                            + VERSION);
         }
         String sig = signature();
         if (!sig.equals(meta.get("parameters"))) {
-            throw new IllegalArgumentException(file + ": checkpoint is for a different graph ('" + meta.get("graph")
-                    + "'): its parameters " + meta.get("parameters") + " differ from this graph's " + sig);
+            throw new IllegalArgumentException(
+                    file
+                            + ": checkpoint is for a different graph ('"
+                            + meta.get("graph")
+                            + "'): its parameters "
+                            + meta.get("parameters")
+                            + " differ from this graph's "
+                            + sig);
         }
         for (String key : List.of("optimizer", "schedule", "accumulation_steps")) {
-            String mine = switch (key) {
-                case "optimizer" -> cfg.optimizer().describe();
-                case "schedule" -> cfg.schedule().describe();
-                default -> Integer.toString(cfg.accumulationSteps());
-            };
+            String mine =
+                    switch (key) {
+                        case "optimizer" -> cfg.optimizer().describe();
+                        case "schedule" -> cfg.schedule().describe();
+                        default -> Integer.toString(cfg.accumulationSteps());
+                    };
             if (!mine.equals(meta.get(key))) {
-                throw new IllegalArgumentException(file + ": checkpoint " + key + " " + meta.get(key) + " differs from this trainer's "
-                        + mine);
+                throw new IllegalArgumentException(
+                        file
+                                + ": checkpoint "
+                                + key
+                                + " "
+                                + meta.get(key)
+                                + " differs from this trainer's "
+                                + mine);
             }
         }
         int microStep = Integer.parseInt(meta.get("micro_step"));
@@ -587,7 +684,8 @@ public final class Trainer implements AutoCloseable {
             Parameter p = trainable.get(i);
             p.set(require(c, file, "param/" + p.name()).toFloatArray());
             for (int s = 0; s < state.length; s++) {
-                float[] v = require(c, file, "state/" + slotNames[s] + "/" + p.name()).toFloatArray();
+                float[] v =
+                        require(c, file, "state/" + slotNames[s] + "/" + p.name()).toFloatArray();
                 System.arraycopy(v, 0, state[s][i], 0, v.length);
             }
             if (microStep > 0) {
@@ -609,7 +707,11 @@ public final class Trainer implements AutoCloseable {
 
     /** Exports an inference model (all parameters as initialisers) with the given outputs. */
     public void exportModel(Path file, String... outputNames) {
-        OnnxExport.builder().parameterValues(store).outputs(List.of(outputNames)).build().save(graph, file);
+        OnnxExport.builder()
+                .parameterValues(store)
+                .outputs(List.of(outputNames))
+                .build()
+                .save(graph, file);
     }
 
     @Override

@@ -13,15 +13,26 @@ import org.lcrec.onnx.runtime.SessionConfig;
  * @param session the ORT session settings (provider, threads)
  * @param optimizerThreads Java threads for the optimiser update (a pool owned by the trainer)
  */
-public record TrainerConfig(Optimizer optimizer, LrSchedule schedule, double clipNorm, int accumulationSteps, long seed,
-        SessionConfig session, int optimizerThreads) {
+public record TrainerConfig(
+        Optimizer optimizer,
+        LrSchedule schedule,
+        double clipNorm,
+        int accumulationSteps,
+        long seed,
+        SessionConfig session,
+        int optimizerThreads) {
     public TrainerConfig {
         if (optimizer == null || schedule == null || session == null) {
             throw new IllegalArgumentException("optimizer, schedule and session are required");
         }
         if (clipNorm < 0 || accumulationSteps < 1 || optimizerThreads < 1) {
-            throw new IllegalArgumentException("need clipNorm >= 0, accumulationSteps >= 1, optimizerThreads >= 1; found "
-                    + clipNorm + ", " + accumulationSteps + ", " + optimizerThreads);
+            throw new IllegalArgumentException(
+                    "need clipNorm >= 0, accumulationSteps >= 1, optimizerThreads >= 1; found "
+                            + clipNorm
+                            + ", "
+                            + accumulationSteps
+                            + ", "
+                            + optimizerThreads);
         }
     }
 
@@ -30,11 +41,19 @@ public record TrainerConfig(Optimizer optimizer, LrSchedule schedule, double cli
     }
 
     public Builder toBuilder() {
-        return new Builder().optimizer(optimizer).schedule(schedule).clipNorm(clipNorm).accumulationSteps(accumulationSteps)
-                .seed(seed).session(session).optimizerThreads(optimizerThreads);
+        return new Builder()
+                .optimizer(optimizer)
+                .schedule(schedule)
+                .clipNorm(clipNorm)
+                .accumulationSteps(accumulationSteps)
+                .seed(seed)
+                .session(session)
+                .optimizerThreads(optimizerThreads);
     }
 
-    /** Builder with defaults: AdamW, constant lr 1e-3, no clipping, no accumulation, seed 42, CPU. */
+    /**
+     * Builder with defaults: AdamW, constant lr 1e-3, no clipping, no accumulation, seed 42, CPU.
+     */
     public static final class Builder {
         private Optimizer optimizer = Optimizer.adamW();
         private LrSchedule schedule = LrSchedule.constant(1e-3, 0);
@@ -42,7 +61,8 @@ public record TrainerConfig(Optimizer optimizer, LrSchedule schedule, double cli
         private int accumulationSteps = 1;
         private long seed = 42;
         private SessionConfig session = SessionConfig.cpu();
-        private int optimizerThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private int optimizerThreads =
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
         public Builder optimizer(Optimizer o) {
             this.optimizer = o;
@@ -80,14 +100,33 @@ public record TrainerConfig(Optimizer optimizer, LrSchedule schedule, double cli
         }
 
         public TrainerConfig build() {
-            return new TrainerConfig(optimizer, schedule, clipNorm, accumulationSteps, seed, session, optimizerThreads);
+            return new TrainerConfig(
+                    optimizer,
+                    schedule,
+                    clipNorm,
+                    accumulationSteps,
+                    seed,
+                    session,
+                    optimizerThreads);
         }
     }
 
     @Override
     public String toString() {
-        return "TrainerConfig(optimizer=" + optimizer.describe() + ", schedule=" + schedule.describe() + ", clipNorm=" + clipNorm
-                + ", accumulationSteps=" + accumulationSteps + ", seed=" + seed + ", " + session + ", optimizerThreads="
-                + optimizerThreads + ")";
+        return "TrainerConfig(optimizer="
+                + optimizer.describe()
+                + ", schedule="
+                + schedule.describe()
+                + ", clipNorm="
+                + clipNorm
+                + ", accumulationSteps="
+                + accumulationSteps
+                + ", seed="
+                + seed
+                + ", "
+                + session
+                + ", optimizerThreads="
+                + optimizerThreads
+                + ")";
     }
 }

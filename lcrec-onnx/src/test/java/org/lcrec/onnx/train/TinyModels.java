@@ -37,7 +37,8 @@ final class TinyModels {
      * A LLaMA-style causal LM: embedding, RMSNorm, RoPE, multi-head attention with causal and
      * padding masks, SwiGLU, LM head; returns the cross-entropy loss (ignore index -100).
      */
-    static Tensor transformer(GraphBuilder g, int vocab, int d, int heads, int layers, int ffn, double dropout) {
+    static Tensor transformer(
+            GraphBuilder g, int vocab, int d, int heads, int layers, int ffn, double dropout) {
         int hd = d / heads;
         Tensor ids = g.input("input_ids", DType.INT64, Dim.dim("batch"), Dim.dim("seq"));
         Tensor mask = g.input("attention_mask", DType.INT64, Dim.dim("batch"), Dim.dim("seq"));
@@ -64,21 +65,87 @@ final class TinyModels {
         for (int l = 0; l < layers; l++) {
             g.pushScope("layers." + l);
             {
-                Tensor h = g.rmsNorm(x, g.parameter("input_layernorm.weight", Init.ones(), d), 1e-6);
-                Tensor q = heads(g, g.matMul(h, g.parameter("self_attn.q_proj.weight", Init.xavierNormal(), d, d)), heads, hd);
-                Tensor k = heads(g, g.matMul(h, g.parameter("self_attn.k_proj.weight", Init.xavierNormal(), d, d)), heads, hd);
-                Tensor v = heads(g, g.matMul(h, g.parameter("self_attn.v_proj.weight", Init.xavierNormal(), d, d)), heads, hd);
+                Tensor h =
+                        g.rmsNorm(x, g.parameter("input_layernorm.weight", Init.ones(), d), 1e-6);
+                Tensor q =
+                        heads(
+                                g,
+                                g.matMul(
+                                        h,
+                                        g.parameter(
+                                                "self_attn.q_proj.weight",
+                                                Init.xavierNormal(),
+                                                d,
+                                                d)),
+                                heads,
+                                hd);
+                Tensor k =
+                        heads(
+                                g,
+                                g.matMul(
+                                        h,
+                                        g.parameter(
+                                                "self_attn.k_proj.weight",
+                                                Init.xavierNormal(),
+                                                d,
+                                                d)),
+                                heads,
+                                hd);
+                Tensor v =
+                        heads(
+                                g,
+                                g.matMul(
+                                        h,
+                                        g.parameter(
+                                                "self_attn.v_proj.weight",
+                                                Init.xavierNormal(),
+                                                d,
+                                                d)),
+                                heads,
+                                hd);
                 q = rope(g, q, cos, sin, hd);
                 k = rope(g, k, cos, sin, hd);
                 Tensor scores = g.add(g.mul(g.matMul(q, g.transposeLast2(k)), scale), addMask);
                 Tensor att = g.dropout(g.softmax(scores, -1), dropout);
                 Tensor o = g.transpose(g.matMul(att, v), 0, 2, 1, 3);
                 o = g.reshape(o, g.shapeTensor(0, 0, d));
-                x = g.add(x, g.matMul(o, g.parameter("self_attn.o_proj.weight", Init.xavierNormal(), d, d)));
-                Tensor h2 = g.rmsNorm(x, g.parameter("post_attention_layernorm.weight", Init.ones(), d), 1e-6);
-                Tensor gate = g.silu(g.matMul(h2, g.parameter("mlp.gate_proj.weight", Init.xavierNormal(), d, ffn)));
-                Tensor up = g.matMul(h2, g.parameter("mlp.up_proj.weight", Init.xavierNormal(), d, ffn));
-                x = g.add(x, g.matMul(g.mul(gate, up), g.parameter("mlp.down_proj.weight", Init.xavierNormal(), ffn, d)));
+                x =
+                        g.add(
+                                x,
+                                g.matMul(
+                                        o,
+                                        g.parameter(
+                                                "self_attn.o_proj.weight",
+                                                Init.xavierNormal(),
+                                                d,
+                                                d)));
+                Tensor h2 =
+                        g.rmsNorm(
+                                x,
+                                g.parameter("post_attention_layernorm.weight", Init.ones(), d),
+                                1e-6);
+                Tensor gate =
+                        g.silu(
+                                g.matMul(
+                                        h2,
+                                        g.parameter(
+                                                "mlp.gate_proj.weight",
+                                                Init.xavierNormal(),
+                                                d,
+                                                ffn)));
+                Tensor up =
+                        g.matMul(
+                                h2, g.parameter("mlp.up_proj.weight", Init.xavierNormal(), d, ffn));
+                x =
+                        g.add(
+                                x,
+                                g.matMul(
+                                        g.mul(gate, up),
+                                        g.parameter(
+                                                "mlp.down_proj.weight",
+                                                Init.xavierNormal(),
+                                                ffn,
+                                                d)));
             }
             g.popScope();
         }

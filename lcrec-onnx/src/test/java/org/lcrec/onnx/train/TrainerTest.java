@@ -21,8 +21,7 @@ import org.lcrec.onnx.runtime.InferenceSession;
 import org.lcrec.onnx.runtime.SessionConfig;
 
 class TrainerTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     /** Regression target: y = sin(3 x0) + x1 x2 - 0.5 x3, from seeded x in [-1, 1]. */
     private static void regressionBatch(Trainer t, SplittableRandom rnd, int n) {
@@ -43,7 +42,11 @@ class TrainerTest {
         GraphBuilder g = new GraphBuilder("mlp");
         Tensor loss = TinyModels.mlp(g, 4, 64, 64, 1);
         ParameterStore store = ParameterStore.initialize(g.parameters(), 7);
-        TrainerConfig cfg = TrainerConfig.builder().schedule(LrSchedule.cosine(1e-2, 20, 600, 1e-4)).clipNorm(5.0).build();
+        TrainerConfig cfg =
+                TrainerConfig.builder()
+                        .schedule(LrSchedule.cosine(1e-2, 20, 600, 1e-4))
+                        .clipNorm(5.0)
+                        .build();
         float first;
         float last = Float.NaN;
         try (Trainer t = Trainer.create(g, loss, store, cfg)) {
@@ -57,15 +60,22 @@ class TrainerTest {
             regressionBatch(t, new SplittableRandom(99), 512);
             float held = t.evaluate();
             // the target's variance is ~0.63; a fitted MLP gets well under 0.02
-            assertThat(held).as("held-out MSE after 600 steps (first %s, last %s)", first, last).isLessThan(0.02f);
+            assertThat(held)
+                    .as("held-out MSE after 600 steps (first %s, last %s)", first, last)
+                    .isLessThan(0.02f);
             Path model = tmp.resolve("mlp.onnx");
             t.exportModel(model, "pred");
             OnnxModel info = OnnxModel.read(model);
-            assertThat(info.inputs()).extracting(OnnxModel.ValueSignature::name).containsExactly("x");
+            assertThat(info.inputs())
+                    .extracting(OnnxModel.ValueSignature::name)
+                    .containsExactly("x");
             assertThat(info.initializers()).containsKey("layers.0.weight");
             try (InferenceSession s = InferenceSession.open(model, SessionConfig.cpu())) {
                 float[] xs = {0.1f, 0.2f, -0.3f, 0.4f};
-                float p = s.run(Map.of("x", HostTensor.ofFloats(xs, 1, 4))).get("pred").toFloatArray()[0];
+                float p =
+                        s.run(Map.of("x", HostTensor.ofFloats(xs, 1, 4)))
+                                .get("pred")
+                                .toFloatArray()[0];
                 double truth = Math.sin(0.3) + 0.2 * -0.3 - 0.2;
                 assertThat(p).isCloseTo((float) truth, org.assertj.core.data.Offset.offset(0.3f));
             }
@@ -92,7 +102,8 @@ class TrainerTest {
                 mask.put(b * seq + s, real ? 1 : 0);
             }
             for (int s = 0; s < seq; s++) {
-                // label at s is the token at s+1; the first prediction (of a random token) is ignored
+                // label at s is the token at s+1; the first prediction (of a random token) is
+                // ignored
                 boolean valid = s >= 1 && s + 1 < len;
                 labels.put(b * seq + s, valid ? ids.get(b * seq + s + 1) : -100);
             }
@@ -105,7 +116,11 @@ class TrainerTest {
         GraphBuilder g = new GraphBuilder("tiny-llama");
         Tensor loss = TinyModels.transformer(g, vocab, 32, 4, 2, 64, 0.0);
         ParameterStore store = ParameterStore.initialize(g.parameters(), 3);
-        TrainerConfig cfg = TrainerConfig.builder().schedule(LrSchedule.cosine(1e-2, 30, 500, 1e-4)).clipNorm(1.0).build();
+        TrainerConfig cfg =
+                TrainerConfig.builder()
+                        .schedule(LrSchedule.cosine(1e-2, 30, 500, 1e-4))
+                        .clipNorm(1.0)
+                        .build();
         try (Trainer t = Trainer.create(g, loss, store, cfg)) {
             SplittableRandom rnd = new SplittableRandom(5);
             float last = 0;
@@ -116,14 +131,21 @@ class TrainerTest {
             lmBatch(t, new SplittableRandom(77), 64, 12, vocab);
             float held = t.evaluate();
             // ln(11) = 2.40 for a uniform guess; the rule is deterministic given two tokens
-            assertThat(held).as("held-out cross-entropy (last train loss %s)", last).isLessThan(0.3f);
+            assertThat(held)
+                    .as("held-out cross-entropy (last train loss %s)", last)
+                    .isLessThan(0.3f);
             Path model = tmp.resolve("lm.onnx");
             t.exportModel(model, "logits");
             try (InferenceSession s = InferenceSession.open(model, SessionConfig.cpu())) {
                 assertThat(s.inputNames()).containsExactlyInAnyOrder("input_ids", "attention_mask");
                 long[] ids = {3, 4, 7, 0, 7, 7};
-                Map<String, HostTensor> out = s.run(Map.of("input_ids", HostTensor.ofLongs(ids, 1, 6), "attention_mask",
-                        HostTensor.ofLongs(new long[] {1, 1, 1, 1, 1, 1}, 1, 6)));
+                Map<String, HostTensor> out =
+                        s.run(
+                                Map.of(
+                                        "input_ids",
+                                        HostTensor.ofLongs(ids, 1, 6),
+                                        "attention_mask",
+                                        HostTensor.ofLongs(new long[] {1, 1, 1, 1, 1, 1}, 1, 6)));
                 float[] logits = out.get("logits").toFloatArray();
                 int best = 0;
                 for (int v = 1; v < vocab; v++) {
@@ -157,8 +179,17 @@ class TrainerTest {
         GraphBuilder g = new GraphBuilder("mlp");
         Tensor loss = TinyModels.mlp(g, 4, 16, 1);
         ParameterStore store = ParameterStore.initialize(g.parameters(), 11);
-        return Trainer.create(g, loss, store, TrainerConfig.builder().optimizer(opt)
-                .schedule(LrSchedule.linear(5e-3, 3, 40)).clipNorm(1.0).accumulationSteps(accumulation).seed(9).build());
+        return Trainer.create(
+                g,
+                loss,
+                store,
+                TrainerConfig.builder()
+                        .optimizer(opt)
+                        .schedule(LrSchedule.linear(5e-3, 3, 40))
+                        .clipNorm(1.0)
+                        .accumulationSteps(accumulation)
+                        .seed(9)
+                        .build());
     }
 
     @Test
@@ -181,7 +212,8 @@ class TrainerTest {
                     resumed.addAll(run(t, null, 13));
                 }
                 for (int i = 0; i < full.size(); i++) {
-                    assertThat(resumed.get(i)).as("%s accumulation %d step %d", opt.describe(), accumulation, i)
+                    assertThat(resumed.get(i))
+                            .as("%s accumulation %d step %d", opt.describe(), accumulation, i)
                             .isCloseTo(full.get(i), org.assertj.core.data.Offset.offset(1e-6f));
                 }
             }
@@ -196,22 +228,35 @@ class TrainerTest {
         }
         GraphBuilder g = new GraphBuilder("wider");
         Tensor loss = TinyModels.mlp(g, 4, 32, 1);
-        try (Trainer t = Trainer.create(g, loss, ParameterStore.initialize(g.parameters(), 1), TrainerConfig.builder()
-                .schedule(LrSchedule.linear(5e-3, 3, 40)).clipNorm(1.0).build())) {
-            assertThatThrownBy(() -> t.loadCheckpoint(ck)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("different graph").hasMessageContaining("layers.0.weight");
+        try (Trainer t =
+                Trainer.create(
+                        g,
+                        loss,
+                        ParameterStore.initialize(g.parameters(), 1),
+                        TrainerConfig.builder()
+                                .schedule(LrSchedule.linear(5e-3, 3, 40))
+                                .clipNorm(1.0)
+                                .build())) {
+            assertThatThrownBy(() -> t.loadCheckpoint(ck))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("different graph")
+                    .hasMessageContaining("layers.0.weight");
         }
     }
 
     @Test
     void badInputsFailClearly() {
         try (Trainer t = mlpTrainer(1, Optimizer.adamW())) {
-            assertThatThrownBy(() -> t.input("z", 2, 4)).hasMessageContaining("no data input 'z'").hasMessageContaining("[x, y]");
-            assertThatThrownBy(() -> t.input("x", 2, 5)).hasMessageContaining("expected shape [batch, 4], found [2, 5]");
+            assertThatThrownBy(() -> t.input("z", 2, 4))
+                    .hasMessageContaining("no data input 'z'")
+                    .hasMessageContaining("[x, y]");
+            assertThatThrownBy(() -> t.input("x", 2, 5))
+                    .hasMessageContaining("expected shape [batch, 4], found [2, 5]");
             t.input("x", 2, 4);
             assertThatThrownBy(t::step).hasMessageContaining("missing inputs [y]");
             t.input("y", 3, 1);
-            assertThatThrownBy(t::step).hasMessageContaining("'batch' is 3 but another input gave 2");
+            assertThatThrownBy(t::step)
+                    .hasMessageContaining("'batch' is 3 but another input gave 2");
         }
     }
 
@@ -220,7 +265,9 @@ class TrainerTest {
         try (Trainer t = mlpTrainer(1, Optimizer.adamW())) {
             run(t, null, 2);
             t.input("x", 16, 4).floats().put(0, Float.NaN);
-            assertThatThrownBy(t::step).isInstanceOf(TrainingDivergedException.class).hasMessageContaining("step 2");
+            assertThatThrownBy(t::step)
+                    .isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("step 2");
         }
     }
 
@@ -230,8 +277,12 @@ class TrainerTest {
         Tensor x = g.input("x", org.lcrec.onnx.DType.FLOAT, org.lcrec.onnx.Dim.dim("batch"), 4);
         Tensor w = g.parameter("w", org.lcrec.onnx.Init.ones(), 4, 4);
         Tensor loss = g.reduceMean(g.dropout(g.matMul(x, w), 0.5), false);
-        try (Trainer t = Trainer.create(g, loss, ParameterStore.initialize(g.parameters(), 1),
-                TrainerConfig.builder().schedule(LrSchedule.constant(0, 0)).build())) {
+        try (Trainer t =
+                Trainer.create(
+                        g,
+                        loss,
+                        ParameterStore.initialize(g.parameters(), 1),
+                        TrainerConfig.builder().schedule(LrSchedule.constant(0, 0)).build())) {
             FloatBuffer in = t.input("x", 64, 4).floats();
             for (int i = 0; i < 256; i++) {
                 in.put(i, 1f);

@@ -8,9 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.ExecutorService;
 import org.lcrec.core.io.AtomicFiles;
-import org.lcrec.quantization.internal.Parallel;
 
 /**
  * A trained RQ-KMeans quantizer: {@code L} codebooks in the embedding space; an item's code at
@@ -75,64 +73,8 @@ public final class RqKMeansModel implements ItemQuantizer {
                             + ", found "
                             + items.dim());
         }
-        int n = items.rows();
-        int d = inputDim;
-        int levels = codebooks.length;
-        float[] residual = items.toArray();
-        float[] last = new float[n * d];
-        int[] codes = new int[n * levels];
-        int blocks = Math.max(1, numThreads);
-        double[][] norms = new double[blocks][levels + 1];
-        ExecutorService pool = Parallel.pool(numThreads, "rq-kmeans-encode");
-        try {
-            Parallel.forBlocks(
-                    pool,
-                    n,
-                    (first, limit, block) -> {
-                        double[] scratch = new double[codebookSize()];
-                        for (int i = first; i < limit; i++) {
-                            int o = i * d;
-                            norms[block][0] += Math.sqrt(sq(residual, o, d));
-                            for (int l = 0; l < levels; l++) {
-                                if (l == levels - 1) {
-                                    System.arraycopy(residual, o, last, o, d);
-                                }
-                                Codebook b = codebooks[l];
-                                int c = b.nearest(residual, o, scratch);
-                                codes[i * levels + l] = c;
-                                float[] v = b.array();
-                                for (int j = 0; j < d; j++) {
-                                    residual[o + j] -= v[c * d + j];
-                                }
-                                norms[block][l + 1] += Math.sqrt(sq(residual, o, d));
-                            }
-                        }
-                    });
-        } finally {
-            Parallel.close(pool);
-        }
-        double[] mean = new double[levels + 1];
-        for (double[] b : norms) {
-            for (int l = 0; l <= levels; l++) {
-                mean[l] += b[l];
-            }
-        }
-        for (int l = 0; l <= levels; l++) {
-            mean[l] /= n;
-        }
-        double se = 0;
-        for (float r : residual) {
-            se += (double) r * r;
-        }
-        return new Encoding(n, levels, codes, last, d, mean, se / ((double) n * d));
-    }
-
-    private static double sq(float[] x, int o, int d) {
-        double s = 0;
-        for (int j = 0; j < d; j++) {
-            s += (double) x[o + j] * x[o + j];
-        }
-        return s;
+        return ResidualCoding.encode(
+                items.array(), items.rows(), inputDim, codebooks, numThreads, null);
     }
 
     /**

@@ -1,0 +1,281 @@
+package org.lcrec.model.sft;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import org.lcrec.model.llm.DecoderGraph;
+import org.lcrec.model.llm.LlamaConfig;
+import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.model.llm.LlamaParameters;
+import org.lcrec.onnx.DType;
+import org.lcrec.onnx.GraphBuilder;
+import org.lcrec.onnx.Init;
+import org.lcrec.onnx.Losses;
+import org.lcrec.onnx.Parameter;
+import org.lcrec.onnx.ParameterSpec;
+import org.lcrec.onnx.ParameterStore;
+import org.lcrec.onnx.Tensor;
+
+/**
+ * The SFT training graph: the decoder on right-padded {@code input_ids/attention_mask/position_ids
+ * [batch, seq]}, then the hidden rows at {@code loss_positions [targets]} (flat indices {@code
+ * row*seq + t}) are gathered <em>before</em> the final norm and the LM head, so the head runs only
+ * where the loss is taken; cross-entropy against {@code labels [targets]} averaged over targets.
+ *
+ * <p>Under LoRA the base weights are frozen parameters (initialisers of the ORT model; they never
+ * cross between Java and ORT), LoRA factors are trainable, and the embedding and head are either
+ * fully trainable or split into frozen base rows and trainable added rows ({@code
+ * model.embed_tokens.base_rows.weight} / {@code new_rows}), concatenated in the graph.
+ */
+public final class SftGraph {
+    /** Input: token ids {@code [batch, seq]}. */
+    public static final String INPUT_IDS = "input_ids";
+
+    /** Input: 1 for real tokens, 0 for padding {@code [batch, seq]}. */
+    public static final String ATTENTION_MASK = "attention_mask";
+
+    /** Input: positions {@code [batch, seq]}. */
+    public static final String POSITION_IDS = "position_ids";
+
+    /** Input: flat positions whose next token carries loss {@code [targets]}. */
+    public static final String LOSS_POSITIONS = "loss_positions";
+
+    /** Input: the next token at each loss position {@code [targets]}. */
+    public static final String LABELS = "labels";
+
+    /** Output: logits at the loss positions {@code [targets, vocab]}. */
+    public static final String LOGITS = "sft.logits";
+
+    static final String BASE_ROWS = ".base_rows.weight";
+    static final String NEW_ROWS = ".new_rows.weight";
+
+    private final GraphBuilder builder;
+    private final Tensor loss;
+    private final LlamaConfig config;
+    private final LoraConfig lora;
+    private final int addedTokens;
+
+    private SftGraph(
+            GraphBuilder builder,
+            Tensor loss,
+            LlamaConfig config,
+            LoraConfig lora,
+            int addedTokens) {
+        this.builder = builder;
+        this.loss = loss;
+        this.config = config;
+        this.lora = lora;
+        this.addedTokens = addedTokens;
+    }
+
+    /**
+     * Builds the graph.
+     *
+     * @param lora LoRA settings or null (every weight trainable)
+     * @param addedTokens trailing vocabulary rows trained under LoRA when not all embeddings are
+     */
+    public static SftGraph build(LlamaConfig c, LoraConfig lora, int addedTokens) {
+        if (addedTokens > c.vocabSize()) {
+            throw new IllegalArgumentException(
+                    "addedTokens " + addedTokens + " exceeds the vocabulary of " + c.vocabSize());
+        }
+        GraphBuilder g = new GraphBuilder("sft");
+        Tensor ids = g.input(INPUT_IDS, DType.INT64, "batch", "seq");
+        Tensor mask = g.input(ATTENTION_MASK, DType.INT64, "batch", "seq");
+        Tensor pos = g.input(POSITION_IDS, DType.INT64, "batch", "seq");
+        Tensor where = g.input(LOSS_POSITIONS, DType.INT64, "targets");
+        Tensor labels = g.input(LABELS, DType.INT64, "targets");
+        Weights w = new Weights(c, lora, addedTokens, ids);
+        DecoderGraph.Result r = DecoderGraph.forward(g, c, w, ids, mask, pos, null, null, null);
+        Tensor rows = g.gather(r.hidden(), where, 0);
+        Tensor logits = DecoderGraph.logits(g, c, w, rows);
+        g.output(LOGITS, logits);
+        Tensor loss = Losses.crossEntropy(g, logits, labels, -100);
+        return new SftGraph(g, loss, c, lora, addedTokens);
+    }
+
+    /** The builder (the trainer adds the backward pass to it). */
+    public GraphBuilder builder() {
+        return builder;
+    }
+
+    /** The scalar mean cross-entropy. */
+    public Tensor loss() {
+        return loss;
+    }
+
+    /**
+     * The parameter store for this graph from a model's weights: base values, split embedding rows,
+     * LoRA factors initialised from {@code seed} (A Kaiming-uniform, B zeros).
+     */
+    public ParameterStore initialStore(LlamaModel model, long seed) {
+        if (!model.config().equals(config)) {
+            throw new IllegalArgumentException(
+                    "model " + model.config() + " does not match the graph's " + config);
+        }
+        ParameterStore s = ParameterStore.initialize(builder.parameters(), seed);
+        ParameterStore base = model.weights();
+        int v0 = config.vocabSize() - addedTokens;
+        int d = config.hiddenSize();
+        for (ParameterSpec p : builder.parameters()) {
+            String n = p.name();
+            if (base.contains(n)) {
+                s.get(n).set(base.get(n).toArray());
+            } else if (n.endsWith(BASE_ROWS) || n.endsWith(NEW_ROWS)) {
+                String full = fullName(n);
+                float[] all = base.get(full).toArray();
+                boolean isBase = n.endsWith(BASE_ROWS);
+                float[] part = new float[(isBase ? v0 : addedTokens) * d];
+                System.arraycopy(all, isBase ? 0 : v0 * d, part, 0, part.length);
+                s.get(n).set(part);
+            }
+            // LoRA factors keep their seeded initialisation
+        }
+        return s;
+    }
+
+    private static String fullName(String split) {
+        String stem =
+                split.endsWith(BASE_ROWS)
+                        ? split.substring(0, split.length() - BASE_ROWS.length())
+                        : split.substring(0, split.length() - NEW_ROWS.length());
+        return stem + ".weight";
+    }
+
+    /**
+     * The Hugging Face weights of the trained model: LoRA merged ({@code W + (alpha/r) B A}), split
+     * embedding rows concatenated; everything else copied.
+     */
+    public LlamaModel merged(ParameterStore trained) {
+        ParameterStore out = new ParameterStore();
+        for (ParameterSpec spec : LlamaParameters.specs(config)) {
+            String n = spec.name();
+            Parameter p = out.add(n, spec.shape(), true, spec.decay());
+            String stem = n.substring(0, n.length() - ".weight".length());
+            if (trained.contains(n)) {
+                p.set(trained.get(n).toArray());
+            } else if (trained.contains(stem + BASE_ROWS)) {
+                float[] a = trained.get(stem + BASE_ROWS).toArray();
+                float[] b = trained.get(stem + NEW_ROWS).toArray();
+                float[] all = new float[a.length + b.length];
+                System.arraycopy(a, 0, all, 0, a.length);
+                System.arraycopy(b, 0, all, a.length, b.length);
+                p.set(all);
+            } else {
+                throw new IllegalStateException("trained store lacks '" + n + "'");
+            }
+            if (lora != null && trained.contains(stem + ".lora_A.weight")) {
+                mergeLora(
+                        p,
+                        trained.get(stem + ".lora_A.weight"),
+                        trained.get(stem + ".lora_B.weight"),
+                        lora.scale());
+            }
+        }
+        return new LlamaModel(config, out);
+    }
+
+    /** {@code W[o, i] += scale * sum_k B[o, k] A[k, i]} in double, rounded once. */
+    static void mergeLora(Parameter w, Parameter a, Parameter b, double scale) {
+        long[] ws = w.shape();
+        int out = (int) ws[0];
+        int in = (int) ws[1];
+        int r = (int) a.shape()[0];
+        FloatBuffer wd = w.data();
+        float[] av = a.toArray();
+        float[] bv = b.toArray();
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                double acc = 0;
+                for (int k = 0; k < r; k++) {
+                    acc += (double) bv[o * r + k] * av[k * in + i];
+                }
+                int idx = o * in + i;
+                wd.put(idx, (float) (wd.get(idx) + scale * acc));
+            }
+        }
+    }
+
+    /** Declares weights for training: full, or LoRA with frozen base. */
+    private static final class Weights implements DecoderGraph.Weights {
+        private final LlamaConfig c;
+        private final LoraConfig lora;
+        private final int added;
+        private final Tensor ids;
+        private final Map<String, Tensor> declared = new HashMap<>();
+
+        Weights(LlamaConfig c, LoraConfig lora, int added, Tensor ids) {
+            this.c = c;
+            this.lora = lora;
+            this.added = added;
+            this.ids = ids;
+        }
+
+        @Override
+        public Tensor tensor(GraphBuilder g, String name, long... shape) {
+            Tensor t = declared.get(name);
+            if (t != null) {
+                return t;
+            }
+            boolean matrix = shape.length >= 2;
+            boolean vocabMatrix =
+                    name.equals(LlamaParameters.EMBED) || name.equals(LlamaParameters.LM_HEAD);
+            if (lora == null || (vocabMatrix && lora.trainAllEmbeddings())) {
+                t = g.parameter(name, Init.zeros(), true, matrix, shape);
+            } else if (vocabMatrix && added > 0) {
+                String stem = name.substring(0, name.length() - ".weight".length());
+                Tensor base =
+                        g.parameter(
+                                stem + BASE_ROWS,
+                                Init.zeros(),
+                                false,
+                                false,
+                                shape[0] - added,
+                                shape[1]);
+                Tensor fresh =
+                        g.parameter(stem + NEW_ROWS, Init.zeros(), true, true, added, shape[1]);
+                t = g.concat(0, base, fresh);
+            } else {
+                t = g.parameter(name, Init.zeros(), false, false, shape);
+            }
+            declared.put(name, t);
+            return t;
+        }
+
+        @Override
+        public Tensor project(
+                GraphBuilder g, Tensor x, String prefix, long in, long out, boolean bias) {
+            Tensor y = DecoderGraph.Weights.super.project(g, x, prefix, in, out, bias);
+            String proj = prefix.substring(prefix.lastIndexOf('.') + 1);
+            if (lora == null || !lora.targets().contains(proj)) {
+                return y;
+            }
+            Tensor a =
+                    g.parameter(
+                            prefix + ".lora_A.weight",
+                            Init.linearDefault(),
+                            true,
+                            true,
+                            lora.rank(),
+                            in);
+            Tensor b =
+                    g.parameter(
+                            prefix + ".lora_B.weight", Init.zeros(), true, true, out, lora.rank());
+            Tensor xd = x;
+            if (lora.dropout() > 0) {
+                // the mask input is [batch, seq, in] so the trainer can size it from the data
+                // inputs
+                Tensor x3 = g.reshape(x, g.shapeTensor(g.dimOf(ids, 0), g.dimOf(ids, 1), in));
+                xd = g.reshape(g.dropout(x3, lora.dropout()), -1, in);
+            }
+            Tensor low = g.gemm(xd, a, null, 1f, 0f, false, true);
+            Tensor delta = g.gemm(low, b, null, (float) lora.scale(), 0f, false, true);
+            return g.add(y, delta);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SftGraph(" + config + ", lora=" + lora + ", addedTokens=" + addedTokens + ")";
+    }
+}

@@ -1,0 +1,11 @@
+package org.lcrec.model.sft;
+
+/**
+ * Text to token ids, as the trainer needs it ({@code org.lcrec.model.tokenizer.Tokenizer::encode}
+ * fits).
+ */
+@FunctionalInterface
+public interface SftTokenizer {
+    /** The ids of {@code text}, with the tokenizer's special tokens when asked. */
+    int[] encode(String text, boolean addSpecialTokens);
+}

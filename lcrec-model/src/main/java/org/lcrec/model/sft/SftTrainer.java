@@ -1,0 +1,421 @@
+package org.lcrec.model.sft;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.lcrec.model.llm.LlamaConfig;
+import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.onnx.ParameterStore;
+import org.lcrec.onnx.runtime.DirectTensor;
+import org.lcrec.onnx.train.LrSchedule;
+import org.lcrec.onnx.train.Optimizer;
+import org.lcrec.onnx.train.StepResult;
+import org.lcrec.onnx.train.Trainer;
+import org.lcrec.onnx.train.TrainerConfig;
+
+/**
+ * Supervised fine-tuning of a {@link LlamaModel} on (prompt, response) examples with next-token
+ * loss on the response and EOS only ({@link SftGraph}), full or LoRA, on ONNX Runtime via
+ * lcrec-onnx's {@link Trainer} (forward + backward in one session, AdamW in Java).
+ *
+ * <p>Output directory layout:
+ *
+ * <ul>
+ *   <li>{@code checkpoint-<step>/} resumable checkpoints (trainer state + {@value #STATE_FILE}),
+ *       written atomically (temporary directory, then rename), the last {@code keepLastCheckpoints}
+ *       kept;
+ *   <li>{@code best/} the Hugging Face checkpoint with the best evaluation metric;
+ *   <li>{@code model/} the final Hugging Face checkpoint (LoRA merged).
+ * </ul>
+ *
+ * <p>{@link #train} on a directory with checkpoints resumes from the newest one and continues the
+ * same loss curve (same batches, dropout masks and optimiser state).
+ *
+ * @implNote Not thread-safe; one run at a time.
+ */
+public final class SftTrainer {
+    /** The trainer-state file inside a checkpoint directory. */
+    public static final String STATE_FILE = "sft-state.json";
+
+    static final String TRAINER_FILE = "trainer.safetensors";
+    static final String FORMAT = "lcrec-sft-checkpoint";
+    static final int VERSION = 1;
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final SftConfig cfg;
+
+    /** A trainer with the given settings. */
+    public SftTrainer(SftConfig cfg) {
+        this.cfg = Objects.requireNonNull(cfg, "cfg");
+    }
+
+    public SftConfig config() {
+        return cfg;
+    }
+
+    /**
+     * Checks that a tokenizer's vocabulary matches a model's embedding rows.
+     *
+     * @throws IllegalArgumentException naming both sizes
+     */
+    public static void checkVocabulary(int tokenizerVocab, LlamaConfig c) {
+        if (tokenizerVocab != c.vocabSize()) {
+            throw new IllegalArgumentException(
+                    "the tokenizer has "
+                            + tokenizerVocab
+                            + " tokens but the model has "
+                            + c.vocabSize()
+                            + " embedding rows; extend the model's vocabulary (VocabularyExtension) or use"
+                            + " the model's own tokenizer");
+        }
+    }
+
+    /** Number of optimiser steps a run over {@code examples} prepared examples takes. */
+    public long totalSteps(int examples) {
+        long micro = (long) ((examples + cfg.batchSize() - 1) / cfg.batchSize()) * cfg.epochs();
+        return Math.max(1, micro / cfg.accumulationSteps());
+    }
+
+    /**
+     * Trains {@code base} (never modified) and writes checkpoints and the result into {@code out};
+     * resumes from the newest checkpoint there.
+     *
+     * @param evaluator scores the model every {@code evaluateEvery} steps and at the end, or null
+     */
+    public SftResult train(
+            LlamaModel base,
+            List<SftExample> examples,
+            Path out,
+            SftListener listener,
+            Evaluator evaluator) {
+        LlamaConfig c = base.config();
+        SftListener ls = listener == null ? SftListener.none() : listener;
+        SftBatches data =
+                SftBatches.prepare(
+                        examples, cfg.maxLength(), c.bosTokenId(), c.eosTokenId(), c.vocabSize());
+        if (data.size() == 0) {
+            throw new IllegalArgumentException(
+                    "no training examples ("
+                            + examples.size()
+                            + " given, "
+                            + data.droppedExamples
+                            + " dropped as longer than maxLength "
+                            + cfg.maxLength()
+                            + ")");
+        }
+        int perEpoch = data.batchesPerEpoch(cfg.batchSize());
+        long totalSteps = totalSteps(data.size());
+        long totalMicro = totalSteps * cfg.accumulationSteps();
+        long warmup = (long) Math.ceil(cfg.warmupRatio() * totalSteps);
+        LrSchedule schedule =
+                switch (cfg.schedule()) {
+                    case COSINE ->
+                            LrSchedule.cosine(
+                                    cfg.learningRate(),
+                                    warmup,
+                                    Math.max(totalSteps, warmup + 1),
+                                    0);
+                    case LINEAR ->
+                            LrSchedule.linear(
+                                    cfg.learningRate(), warmup, Math.max(totalSteps, warmup + 1));
+                    case CONSTANT -> LrSchedule.constant(cfg.learningRate(), warmup);
+                };
+        TrainerConfig tc =
+                TrainerConfig.builder()
+                        .optimizer(Optimizer.adamW().withWeightDecay(cfg.weightDecay()))
+                        .schedule(schedule)
+                        .clipNorm(cfg.clipNorm())
+                        .accumulationSteps(cfg.accumulationSteps())
+                        .seed(cfg.seed())
+                        .session(cfg.session())
+                        .optimizerThreads(cfg.optimizerThreads())
+                        .build();
+        SftGraph graph = SftGraph.build(c, cfg.lora(), cfg.addedTokens());
+        ParameterStore store = graph.initialStore(base, cfg.seed());
+        String signature = cfg.trainingSignature() + "; model=" + c + "; examples=" + data.size();
+        int padId = c.padTokenId() >= 0 ? c.padTokenId() : c.eosTokenId();
+
+        List<Double> losses = new ArrayList<>();
+        long tokens = 0;
+        long micro = 0;
+        long resumedFrom = 0;
+        double bestMetric = Double.NaN;
+        long bestStep = -1;
+        Path bestDir = evaluator == null ? null : out.resolve("best");
+        try (Trainer trainer = Trainer.create(graph.builder(), graph.loss(), store, tc)) {
+            Path ckpt = latestCheckpoint(out);
+            if (ckpt != null) {
+                JsonNode st = readState(ckpt, signature);
+                trainer.loadCheckpoint(ckpt.resolve(TRAINER_FILE));
+                micro = st.get("micro_cursor").asLong();
+                tokens = st.get("tokens").asLong();
+                for (JsonNode l : st.get("losses")) {
+                    losses.add(l.asDouble());
+                }
+                bestMetric =
+                        st.get("best_metric").isNull()
+                                ? Double.NaN
+                                : st.get("best_metric").asDouble();
+                bestStep = st.get("best_step").asLong();
+                resumedFrom = trainer.stepCount();
+            }
+            long t0 = System.nanoTime();
+            long tokensHere = 0;
+            int curEpoch = -1;
+            List<int[]> order = null;
+            double windowLoss = 0;
+            while (micro < totalMicro) {
+                int epoch = (int) (micro / perEpoch);
+                if (epoch != curEpoch) {
+                    order = data.epoch(cfg.batchSize(), cfg.seed(), epoch);
+                    curEpoch = epoch;
+                }
+                SftBatches.Batch b = data.pad(order.get((int) (micro % perEpoch)), padId);
+                feed(trainer, b);
+                StepResult r = trainer.step();
+                micro++;
+                tokens += b.tokens();
+                tokensHere += b.tokens();
+                windowLoss += r.loss();
+                if (!r.applied()) {
+                    continue;
+                }
+                long step = trainer.stepCount();
+                losses.add(windowLoss / cfg.accumulationSteps());
+                windowLoss = 0;
+                double secs = (System.nanoTime() - t0) / 1e9;
+                double tps = tokensHere / Math.max(secs, 1e-9);
+                double eta = secs / Math.max(1, step - resumedFrom) * (totalSteps - step);
+                ls.onStep(
+                        new Progress(
+                                step,
+                                totalSteps,
+                                epoch,
+                                losses.get(losses.size() - 1),
+                                r.lr(),
+                                r.gradNorm(),
+                                tps,
+                                eta));
+                boolean last = step == totalSteps;
+                if (evaluator != null
+                        && (last || (cfg.evaluateEvery() > 0 && step % cfg.evaluateEvery() == 0))) {
+                    double m = evaluator.evaluate(graph.merged(store), step);
+                    boolean better = Double.isNaN(bestMetric) || m > bestMetric;
+                    if (better) {
+                        bestMetric = m;
+                        bestStep = step;
+                        saveModelDir(graph.merged(store), bestDir);
+                    }
+                    ls.onEvaluation(step, m, better);
+                }
+                if (last || (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0)) {
+                    Path dir =
+                            writeCheckpoint(
+                                    out,
+                                    trainer,
+                                    step,
+                                    micro,
+                                    tokens,
+                                    losses,
+                                    signature,
+                                    bestMetric,
+                                    bestStep);
+                    ls.onCheckpoint(step, dir);
+                }
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            LlamaModel trained = graph.merged(store);
+            Path modelDir = out.resolve("model");
+            saveModelDir(trained, modelDir);
+            return new SftResult(
+                    trained,
+                    trainer.stepCount(),
+                    losses,
+                    tokens,
+                    tokensHere / Math.max(secs, 1e-9),
+                    data.size(),
+                    data.truncatedPrompts,
+                    data.truncatedTokens,
+                    data.droppedExamples,
+                    resumedFrom,
+                    bestMetric,
+                    bestStep,
+                    modelDir,
+                    bestDir);
+        }
+    }
+
+    static void feed(Trainer t, SftBatches.Batch b) {
+        put(t.input(SftGraph.INPUT_IDS, b.rows(), b.length()), b.ids());
+        put(t.input(SftGraph.ATTENTION_MASK, b.rows(), b.length()), b.mask());
+        put(t.input(SftGraph.POSITION_IDS, b.rows(), b.length()), b.positions());
+        put(t.input(SftGraph.LOSS_POSITIONS, b.lossPositions().length), b.lossPositions());
+        put(t.input(SftGraph.LABELS, b.labels().length), b.labels());
+    }
+
+    private static void put(DirectTensor t, long[] v) {
+        t.longs().put(0, v);
+    }
+
+    // ------------------------------------------------------------------ checkpoints
+
+    /** The newest complete checkpoint directory in {@code out}, or null. */
+    static Path latestCheckpoint(Path out) {
+        List<Path> all = checkpoints(out);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    /** Complete checkpoint directories, oldest first. */
+    static List<Path> checkpoints(Path out) {
+        if (!Files.isDirectory(out)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            return s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+"))
+                    .filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
+                    .sorted(Comparator.comparingLong(SftTrainer::stepOf))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing " + out, e);
+        }
+    }
+
+    private static long stepOf(Path p) {
+        return Long.parseLong(p.getFileName().toString().substring("checkpoint-".length()));
+    }
+
+    private static JsonNode readState(Path dir, String signature) {
+        Path f = dir.resolve(STATE_FILE);
+        JsonNode st;
+        try {
+            st = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + f, e);
+        }
+        if (!FORMAT.equals(st.path("format").asText())) {
+            throw new IllegalArgumentException(
+                    f
+                            + ": format: expected '"
+                            + FORMAT
+                            + "', found '"
+                            + st.path("format").asText()
+                            + "'");
+        }
+        if (st.path("version").asInt() != VERSION) {
+            throw new IllegalArgumentException(
+                    f + ": unsupported version " + st.path("version") + ", expected " + VERSION);
+        }
+        if (!signature.equals(st.path("signature").asText())) {
+            throw new IllegalArgumentException(
+                    f
+                            + ": the checkpoint was written for a different run; expected '"
+                            + signature
+                            + "', found '"
+                            + st.path("signature").asText()
+                            + "' (use a fresh output directory)");
+        }
+        return st;
+    }
+
+    private Path writeCheckpoint(
+            Path out,
+            Trainer trainer,
+            long step,
+            long micro,
+            long tokens,
+            List<Double> losses,
+            String signature,
+            double bestMetric,
+            long bestStep) {
+        Path dir = out.resolve("checkpoint-" + step);
+        Path tmp = out.resolve(".checkpoint-" + step + ".tmp");
+        try {
+            deleteTree(tmp);
+            Files.createDirectories(tmp);
+            trainer.saveCheckpoint(tmp.resolve(TRAINER_FILE));
+            ObjectNode st = JSON.createObjectNode();
+            st.put("format", FORMAT);
+            st.put("version", VERSION);
+            st.put("signature", signature);
+            st.put("step", step);
+            st.put("micro_cursor", micro);
+            st.put("tokens", tokens);
+            ArrayNode l = st.putArray("losses");
+            losses.forEach(l::add);
+            if (Double.isNaN(bestMetric)) {
+                st.putNull("best_metric");
+            } else {
+                st.put("best_metric", bestMetric);
+            }
+            st.put("best_step", bestStep);
+            Files.writeString(
+                    tmp.resolve(STATE_FILE), JSON.writeValueAsString(st), StandardCharsets.UTF_8);
+            deleteTree(dir);
+            moveAtomically(tmp, dir);
+            List<Path> all = checkpoints(out);
+            for (int i = 0; i < all.size() - cfg.keepLastCheckpoints(); i++) {
+                deleteTree(all.get(i));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing checkpoint " + dir, e);
+        }
+    }
+
+    /** Writes a Hugging Face checkpoint directory atomically (temporary directory, then rename). */
+    static void saveModelDir(LlamaModel m, Path dir) {
+        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        Path old = dir.resolveSibling("." + dir.getFileName() + ".old");
+        try {
+            deleteTree(tmp);
+            m.save(tmp);
+            deleteTree(old);
+            if (Files.exists(dir)) {
+                moveAtomically(dir, old);
+            }
+            moveAtomically(tmp, dir);
+            deleteTree(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + dir, e);
+        }
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SftTrainer(" + cfg + ")";
+    }
+}

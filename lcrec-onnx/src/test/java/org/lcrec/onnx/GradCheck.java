@@ -50,6 +50,8 @@ final class GradCheck {
         } catch (OnnxRuntimeException e) {
             if (e.getMessage().contains("NOT_IMPLEMENTED")
                     || e.getMessage().contains("Could not find an implementation")) {
+                System.err.println(
+                        "GradCheck: " + label + ": no double kernel in ORT CPU, checked in float");
                 return run(label, shapes, positive, f, DType.FLOAT);
             }
             throw e;

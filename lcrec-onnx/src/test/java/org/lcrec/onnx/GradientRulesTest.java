@@ -260,4 +260,129 @@ class GradientRulesTest {
         assertThat(gr.of(x).shape()).isEqualTo(x.shape());
         assertThat(gr.of(b).shape()).isEqualTo(b.shape());
     }
+
+    @Test
+    void losses() {
+        ok("mse", s(d(3, 4), d(3, 4)), (g, x) -> Losses.mse(g, x.get(0), x.get(1)));
+        ok("l1", s(d(3, 4), d(3, 4)), (g, x) -> Losses.l1(g, x.get(0), x.get(1)));
+        ok(
+                "cross-entropy-ignore",
+                s(d(2, 3, 5)),
+                (g, x) ->
+                        Losses.crossEntropy(
+                                g,
+                                x.get(0),
+                                g.constant(
+                                        HostTensor.ofLongs(
+                                                new long[] {1, -100, 4, 0, -100, 2}, 2, 3)),
+                                -100));
+    }
+
+    @Test
+    void vectorQuantisationLossesAndStraightThrough() {
+        // loss = sum(st^2) + codebook + 0.25 commitment with st = z + stop(q - z) (value q):
+        // dz = 2q + 0.25 * 2 (z - q) / N (straight-through + commitment), dq = 2 (q - z) / N
+        GraphBuilder g = new GraphBuilder("vq");
+        Tensor z = g.input("z", DType.DOUBLE, 2, 2);
+        Tensor q = g.input("q", DType.DOUBLE, 2, 2);
+        Tensor st = Losses.straightThrough(g, z, q);
+        Tensor loss =
+                g.add(
+                        g.reduceSum(g.mul(st, st), false),
+                        g.add(
+                                Losses.vqCodebook(g, z, q),
+                                g.mul(Losses.vqCommitment(g, z, q), 0.25)));
+        Gradients gr = Autodiff.gradients(g, loss, List.of(z, q));
+        g.output("st", st);
+        g.output("dz", gr.of(z));
+        g.output("dq", gr.of(q));
+        double[] zv = {0.5, -1, 2, 0};
+        double[] qv = {1, -1.5, 1, 0.25};
+        try (var s =
+                org.lcrec.onnx.runtime.InferenceSession.create(
+                        OnnxExport.builder().build().toBytes(g.build()),
+                        org.lcrec.onnx.runtime.SessionConfig.cpu())) {
+            var out =
+                    s.run(
+                            java.util.Map.of(
+                                    "z",
+                                    HostTensor.ofDoubles(zv, 2, 2),
+                                    "q",
+                                    HostTensor.ofDoubles(qv, 2, 2)));
+            double[] dz = out.get("dz").toDoubleArray();
+            double[] dq = out.get("dq").toDoubleArray();
+            assertThat(out.get("st").toDoubleArray()).containsExactly(qv);
+            for (int i = 0; i < 4; i++) {
+                assertThat(dz[i])
+                        .isCloseTo(
+                                2 * qv[i] + 0.5 * (zv[i] - qv[i]) / 4,
+                                org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(dq[i])
+                        .isCloseTo(
+                                2 * (qv[i] - zv[i]) / 4,
+                                org.assertj.core.data.Offset.offset(1e-12));
+            }
+        }
+    }
+
+    @Test
+    void crossEntropyMatchesAHandComputedValue() {
+        GraphBuilder g = new GraphBuilder("ce");
+        Tensor logits = g.input("l", DType.DOUBLE, 2, 3);
+        Tensor loss =
+                Losses.crossEntropy(
+                        g, logits, g.constant(HostTensor.ofLongs(new long[] {2, -100}, 2)), -100);
+        g.output("loss", loss);
+        try (var s =
+                org.lcrec.onnx.runtime.InferenceSession.create(
+                        OnnxExport.builder().build().toBytes(g.build()),
+                        org.lcrec.onnx.runtime.SessionConfig.cpu())) {
+            double[] l = {1, 2, 3, 9, 9, 9};
+            double v =
+                    s.run(java.util.Map.of("l", HostTensor.ofDoubles(l, 2, 3)))
+                            .get("loss")
+                            .toDoubleArray()[0];
+            double expected = -(3 - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)));
+            assertThat(v).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
+
+    @Test
+    void symbolicBroadcastGradientsRunCorrectly() {
+        // b's gradient needs run-time shapes: [n] broadcast against [batch, 4] where n is 4 or 1
+        GraphBuilder g = new GraphBuilder("sym-run");
+        Tensor x = g.input("x", DType.DOUBLE, Dim.dim("batch"), 4);
+        Tensor b = g.input("b", DType.DOUBLE, Dim.dim("n"));
+        Tensor y = g.add(x, b);
+        Tensor loss = g.reduceSum(g.mul(y, y), false);
+        Gradients gr = Autodiff.gradients(g, loss, List.of(x, b));
+        g.output("gb", gr.of(b));
+        try (var s =
+                org.lcrec.onnx.runtime.InferenceSession.create(
+                        OnnxExport.builder().build().toBytes(g.build()),
+                        org.lcrec.onnx.runtime.SessionConfig.cpu())) {
+            double[] xv = {1, 2, 3, 4, 5, 6, 7, 8};
+            double[] g1 =
+                    s.run(
+                                    java.util.Map.of(
+                                            "x",
+                                            HostTensor.ofDoubles(xv, 2, 4),
+                                            "b",
+                                            HostTensor.ofDoubles(new double[] {1}, 1)))
+                            .get("gb")
+                            .toDoubleArray();
+            // d/db sum((x+b)^2) = 2 sum(x + b) = 2 (36 + 8)
+            assertThat(g1).containsExactly(88.0);
+            double[] g4 =
+                    s.run(
+                                    java.util.Map.of(
+                                            "x",
+                                            HostTensor.ofDoubles(xv, 2, 4),
+                                            "b",
+                                            HostTensor.ofDoubles(new double[] {0, 0, 0, 0}, 4)))
+                            .get("gb")
+                            .toDoubleArray();
+            assertThat(g4).containsExactly(12.0, 16.0, 20.0, 24.0);
+        }
+    }
 }

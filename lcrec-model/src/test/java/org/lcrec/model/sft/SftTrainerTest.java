@@ -1,0 +1,241 @@
+package org.lcrec.model.sft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.model.llm.LlamaConfig;
+import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.onnx.HostTensor;
+import org.lcrec.onnx.Parameter;
+import org.lcrec.onnx.ParameterStore;
+import org.lcrec.onnx.Safetensors;
+import org.lcrec.onnx.train.Trainer;
+import org.lcrec.onnx.train.TrainerConfig;
+
+class SftTrainerTest {
+    @Test
+    void fromScratchModelMemorisesASmallSeededSet(@TempDir Path out) {
+        LlamaConfig c = TinySft.config(40, true);
+        LlamaModel base = LlamaModel.random(c, 3);
+        List<SftExample> ex = TinySft.examples(8, 25, 30, 10, 17);
+        List<Progress> progress = new ArrayList<>();
+        SftConfig cfg = TinySft.fast().epochs(60).build();
+        SftResult r =
+                new SftTrainer(cfg)
+                        .train(
+                                base,
+                                ex,
+                                out,
+                                new SftListener() {
+                                    @Override
+                                    public void onStep(Progress p) {
+                                        progress.add(p);
+                                    }
+                                },
+                                null);
+        assertThat(r.steps()).isEqualTo(120);
+        assertThat(progress).hasSize(120);
+        assertThat(progress.get(119).step()).isEqualTo(120);
+        assertThat(progress.get(119).tokensPerSecond()).isPositive();
+        assertThat(progress.get(119).etaSeconds()).isZero();
+        assertThat(r.losses().get(0)).isGreaterThan(3.0); // ~ln(40) at the start
+        assertThat(r.finalLoss()).as("memorised").isLessThan(0.05);
+        assertThat(r.modelDir().resolve("model.safetensors")).isRegularFile();
+        assertThat(LlamaModel.load(r.modelDir()).config()).isEqualTo(c);
+        assertThat(SftTrainer.checkpoints(out)).hasSize(1);
+    }
+
+    @Test
+    void resumeAfterKillContinuesTheSameLossCurve(@TempDir Path tmp) {
+        LlamaConfig c = TinySft.config(40, false);
+        LlamaModel base = LlamaModel.random(c, 4);
+        List<SftExample> ex = TinySft.examples(10, 25, 30, 10, 23);
+        SftConfig cfg =
+                TinySft.fast()
+                        .epochs(3)
+                        .batchSize(3)
+                        .accumulationSteps(2)
+                        .schedule(SftConfig.Schedule.COSINE)
+                        .checkpointEvery(2)
+                        .keepLastCheckpoints(2)
+                        .lora(LoraConfig.lcRec().withDropout(0.1))
+                        .addedTokens(5)
+                        .build();
+        SftResult full = new SftTrainer(cfg).train(base, ex, tmp.resolve("full"), null, null);
+        assertThat(full.steps()).isEqualTo(6);
+
+        Path out = tmp.resolve("killed");
+        SftListener killer =
+                new SftListener() {
+                    @Override
+                    public void onStep(Progress p) {
+                        if (p.step() == 5) {
+                            throw new IllegalStateException("killed");
+                        }
+                    }
+                };
+        assertThatThrownBy(() -> new SftTrainer(cfg).train(base, ex, out, killer, null))
+                .hasMessage("killed");
+        assertThat(SftTrainer.checkpoints(out))
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("checkpoint-2", "checkpoint-4");
+        SftResult resumed = new SftTrainer(cfg).train(base, ex, out, null, null);
+        assertThat(resumed.resumedFromStep()).isEqualTo(4);
+        assertThat(resumed.steps()).isEqualTo(6);
+        assertThat(resumed.losses()).hasSize(6);
+        for (int i = 0; i < 6; i++) {
+            assertThat(resumed.losses().get(i))
+                    .as("loss of step %d", i + 1)
+                    .isCloseTo(full.losses().get(i), org.assertj.core.data.Offset.offset(1e-6));
+        }
+        for (Parameter p : full.model().weights().all()) {
+            float[] a = p.toArray();
+            float[] b = resumed.model().weights().get(p.name()).toArray();
+            for (int i = 0; i < a.length; i++) {
+                assertThat(Math.abs(a[i] - b[i])).isLessThanOrEqualTo(1e-6f);
+            }
+        }
+        assertThat(SftTrainer.checkpoints(out))
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("checkpoint-4", "checkpoint-6");
+        // a different run's configuration is refused rather than silently mixed
+        SftConfig other = cfg.toBuilder().learningRate(1e-2).build();
+        assertThatThrownBy(() -> new SftTrainer(other).train(base, ex, out, null, null))
+                .hasMessageContaining("written for a different run");
+    }
+
+    @Test
+    void loraKeepsBaseBitIdenticalTrainsNewRowsAndMergesExactly(@TempDir Path out) {
+        int added = 6;
+        LlamaConfig c = TinySft.config(40, true);
+        LlamaModel base = LlamaModel.random(c, 5);
+        ParameterStore before = base.copy().weights();
+        // responses use only the added tokens (ids 34..39), like index tokens
+        List<SftExample> ex = TinySft.examples(8, 25, 40 - added, added, 29);
+        SftConfig cfg =
+                TinySft.fast()
+                        .epochs(10)
+                        .lora(LoraConfig.newRowsOnly().withDropout(0.05))
+                        .addedTokens(added)
+                        .build();
+        List<double[]> evals = new ArrayList<>();
+        SftResult r =
+                new SftTrainer(cfg.toBuilder().evaluateEvery(5).build())
+                        .train(
+                                base,
+                                ex,
+                                out,
+                                null,
+                                (m, step) -> {
+                                    // a metric that peaks at step 10: best/ must hold that step's
+                                    // model
+                                    double metric = step == 10 ? 1.0 : 0.0;
+                                    evals.add(new double[] {step, metric});
+                                    return metric;
+                                });
+        assertThat(r.steps()).isEqualTo(20);
+        assertThat(evals).extracting(e -> (long) e[0]).containsExactly(5L, 10L, 15L, 20L);
+        assertThat(r.bestStep()).isEqualTo(10);
+        assertThat(r.bestDir().resolve("model.safetensors")).isRegularFile();
+        assertThat(r.finalLoss()).isLessThan(r.losses().get(0));
+
+        // base weights bit-identical
+        for (Parameter p : before.all()) {
+            assertThat(base.weights().get(p.name()).toArray())
+                    .as(p.name())
+                    .containsExactly(p.toArray());
+        }
+        float[] e0 = before.get("model.embed_tokens.weight").toArray();
+        float[] e1 = r.model().weights().get("model.embed_tokens.weight").toArray();
+        int d = c.hiddenSize();
+        int v0 = c.vocabSize() - added;
+        for (int row = 0; row < c.vocabSize(); row++) {
+            double diff = 0;
+            for (int j = 0; j < d; j++) {
+                diff = Math.max(diff, Math.abs(e0[row * d + j] - e1[row * d + j]));
+            }
+            if (row < v0) {
+                assertThat(diff).as("old row %d unchanged", row).isZero();
+            } else {
+                assertThat(diff).as("new row %d trained", row).isGreaterThan(1e-4);
+            }
+        }
+        // projections changed only through the merged LoRA update
+        assertThat(r.model().weights().get("model.layers.0.self_attn.q_proj.weight").toArray())
+                .isNotEqualTo(before.get("model.layers.0.self_attn.q_proj.weight").toArray());
+
+        // merged model == base + LoRA (unmerged graph with the trained factors) within 1e-5
+        Path ckpt = SftTrainer.latestCheckpoint(out).resolve(SftTrainer.TRAINER_FILE);
+        Map<String, HostTensor> saved = Safetensors.read(ckpt).tensors();
+        SftGraph loraGraph = SftGraph.build(c, cfg.lora(), added);
+        ParameterStore loraStore = loraGraph.initialStore(base, 99);
+        int restored = 0;
+        for (Parameter p : loraStore.all()) {
+            HostTensor t = saved.get("param/" + p.name());
+            if (t != null) {
+                p.set(t.toFloatArray());
+                restored++;
+            }
+        }
+        assertThat(restored).isEqualTo(2 * 7 * c.numLayers() + 1);
+        SftGraph plain = SftGraph.build(c, null, 0);
+        SftBatches data = SftBatches.prepare(ex, 32, TinySft.BOS, TinySft.EOS, c.vocabSize());
+        SftBatches.Batch b = data.pad(new int[] {0, 1, 2, 3}, 0);
+        float[] unmerged;
+        float[] merged;
+        try (Trainer t =
+                Trainer.create(
+                        loraGraph.builder(),
+                        loraGraph.loss(),
+                        loraStore,
+                        TrainerConfig.builder().build())) {
+            SftTrainer.feed(t, b);
+            unmerged = t.forward(SftGraph.LOGITS).get(SftGraph.LOGITS).toFloatArray();
+        }
+        try (Trainer t =
+                Trainer.create(
+                        plain.builder(),
+                        plain.loss(),
+                        plain.initialStore(r.model(), 1),
+                        TrainerConfig.builder().build())) {
+            SftTrainer.feed(t, b);
+            merged = t.forward(SftGraph.LOGITS).get(SftGraph.LOGITS).toFloatArray();
+        }
+        double max = 0;
+        double scale = 0;
+        for (int i = 0; i < merged.length; i++) {
+            max = Math.max(max, Math.abs(merged[i] - unmerged[i]));
+            scale = Math.max(scale, Math.abs(merged[i]));
+        }
+        assertThat(scale).isGreaterThan(0.1);
+        assertThat(max).as("merged vs base+LoRA logits").isLessThanOrEqualTo(1e-5);
+    }
+
+    @Test
+    void vocabularyMismatchIsReported() {
+        LlamaConfig c = TinySft.config(40, true);
+        assertThatThrownBy(() -> SftTrainer.checkVocabulary(45, c))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "the tokenizer has 45 tokens but the model has 40 embedding rows");
+        SftTrainer.checkVocabulary(40, c);
+    }
+
+    @Test
+    void modelDirectoryIsReplacedAtomically(@TempDir Path tmp) throws Exception {
+        LlamaModel m = LlamaModel.random(TinySft.config(20, true), 1);
+        Path dir = tmp.resolve("model");
+        SftTrainer.saveModelDir(m, dir);
+        SftTrainer.saveModelDir(m, dir);
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("model");
+        }
+    }
+}

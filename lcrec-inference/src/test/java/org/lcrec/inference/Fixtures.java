@@ -62,6 +62,10 @@ final class Fixtures {
      * @param codesPerLevel codes drawn per level (<= 16); small values give deep shared prefixes
      */
     static SemanticIndex randomIndex(int items, long seed, int codesPerLevel) {
+        if (items > codesPerLevel * codesPerLevel * codesPerLevel) {
+            throw new IllegalArgumentException(
+                    items + " items do not fit " + codesPerLevel + "^3 distinct IDs");
+        }
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<Integer, SemanticId> m = new HashMap<>();
         java.util.Set<SemanticId> used = new java.util.HashSet<>();

@@ -79,7 +79,7 @@ public final class LogitKernels {
     /**
      * The log of the sum of exponentials, {@code log Σ exp(x[i])}, computed stably as {@code m +
      * log Σ exp(x[i] - m)} with {@code m} the maximum. Relative error of each exponential below
-     * 2e-7 (see {@link #exp(float)}).
+     * 5e-7 (see {@link #exp(float)}).
      *
      * @param x the array
      * @param offset first element

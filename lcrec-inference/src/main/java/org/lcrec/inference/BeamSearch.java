@@ -1,0 +1,226 @@
+package org.lcrec.inference;
+
+import java.util.Arrays;
+import java.util.List;
+import org.lcrec.inference.internal.LogitKernels;
+import org.lcrec.inference.internal.TopK;
+
+/**
+ * Batched constrained beam search over a {@link CausalDecoder}.
+ *
+ * <p>For a batch of {@code U} prompts: one prefill pass over the left-padded prompts; the first
+ * step's candidates come from each prompt's last logits; the cache is then expanded to {@code U ×
+ * beams} rows (in-graph through {@code beam_idx} where the model has it, else a Java-side gather).
+ * Each step scores every allowed edge of every live beam with the true log-probability (log-softmax
+ * over the full vocabulary), keeps the {@code beams} best candidates of each prompt across all its
+ * beams, reorders the cache by beam origin, and feeds the chosen tokens. The search stops after
+ * {@link DecodingConstraint#depth()} tokens, so it makes {@code depth} model calls in all (the
+ * prefill and {@code depth - 1} one-token steps). Scores are sums of log-probabilities, without
+ * length normalisation (every prediction has the same length).
+ *
+ * <p>Determinism: ties between equal scores go to the earlier beam, then the smaller token id, so
+ * the result depends only on the logits.
+ *
+ * @implNote per step, O(rows · vocabulary) for the log-sum-exp of each live row plus O(candidates ·
+ *     log beams) for the selection. Stateless and thread-safe; all state lives in the call.
+ */
+public final class BeamSearch {
+    private BeamSearch() {}
+
+    /**
+     * Runs the search.
+     *
+     * @param decoder the model
+     * @param constraint what may be emitted
+     * @param prompts token ids per prompt (each non-empty); left-padded here with the model's pad
+     *     id
+     * @param beams beams per prompt (>= 1)
+     * @return per prompt, its finished beams best first (fewer than {@code beams} if the constraint
+     *     allows fewer sequences)
+     */
+    public static List<BeamResult> search(
+            CausalDecoder decoder, DecodingConstraint constraint, List<int[]> prompts, int beams) {
+        if (beams < 1) {
+            throw new IllegalArgumentException("beams must be >= 1, found " + beams);
+        }
+        int users = prompts.size();
+        if (users == 0) {
+            return List.of();
+        }
+        DecoderConfig cfg = decoder.config();
+        int vocab = cfg.vocabularySize();
+        int depth = constraint.depth();
+        int maxLen = 0;
+        for (int u = 0; u < users; u++) {
+            int[] p = prompts.get(u);
+            if (p.length == 0) {
+                throw new IllegalArgumentException("prompt " + u + " is empty");
+            }
+            for (int t : p) {
+                if (t < 0 || t >= vocab) {
+                    throw new IllegalArgumentException(
+                            "prompt "
+                                    + u
+                                    + ": token id "
+                                    + t
+                                    + " is outside the vocabulary [0, "
+                                    + vocab
+                                    + ")");
+                }
+            }
+            maxLen = Math.max(maxLen, p.length);
+        }
+        long[] ids = new long[users * maxLen];
+        long[] mask = new long[users * maxLen];
+        for (int u = 0; u < users; u++) {
+            int[] p = prompts.get(u);
+            int pad = maxLen - p.length;
+            for (int t = 0; t < maxLen; t++) {
+                ids[u * maxLen + t] = t < pad ? cfg.padId() : p[t - pad];
+                mask[u * maxLen + t] = t < pad ? 0 : 1;
+            }
+        }
+        int fan = Math.max(1, constraint.maxFanOut());
+        State s = new State(users, beams, depth, fan);
+        try (DecoderRun run = decoder.newRun()) {
+            float[] logits = run.forward(ids, users, maxLen, mask);
+            // the prefill row of each prompt is its single beam at the root
+            int[] node = new int[users];
+            Arrays.fill(node, constraint.root());
+            float[] score = new float[users];
+            int[] hist = new int[0];
+            int rowsPerUser = 1;
+            for (int step = 0; step < depth; step++) {
+                select(constraint, logits, vocab, node, score, hist, rowsPerUser, step, s);
+                node = s.newNode.clone();
+                score = s.newScore.clone();
+                hist = s.newTokens.clone();
+                rowsPerUser = beams;
+                if (step + 1 < depth) {
+                    run.reorder(s.origin);
+                    long[] next = new long[users * beams];
+                    for (int r = 0; r < next.length; r++) {
+                        next[r] = s.token[r] >= 0 ? s.token[r] : cfg.padId();
+                    }
+                    logits = run.forward(next, users * beams, 1, null);
+                }
+            }
+            return s.results(node, score, hist);
+        }
+    }
+
+    /**
+     * One selection: scores the allowed edges of every live row, keeps the best {@code beams} per
+     * prompt, and fills {@code s.newNode/newScore/newTokens/origin/token}.
+     */
+    static void select(
+            DecodingConstraint c,
+            float[] logits,
+            int vocab,
+            int[] node,
+            float[] score,
+            int[] hist,
+            int rowsPerUser,
+            int step,
+            State s) {
+        int beams = s.beams;
+        int depth = s.depth;
+        long fan = s.fan;
+        TopK top = s.top;
+        for (int u = 0; u < s.users; u++) {
+            top.reset(beams);
+            for (int b = 0; b < rowsPerUser; b++) {
+                int r = u * rowsPerUser + b;
+                int n = node[r];
+                if (n < 0) {
+                    continue;
+                }
+                int e0 = c.firstEdge(n);
+                int e1 = c.endEdge(n);
+                if (e0 == e1) {
+                    continue;
+                }
+                int off = r * vocab;
+                float base = score[r] - LogitKernels.logSumExp(logits, off, vocab);
+                for (int e = e0; e < e1; e++) {
+                    top.offer(base + logits[off + c.edgeToken(e)], b * fan + (e - e0));
+                }
+            }
+            int kept = top.drainBestFirst(s.keptScore, s.keptKey);
+            for (int i = 0; i < beams; i++) {
+                int dst = u * beams + i;
+                if (i < kept) {
+                    int b = (int) (s.keptKey[i] / fan);
+                    int r = u * rowsPerUser + b;
+                    int e = c.firstEdge(node[r]) + (int) (s.keptKey[i] % fan);
+                    s.newNode[dst] = c.edgeTarget(e);
+                    s.newScore[dst] = s.keptScore[i];
+                    s.origin[dst] = r;
+                    s.token[dst] = c.edgeToken(e);
+                    if (step > 0) {
+                        System.arraycopy(hist, r * depth, s.newTokens, dst * depth, step);
+                    }
+                    s.newTokens[dst * depth + step] = s.token[dst];
+                } else {
+                    s.newNode[dst] = -1;
+                    s.newScore[dst] = Float.NEGATIVE_INFINITY;
+                    s.origin[dst] = u * rowsPerUser;
+                    s.token[dst] = -1;
+                }
+            }
+        }
+    }
+
+    /** Work arrays of one search (rows = users × beams). */
+    static final class State {
+        final int users;
+        final int beams;
+        final int depth;
+        final int fan;
+        final TopK top;
+        final float[] keptScore;
+        final long[] keptKey;
+        final int[] newNode;
+        final float[] newScore;
+        final int[] newTokens;
+        final int[] origin;
+        final int[] token;
+
+        State(int users, int beams, int depth, int fan) {
+            this.users = users;
+            this.beams = beams;
+            this.depth = depth;
+            this.fan = fan;
+            top = new TopK(beams);
+            keptScore = new float[beams];
+            keptKey = new long[beams];
+            int rows = users * beams;
+            newNode = new int[rows];
+            newScore = new float[rows];
+            newTokens = new int[rows * depth];
+            origin = new int[rows];
+            token = new int[rows];
+        }
+
+        List<BeamResult> results(int[] node, float[] score, int[] hist) {
+            BeamResult[] out = new BeamResult[users];
+            for (int u = 0; u < users; u++) {
+                int live = 0;
+                while (live < beams && node[u * beams + live] >= 0) {
+                    live++;
+                }
+                int[] leaves = new int[live];
+                float[] scores = new float[live];
+                int[][] tokens = new int[live][];
+                for (int i = 0; i < live; i++) {
+                    int r = u * beams + i;
+                    leaves[i] = node[r];
+                    scores[i] = score[r];
+                    tokens[i] = Arrays.copyOfRange(hist, r * depth, (r + 1) * depth);
+                }
+                out[u] = new BeamResult(leaves, scores, tokens);
+            }
+            return List.of(out);
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package org.lcrec.inference;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.lcrec.core.IndexTokens;
+import org.lcrec.core.SemanticIndex;
+
+/**
+ * History in, top-K items out: prompts built from a token-level {@link PromptTemplate}, decoded by
+ * {@link BeamSearch} under an {@link ItemTrie} (or LC-Rec's per-position sets), beams mapped back
+ * to item ids.
+ *
+ * <pre>{@code
+ * try (Recommender r = Recommender.open(modelDir, index, RecommenderConfig.defaults(),
+ *         DecoderOptions.cpu())) {
+ *     Recommendation rec = r.recommend(new int[] {12, 55, 301}, 10);
+ * }
+ * }</pre>
+ *
+ * @implNote thread-safe: any number of threads may call the {@code recommend} methods at once; they
+ *     share one ORT session and each call keeps its cache to itself. {@link #close()} waits for
+ *     calls in flight and later calls fail with {@link IllegalStateException}.
+ */
+public final class Recommender implements AutoCloseable {
+    /** The token map file looked for in a model directory. */
+    public static final String TOKEN_MAP_FILE = "token-map.json";
+
+    private final CausalDecoder decoder;
+    private final SemanticIndex index;
+    private final IndexVocabulary vocabulary;
+    private final DecodingConstraint constraint;
+    private final RecommenderConfig config;
+    private final List<PromptTemplate> templates;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /**
+     * Wraps a decoder (the recommender takes ownership and closes it).
+     *
+     * @param decoder the model
+     * @param index the catalogue's semantic IDs
+     * @param tokenMap index token → vocabulary id
+     * @param config decoding settings
+     * @throws IllegalArgumentException if the vocabulary lacks index tokens, or no EOS id is known
+     *     for an EOS step
+     */
+    public Recommender(
+            CausalDecoder decoder,
+            SemanticIndex index,
+            Map<String, Integer> tokenMap,
+            RecommenderConfig config) {
+        this.decoder = decoder;
+        this.index = index;
+        this.config = config;
+        DecoderConfig dc = decoder.config();
+        this.vocabulary = IndexVocabulary.of(tokenMap, index, dc.vocabularySize());
+        int eos = -1;
+        if (config.eosStep()) {
+            eos = config.eosId() >= 0 ? config.eosId() : dc.eosId();
+            if (eos < 0) {
+                throw new IllegalArgumentException(
+                        "an EOS step was asked for but the model's config.json has no"
+                                + " eos_token_id; give the EOS id or disable the EOS step");
+            }
+        }
+        this.constraint =
+                config.constraint() == ConstraintMode.TRIE
+                        ? ItemTrie.build(index, vocabulary, eos)
+                        : PerPositionConstraint.build(index, vocabulary, eos);
+        this.templates =
+                config.templates().isEmpty()
+                        ? List.of(PromptTemplate.indexOnly(dc.bosId()))
+                        : config.templates();
+    }
+
+    /**
+     * Opens a model directory: the decoder ({@link OrtCausalDecoder#open}) and {@value
+     * #TOKEN_MAP_FILE} beside it.
+     *
+     * @param modelDir the directory
+     * @param index the catalogue's semantic IDs
+     * @param config decoding settings
+     * @param options device and threads
+     * @return the recommender
+     */
+    public static Recommender open(
+            Path modelDir, SemanticIndex index, RecommenderConfig config, DecoderOptions options) {
+        Path map = modelDir.resolve(TOKEN_MAP_FILE);
+        if (!Files.isRegularFile(map)) {
+            throw new IllegalArgumentException(
+                    map
+                            + ": missing; the recommender needs the ids of the index tokens in the"
+                            + " model's vocabulary ({\"<a_12>\": 32012, ...})");
+        }
+        return open(modelDir, index, IndexVocabulary.readTokenMap(map), config, options);
+    }
+
+    /**
+     * Opens a model with an explicit token map.
+     *
+     * @param model the model directory or file
+     * @param index the catalogue's semantic IDs
+     * @param tokenMap index token → vocabulary id
+     * @param config decoding settings
+     * @param options device and threads
+     * @return the recommender
+     */
+    public static Recommender open(
+            Path model,
+            SemanticIndex index,
+            Map<String, Integer> tokenMap,
+            RecommenderConfig config,
+            DecoderOptions options) {
+        OrtCausalDecoder d = OrtCausalDecoder.open(model, options);
+        try {
+            return new Recommender(d, index, tokenMap, config);
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @param history item ids, oldest first
+     * @param k how many items
+     * @return the top-k items with the first template
+     */
+    public Recommendation recommend(int[] history, int k) {
+        return recommend(history, k, 0);
+    }
+
+    /**
+     * @param history item ids, oldest first
+     * @param k how many items (at most the catalogue size)
+     * @param template which template
+     * @return the top-k items
+     */
+    public Recommendation recommend(int[] history, int k, int template) {
+        return recommendAll(List.of(history), k, template).get(0);
+    }
+
+    /**
+     * Batched recommendation: the histories are decoded {@link RecommenderConfig#batchSize()} at a
+     * time.
+     *
+     * @param histories item ids per user, oldest first
+     * @param k how many items per user
+     * @param template which template
+     * @return one recommendation per history, in order
+     * @throws IllegalArgumentException for an empty history, unknown items (unless skipped), or k
+     *     out of range
+     */
+    public List<Recommendation> recommendAll(List<int[]> histories, int k, int template) {
+        checkK(k);
+        if (template < 0 || template >= templates.size()) {
+            throw new IllegalArgumentException(
+                    "template must be in [0, " + templates.size() + "), found " + template);
+        }
+        PromptTemplate t = templates.get(template);
+        List<int[]> prompts = new ArrayList<>(histories.size());
+        List<int[]> skipped = new ArrayList<>(histories.size());
+        for (int h = 0; h < histories.size(); h++) {
+            int[] history = histories.get(h);
+            List<Integer> unknown = new ArrayList<>();
+            List<int[]> tokens = new ArrayList<>();
+            for (int item : history) {
+                if (index.contains(item)) {
+                    tokens.add(vocabulary.tokenIds(index.get(item)));
+                } else {
+                    unknown.add(item);
+                }
+            }
+            if (!unknown.isEmpty() && config.unknownItems() == UnknownItemPolicy.FAIL) {
+                throw new IllegalArgumentException(
+                        "history "
+                                + h
+                                + " has "
+                                + unknown.size()
+                                + " item(s) the index does not know: "
+                                + unknown.subList(0, Math.min(20, unknown.size()))
+                                + " (skip them with UnknownItemPolicy.SKIP)");
+            }
+            if (tokens.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "history "
+                                + h
+                                + " is empty"
+                                + (unknown.isEmpty()
+                                        ? ""
+                                        : " after skipping " + unknown.size() + " unknown items")
+                                + ": expected at least one known item");
+            }
+            prompts.add(t.encode(tokens.toArray(new int[0][])));
+            skipped.add(unknown.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return decode(prompts, skipped, k);
+    }
+
+    /**
+     * Recommends from prompts that are already token ids (the {@code --prompt-ids} path).
+     *
+     * @param prompts token ids per prompt (left-padded here as needed)
+     * @param k how many items per prompt
+     * @return one recommendation per prompt
+     */
+    public List<Recommendation> recommendPrompts(List<int[]> prompts, int k) {
+        checkK(k);
+        List<int[]> skipped = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            if (prompts.get(i).length == 0) {
+                throw new IllegalArgumentException("prompt " + i + " is empty");
+            }
+            skipped.add(new int[0]);
+        }
+        return decode(prompts, skipped, k);
+    }
+
+    /**
+     * @param history item ids (all known)
+     * @param template which template
+     * @return the prompt's token ids
+     */
+    public int[] prompt(int[] history, int template) {
+        int[][] tokens = new int[history.length][];
+        for (int i = 0; i < history.length; i++) {
+            tokens[i] = vocabulary.tokenIds(index.get(history[i]));
+        }
+        return templates.get(template).encode(tokens);
+    }
+
+    private void checkK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, found " + k);
+        }
+        if (k > index.size()) {
+            throw new IllegalArgumentException(
+                    "k=" + k + " is larger than the catalogue (" + index.size() + " items)");
+        }
+    }
+
+    private List<Recommendation> decode(List<int[]> prompts, List<int[]> skipped, int k) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("Recommender is closed");
+            }
+            int beams = Math.max(config.beams(), k);
+            List<Recommendation> out = new ArrayList<>(prompts.size());
+            for (int from = 0; from < prompts.size(); from += config.batchSize()) {
+                int to = Math.min(prompts.size(), from + config.batchSize());
+                List<BeamResult> results =
+                        BeamSearch.search(decoder, constraint, prompts.subList(from, to), beams);
+                for (int i = 0; i < results.size(); i++) {
+                    out.add(toRecommendation(results.get(i), skipped.get(from + i), k));
+                }
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private Recommendation toRecommendation(BeamResult r, int[] skipped, int k) {
+        List<ScoredItem> items = new ArrayList<>(k);
+        int invalid = 0;
+        for (int b = 0; b < r.size() && items.size() < k; b++) {
+            int[] tokens = r.tokens()[b];
+            int[] ids = constraint.items(r.leaves()[b], tokens);
+            if (ids.length == 0) {
+                items.add(new ScoredItem(-1, indexString(tokens), r.scores()[b]));
+                invalid++;
+                continue;
+            }
+            for (int item : ids) {
+                if (items.size() == k) {
+                    break;
+                }
+                items.add(new ScoredItem(item, index.get(item).toTokenString(), r.scores()[b]));
+            }
+        }
+        return new Recommendation(items, skipped, invalid);
+    }
+
+    private String indexString(int[] tokens) {
+        StringBuilder sb = new StringBuilder();
+        for (int t : tokens) {
+            int[] lc = vocabulary.levelAndCode(t);
+            if (lc != null) {
+                sb.append(IndexTokens.token(lc[0], lc[1]));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @return the constraint in use
+     */
+    public DecodingConstraint constraint() {
+        return constraint;
+    }
+
+    /**
+     * @return the index
+     */
+    public SemanticIndex index() {
+        return index;
+    }
+
+    /**
+     * @return the index tokens' ids
+     */
+    public IndexVocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /**
+     * @return the prompt templates (at least one)
+     */
+    public List<PromptTemplate> templates() {
+        return templates;
+    }
+
+    /**
+     * @return the decoding settings
+     */
+    public RecommenderConfig config() {
+        return config;
+    }
+
+    /**
+     * @return the decoder
+     */
+    public CausalDecoder decoder() {
+        return decoder;
+    }
+
+    /** Waits for calls in flight, then closes the decoder; idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                decoder.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Recommender(" + constraint + ", " + config + ")";
+    }
+}

@@ -1,0 +1,168 @@
+package org.lcrec.inference;
+
+import java.util.List;
+
+/**
+ * How a {@link Recommender} decodes. Build with {@link #builder()}.
+ *
+ * @param beams beams per prompt (LC-Rec: 20); raised to {@code k} for a call asking for more
+ * @param batchSize prompts decoded together by {@link Recommender#recommendAll}
+ * @param constraint trie (exact) or LC-Rec's per-position sets
+ * @param eosStep whether a terminal EOS step follows the last level (its log-probability counts)
+ * @param eosId the EOS id for that step; -1 takes the model's {@code eos_token_id}
+ * @param unknownItems what to do with history items the index lacks
+ * @param templates prompt templates; empty means {@link PromptTemplate#indexOnly(int)} with the
+ *     model's BOS
+ */
+public record RecommenderConfig(
+        int beams,
+        int batchSize,
+        ConstraintMode constraint,
+        boolean eosStep,
+        int eosId,
+        UnknownItemPolicy unknownItems,
+        List<PromptTemplate> templates) {
+    /** LC-Rec's beam count. */
+    public static final int DEFAULT_BEAMS = 20;
+
+    /**
+     * Default prompts per decoder batch: enough rows (32 × 20 beams) to keep ORT's kernels busy on
+     * CPU without large prefill logits.
+     */
+    public static final int DEFAULT_BATCH = 32;
+
+    /** Validates. */
+    public RecommenderConfig {
+        if (beams < 1) {
+            throw new IllegalArgumentException("beams must be >= 1, found " + beams);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, found " + batchSize);
+        }
+        if (constraint == null || unknownItems == null || templates == null) {
+            throw new IllegalArgumentException(
+                    "constraint, unknownItems and templates must not be null");
+        }
+        if (eosId < -1) {
+            throw new IllegalArgumentException("eosId must be >= -1, found " + eosId);
+        }
+        templates = List.copyOf(templates);
+    }
+
+    /**
+     * @return a builder with the defaults (20 beams, batch 32, trie, EOS step, fail on unknown
+     *     items, index-only template)
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @return the defaults
+     */
+    public static RecommenderConfig defaults() {
+        return builder().build();
+    }
+
+    /**
+     * @param mode the constraint
+     * @return a copy with that constraint
+     */
+    public RecommenderConfig withConstraint(ConstraintMode mode) {
+        return new RecommenderConfig(
+                beams, batchSize, mode, eosStep, eosId, unknownItems, templates);
+    }
+
+    /**
+     * @param n beams
+     * @return a copy with that beam count
+     */
+    public RecommenderConfig withBeams(int n) {
+        return new RecommenderConfig(
+                n, batchSize, constraint, eosStep, eosId, unknownItems, templates);
+    }
+
+    /** Builder of {@link RecommenderConfig}. */
+    public static final class Builder {
+        private int beams = DEFAULT_BEAMS;
+        private int batchSize = DEFAULT_BATCH;
+        private ConstraintMode constraint = ConstraintMode.TRIE;
+        private boolean eosStep = true;
+        private int eosId = -1;
+        private UnknownItemPolicy unknownItems = UnknownItemPolicy.FAIL;
+        private List<PromptTemplate> templates = List.of();
+
+        private Builder() {}
+
+        /**
+         * @param v beams per prompt
+         * @return this
+         */
+        public Builder beams(int v) {
+            beams = v;
+            return this;
+        }
+
+        /**
+         * @param v prompts per decoder batch
+         * @return this
+         */
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        /**
+         * @param v the constraint
+         * @return this
+         */
+        public Builder constraint(ConstraintMode v) {
+            constraint = v;
+            return this;
+        }
+
+        /**
+         * @param v whether to score a terminal EOS
+         * @return this
+         */
+        public Builder eosStep(boolean v) {
+            eosStep = v;
+            return this;
+        }
+
+        /**
+         * @param v the EOS id (-1: the model's)
+         * @return this
+         */
+        public Builder eosId(int v) {
+            eosId = v;
+            return this;
+        }
+
+        /**
+         * @param v the unknown-item policy
+         * @return this
+         */
+        public Builder unknownItems(UnknownItemPolicy v) {
+            unknownItems = v;
+            return this;
+        }
+
+        /**
+         * @param v prompt templates
+         * @return this
+         */
+        public Builder templates(List<PromptTemplate> v) {
+            templates = v;
+            return this;
+        }
+
+        /**
+         * @return the config
+         */
+        public RecommenderConfig build() {
+            return new RecommenderConfig(
+                    beams, batchSize, constraint, eosStep, eosId, unknownItems, templates);
+        }
+    }
+}

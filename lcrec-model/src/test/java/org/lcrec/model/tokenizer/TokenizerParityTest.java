@@ -55,7 +55,7 @@ class TokenizerParityTest {
         List<String> texts = new ArrayList<>(Reference.edgeCases());
         texts.addAll(Reference.fuzz(77L, 300));
         List<String> corpus = Reference.corpus();
-        for (int i = 0; i < corpus.size(); i += 25) {
+        for (int i = 0; i < corpus.size(); i += 50) {
             texts.add(corpus.get(i));
         }
         try (HuggingFaceTokenizer ref = Reference.djl(Reference.file(name))) {

@@ -73,6 +73,13 @@ public final class Trainer implements AutoCloseable {
     private final ParameterStore store;
     private final TrainerConfig cfg;
     private final List<Parameter> trainable = new ArrayList<>();
+
+    /**
+     * Parameters fed as session inputs: the trainable ones, plus frozen ones above the inline
+     * limit.
+     */
+    private final List<Parameter> fed = new ArrayList<>();
+
     private final InferenceSession session;
     private final Map<String, DirectTensor> paramFeeds = new LinkedHashMap<>();
     private final Map<String, DirectTensor> outputs = new LinkedHashMap<>();
@@ -96,9 +103,20 @@ public final class Trainer implements AutoCloseable {
         this.store = store;
         this.cfg = cfg;
         this.rng = new Rng(cfg.seed());
+        long frozenBytes = 0;
         for (ParameterSpec p : graph.parameters()) {
             if (p.trainable()) {
                 trainable.add(store.get(p.name()));
+            } else {
+                frozenBytes += 4 * p.size();
+            }
+        }
+        fed.addAll(trainable);
+        if (frozenBytes > cfg.frozenInlineLimitBytes()) {
+            for (ParameterSpec p : graph.parameters()) {
+                if (!p.trainable()) {
+                    fed.add(store.get(p.name()));
+                }
             }
         }
         List<String> outs = new ArrayList<>(List.of(LOSS, NORM));
@@ -108,16 +126,18 @@ public final class Trainer implements AutoCloseable {
         byte[] model =
                 OnnxExport.builder()
                         .parameterValues(store)
-                        .parametersAsInputs(names(trainable))
+                        .parametersAsInputs(names(fed))
                         .outputs(outs)
                         .build()
                         .toBytes(graph);
         this.session = InferenceSession.create(model, cfg.session());
         try {
+            for (Parameter p : fed) {
+                paramFeeds.put(p.name(), DirectTensor.wrap(p.data(), p.shape()));
+            }
             grads = new DirectTensor[trainable.size()];
             for (int i = 0; i < trainable.size(); i++) {
                 Parameter p = trainable.get(i);
-                paramFeeds.put(p.name(), DirectTensor.wrap(p.data(), p.shape()));
                 grads[i] = new DirectTensor(DType.FLOAT, p.shape());
                 outputs.put(GRAD + p.name(), grads[i]);
             }
@@ -558,7 +578,7 @@ public final class Trainer implements AutoCloseable {
                                 InferenceSession.create(
                                         OnnxExport.builder()
                                                 .parameterValues(store)
-                                                .parametersAsInputs(names(trainable))
+                                                .parametersAsInputs(names(fed))
                                                 .outputs(k)
                                                 .build()
                                                 .toBytes(graph),

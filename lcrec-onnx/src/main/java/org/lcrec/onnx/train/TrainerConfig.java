@@ -12,6 +12,9 @@ import org.lcrec.onnx.runtime.SessionConfig;
  * @param seed seeds the trainer's {@link Rng} (dropout masks, user sampling)
  * @param session the ORT session settings (provider, threads)
  * @param optimizerThreads Java threads for the optimiser update (a pool owned by the trainer)
+ * @param frozenInlineLimitBytes frozen parameters are baked into the model as initialisers (so ORT
+ *     can pre-pack them) while their total size is at most this; above it they are fed as zero-copy
+ *     inputs, which keeps the model under protobuf's 2 GB limit. Default 1 GiB.
  */
 public record TrainerConfig(
         Optimizer optimizer,
@@ -20,19 +23,25 @@ public record TrainerConfig(
         int accumulationSteps,
         long seed,
         SessionConfig session,
-        int optimizerThreads) {
+        int optimizerThreads,
+        long frozenInlineLimitBytes) {
     public TrainerConfig {
         if (optimizer == null || schedule == null || session == null) {
             throw new IllegalArgumentException("optimizer, schedule and session are required");
         }
-        if (clipNorm < 0 || accumulationSteps < 1 || optimizerThreads < 1) {
+        if (clipNorm < 0
+                || accumulationSteps < 1
+                || optimizerThreads < 1
+                || frozenInlineLimitBytes < 0) {
             throw new IllegalArgumentException(
-                    "need clipNorm >= 0, accumulationSteps >= 1, optimizerThreads >= 1; found "
+                    "need clipNorm >= 0, accumulationSteps >= 1, optimizerThreads >= 1, frozenInlineLimitBytes >= 0; found "
                             + clipNorm
                             + ", "
                             + accumulationSteps
                             + ", "
-                            + optimizerThreads);
+                            + optimizerThreads
+                            + ", "
+                            + frozenInlineLimitBytes);
         }
     }
 
@@ -48,11 +57,13 @@ public record TrainerConfig(
                 .accumulationSteps(accumulationSteps)
                 .seed(seed)
                 .session(session)
-                .optimizerThreads(optimizerThreads);
+                .optimizerThreads(optimizerThreads)
+                .frozenInlineLimitBytes(frozenInlineLimitBytes);
     }
 
     /**
-     * Builder with defaults: AdamW, constant lr 1e-3, no clipping, no accumulation, seed 42, CPU.
+     * Builder with defaults: AdamW, constant lr 1e-3, no clipping, no accumulation, seed 42, CPU,
+     * up to 4 optimiser threads, 1 GiB of inline frozen weights.
      */
     public static final class Builder {
         private Optimizer optimizer = Optimizer.adamW();
@@ -63,6 +74,7 @@ public record TrainerConfig(
         private SessionConfig session = SessionConfig.cpu();
         private int optimizerThreads =
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private long frozenInlineLimitBytes = 1L << 30;
 
         public Builder optimizer(Optimizer o) {
             this.optimizer = o;
@@ -99,6 +111,11 @@ public record TrainerConfig(
             return this;
         }
 
+        public Builder frozenInlineLimitBytes(long n) {
+            this.frozenInlineLimitBytes = n;
+            return this;
+        }
+
         public TrainerConfig build() {
             return new TrainerConfig(
                     optimizer,
@@ -107,7 +124,8 @@ public record TrainerConfig(
                     accumulationSteps,
                     seed,
                     session,
-                    optimizerThreads);
+                    optimizerThreads,
+                    frozenInlineLimitBytes);
         }
     }
 
@@ -127,6 +145,8 @@ public record TrainerConfig(
                 + session
                 + ", optimizerThreads="
                 + optimizerThreads
+                + ", frozenInlineLimitBytes="
+                + frozenInlineLimitBytes
                 + ")";
     }
 }

@@ -122,17 +122,7 @@ final class GradRules {
             case "Concat" -> concat(g, n, dy, need, dx);
             case "Slice" -> dx[0] = slice(g, n, dy);
             case "Pad" -> dx[0] = pad(g, n, dy);
-            case "Gather" -> {
-                if (n.attrLong("axis", 0) != 0) {
-                    throw new UnsupportedOperationException(
-                            "Autodiff: Gather gradient is implemented for axis 0 only, node "
-                                    + n.name()
-                                    + " gathers on axis "
-                                    + n.attrLong("axis", 0));
-                }
-                Tensor idx = b.dtype() == DType.INT64 ? b : g.cast(b, DType.INT64);
-                dx[0] = g.scatterND(g.zerosLike(a), g.unsqueeze(idx, -1), dy, "add");
-            }
+            case "Gather" -> dx[0] = gather(g, n, dy);
             case "GatherElements" ->
                     dx[0] =
                             g.scatterElements(
@@ -375,6 +365,49 @@ final class GradRules {
         }
         Tensor r0 = g.slice(dy, starts, ends, axes, null);
         return r0.shape().equals(x.shape()) ? r0 : g.reshapeLike(r0, x);
+    }
+
+    /**
+     * Gather on axis a: move axis a of the data to the front, scatter-add the (correspondingly
+     * transposed) output gradient into zeros with ScatterND, and transpose back.
+     */
+    private static Tensor gather(GraphBuilder g, Node n, Tensor dy) {
+        Tensor data = n.input(0);
+        Tensor idx =
+                n.input(1).dtype() == DType.INT64 ? n.input(1) : g.cast(n.input(1), DType.INT64);
+        int a = (int) n.attrLong("axis", 0);
+        if (a == 0) {
+            return g.scatterND(g.zerosLike(data), g.unsqueeze(idx, -1), dy, "add");
+        }
+        int r = data.rank();
+        int k = idx.rank();
+        int[] p = new int[r];
+        p[0] = a;
+        for (int i = 0, j = 1; i < r; i++) {
+            if (i != a) {
+                p[j++] = i;
+            }
+        }
+        Tensor dataT = g.transpose(data, p);
+        int ro = dy.rank();
+        int[] q = new int[ro];
+        int j = 0;
+        for (int i = a; i < a + k; i++) {
+            q[j++] = i;
+        }
+        for (int i = 0; i < a; i++) {
+            q[j++] = i;
+        }
+        for (int i = a + k; i < ro; i++) {
+            q[j++] = i;
+        }
+        Tensor dyT = g.transpose(dy, q);
+        Tensor dT = g.scatterND(g.zerosLike(dataT), g.unsqueeze(idx, -1), dyT, "add");
+        int[] inv = new int[r];
+        for (int i = 0; i < r; i++) {
+            inv[p[i]] = i;
+        }
+        return g.transpose(dT, inv);
     }
 
     static String describe(long[] a) {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         description = "LC-Rec for Java: semantic item IDs and LLM-based generative recommendation.",
         subcommands = {
             StatsCommand.class,
+            IndexCommand.class,
+            TrainCommand.class, ExportCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Lcrec implements Runnable {

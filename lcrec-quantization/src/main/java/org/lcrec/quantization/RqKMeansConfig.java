@@ -48,6 +48,28 @@ public record RqKMeansConfig(
     }
 
     /**
+     * Named settings, the RQ-KMeans counterparts of {@link RqVaeConfig#preset(String)}: {@code cpu}
+     * (3 levels of 256 codes, 25 Lloyd iterations, 2 threads) and {@code lcrec-paper} (4 levels of
+     * 256 codes, 100 iterations: LC-Rec's index shape and k-means iteration count).
+     *
+     * @param name the preset
+     * @return its settings
+     * @throws QuantizationException for an unknown name
+     */
+    public static RqKMeansConfig preset(String name) {
+        return switch (name) {
+            case "cpu" -> builder().levels(3).codes(256).maxIterations(25).numThreads(2).build();
+            case "lcrec-paper" ->
+                    builder().levels(4).codes(256).maxIterations(100).numThreads(2).build();
+            default ->
+                    throw new QuantizationException(
+                            "unknown RQ-KMeans preset \""
+                                    + name
+                                    + "\"; expected cpu or lcrec-paper");
+        };
+    }
+
+    /**
      * @return a builder with the defaults: 3 levels of 256 codes, 50 iterations, unbalanced,
      *     epsilon 0.01, seed 2024, 1 thread
      */

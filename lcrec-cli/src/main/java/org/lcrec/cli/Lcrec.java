@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
         subcommands = {
             StatsCommand.class,
             IndexCommand.class,
-            TrainCommand.class, ExportCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Lcrec implements Runnable {

@@ -1,0 +1,227 @@
+package org.lcrec.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lcrec.core.io.AtomicFiles;
+
+/**
+ * An evaluation's results, per template and aggregated (mean, min, max across templates, as LC-Rec
+ * reports them), with per-sample ranks so that two result files can be compared pairwise ({@link
+ * PairedComparison}). Written as JSON with a format version.
+ *
+ * @param version the file format version ({@value #VERSION})
+ * @param model what was evaluated (a path or name)
+ * @param constraint TRIE or PER_POSITION
+ * @param split test or valid
+ * @param ks the cut-offs
+ * @param beams beams used
+ * @param confidenceLevel of the intervals
+ * @param bootstrapResamples used for the intervals
+ * @param templates per-template results
+ * @param mean metric → mean over templates
+ * @param min metric → min over templates
+ * @param max metric → max over templates
+ */
+public record EvaluationResult(
+        int version,
+        String model,
+        String constraint,
+        String split,
+        int[] ks,
+        int beams,
+        double confidenceLevel,
+        int bootstrapResamples,
+        List<TemplateResult> templates,
+        Map<String, Double> mean,
+        Map<String, Double> min,
+        Map<String, Double> max) {
+    /** The format version this code writes and reads. */
+    public static final int VERSION = 1;
+
+    /** Checks the version. */
+    public EvaluationResult {
+        if (version != VERSION) {
+            throw new IllegalArgumentException(
+                    "evaluation result: expected version " + VERSION + ", found " + version);
+        }
+        templates = List.copyOf(templates);
+    }
+
+    /**
+     * One template's results.
+     *
+     * @param name the template's name
+     * @param samples number of evaluated samples
+     * @param invalidPredictions predictions naming no item (per-position constraint only)
+     * @param skippedSamples samples left unranked (rank 0) because no history item was indexed
+     * @param metrics metric → mean over samples
+     * @param intervals metric → {low, high} bootstrap interval of the mean
+     * @param users the sample's user ids, in order
+     * @param ranks the target's 1-based rank per sample, 0 when not in the top max(K)
+     */
+    public record TemplateResult(
+            String name,
+            int samples,
+            int invalidPredictions,
+            int skippedSamples,
+            Map<String, Double> metrics,
+            Map<String, double[]> intervals,
+            List<String> users,
+            int[] ranks) {
+        /** Checks the lengths. */
+        public TemplateResult {
+            if (users.size() != ranks.length || samples != ranks.length) {
+                throw new IllegalArgumentException(
+                        "template "
+                                + name
+                                + ": expected "
+                                + samples
+                                + " users and ranks, found "
+                                + users.size()
+                                + " and "
+                                + ranks.length);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "TemplateResult(" + name + ", samples=" + samples + ", " + metrics + ")";
+        }
+    }
+
+    /**
+     * Aggregates per-template results.
+     *
+     * @param model what was evaluated
+     * @param constraint the constraint mode
+     * @param config the evaluation config
+     * @param beams beams used
+     * @param templates per-template results (non-empty)
+     * @return the result
+     */
+    public static EvaluationResult of(
+            String model,
+            ConstraintMode constraint,
+            EvaluationConfig config,
+            int beams,
+            List<TemplateResult> templates) {
+        Map<String, Double> mean = new LinkedHashMap<>();
+        Map<String, Double> min = new LinkedHashMap<>();
+        Map<String, Double> max = new LinkedHashMap<>();
+        for (String m : RankingMetrics.names(config.ks())) {
+            double s = 0;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (TemplateResult t : templates) {
+                double v = t.metrics().get(m);
+                s += v;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            mean.put(m, s / templates.size());
+            min.put(m, lo);
+            max.put(m, hi);
+        }
+        return new EvaluationResult(
+                VERSION,
+                model,
+                constraint.name(),
+                config.split().name().toLowerCase(java.util.Locale.ROOT),
+                config.ks(),
+                beams,
+                config.confidenceLevel(),
+                config.bootstrapResamples(),
+                templates,
+                mean,
+                min,
+                max);
+    }
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /**
+     * Writes the result atomically.
+     *
+     * @param file the target
+     */
+    public void write(Path file) {
+        try {
+            AtomicFiles.writeString(file, mapper().writeValueAsString(this));
+        } catch (IOException e) {
+            throw new IllegalStateException(file + ": cannot serialise: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param file a file written by {@link #write(Path)}
+     * @return the result
+     * @throws IllegalArgumentException naming the file if it is unreadable or of another version
+     */
+    public static EvaluationResult read(Path file) {
+        try {
+            JsonNode n = mapper().readTree(file.toFile());
+            if (n == null || n.path("version").asInt(-1) != VERSION) {
+                throw new IllegalArgumentException(
+                        file
+                                + ": expected an evaluation result with \"version\": "
+                                + VERSION
+                                + ", found "
+                                + (n == null ? "nothing" : n.get("version")));
+            }
+            return mapper().treeToValue(n, EvaluationResult.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param name a template name
+     * @return that template's results
+     */
+    public TemplateResult template(String name) {
+        for (TemplateResult t : templates) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no template named \"" + name + "\" in the result");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EvaluationResult r
+                && model.equals(r.model)
+                && Arrays.equals(ks, r.ks)
+                && mean.equals(r.mean)
+                && templates.size() == r.templates.size();
+    }
+
+    @Override
+    public int hashCode() {
+        return model.hashCode() * 31 + mean.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "EvaluationResult(model="
+                + model
+                + ", constraint="
+                + constraint
+                + ", split="
+                + split
+                + ", templates="
+                + templates.size()
+                + ", mean="
+                + mean
+                + ")";
+    }
+}

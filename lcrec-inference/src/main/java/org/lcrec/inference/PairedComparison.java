@@ -1,0 +1,160 @@
+package org.lcrec.inference;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.stat.inference.TTest;
+import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
+
+/**
+ * Paired comparison of two evaluation results over the users they share: per template and metric,
+ * the mean difference (B − A), its bootstrap confidence interval, the paired t-test p-value and the
+ * Wilcoxon signed-rank p-value (normal approximation), both two-sided, from Apache Commons Math.
+ */
+public final class PairedComparison {
+    private PairedComparison() {}
+
+    /**
+     * One template × metric comparison.
+     *
+     * @param template the template name
+     * @param metric e.g. {@code ndcg@10}
+     * @param users paired users
+     * @param meanA A's mean over them
+     * @param meanB B's mean over them
+     * @param difference meanB − meanA
+     * @param low the interval's low end for the difference
+     * @param high its high end
+     * @param tTestP paired t-test p-value (1 when all differences are 0)
+     * @param wilcoxonP Wilcoxon signed-rank p-value (1 when all differences are 0)
+     */
+    public record Row(
+            String template,
+            String metric,
+            int users,
+            double meanA,
+            double meanB,
+            double difference,
+            double low,
+            double high,
+            double tTestP,
+            double wilcoxonP) {}
+
+    /**
+     * @param a the first result
+     * @param b the second result
+     * @param resamples bootstrap resamples for the intervals
+     * @param level confidence level
+     * @param seed bootstrap seed
+     * @return one row per shared template and metric
+     * @throws IllegalArgumentException if the results share no template or no user
+     */
+    public static List<Row> compare(
+            EvaluationResult a, EvaluationResult b, int resamples, double level, long seed) {
+        List<Row> rows = new ArrayList<>();
+        for (EvaluationResult.TemplateResult ta : a.templates()) {
+            EvaluationResult.TemplateResult tb = null;
+            for (EvaluationResult.TemplateResult t : b.templates()) {
+                if (t.name().equals(ta.name())) {
+                    tb = t;
+                }
+            }
+            if (tb == null) {
+                continue;
+            }
+            Map<String, Integer> rankB = new HashMap<>();
+            for (int i = 0; i < tb.users().size(); i++) {
+                if (rankB.put(tb.users().get(i), tb.ranks()[i]) != null) {
+                    throw new IllegalArgumentException(
+                            "template "
+                                    + tb.name()
+                                    + ": user "
+                                    + tb.users().get(i)
+                                    + " appears twice in the second result");
+                }
+            }
+            List<int[]> pairs = new ArrayList<>();
+            for (int i = 0; i < ta.users().size(); i++) {
+                Integer rb = rankB.get(ta.users().get(i));
+                if (rb != null) {
+                    pairs.add(new int[] {ta.ranks()[i], rb});
+                }
+            }
+            if (pairs.size() < 2) {
+                throw new IllegalArgumentException(
+                        "template "
+                                + ta.name()
+                                + ": the results share "
+                                + pairs.size()
+                                + " user(s); a paired test needs at least 2");
+            }
+            for (String m : RankingMetrics.names(a.ks())) {
+                if (!ta.metrics().containsKey(m) || !tb.metrics().containsKey(m)) {
+                    continue;
+                }
+                int n = pairs.size();
+                double[] x = new double[n];
+                double[] y = new double[n];
+                double[] d = new double[n];
+                boolean allZero = true;
+                double sa = 0;
+                double sb = 0;
+                for (int i = 0; i < n; i++) {
+                    x[i] = RankingMetrics.value(m, pairs.get(i)[0]);
+                    y[i] = RankingMetrics.value(m, pairs.get(i)[1]);
+                    d[i] = y[i] - x[i];
+                    allZero &= d[i] == 0;
+                    sa += x[i];
+                    sb += y[i];
+                }
+                double[] ci = Bootstrap.meanInterval(d, resamples, level, seed);
+                double tp = 1;
+                double wp = 1;
+                if (!allZero) {
+                    tp = constantDifference(d) ? 0 : new TTest().pairedTTest(y, x);
+                    wp = new WilcoxonSignedRankTest().wilcoxonSignedRankTest(y, x, false);
+                }
+                rows.add(
+                        new Row(
+                                ta.name(),
+                                m,
+                                n,
+                                sa / n,
+                                sb / n,
+                                (sb - sa) / n,
+                                ci[0],
+                                ci[1],
+                                tp,
+                                wp));
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the results share no template name (first: "
+                            + names(a)
+                            + ", second: "
+                            + names(b)
+                            + ")");
+        }
+        return rows;
+    }
+
+    /** A non-zero difference with zero variance: the t statistic is infinite (p = 0). */
+    private static boolean constantDifference(double[] d) {
+        for (double v : d) {
+            if (v != d[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> names(EvaluationResult r) {
+        List<String> out = new ArrayList<>();
+        for (EvaluationResult.TemplateResult t : r.templates()) {
+            out.add(t.name());
+        }
+        return out;
+    }
+}

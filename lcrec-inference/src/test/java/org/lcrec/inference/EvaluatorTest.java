@@ -1,0 +1,117 @@
+package org.lcrec.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.core.Interactions;
+import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.Split;
+
+class EvaluatorTest {
+    @Test
+    void ranksMetricsAndAggregatesMatchDirectCalls(@TempDir Path tmp) {
+        SemanticIndex index = Fixtures.randomIndex(50, 8, 6);
+        int[] ids = index.itemIds();
+        SplittableRandom r = new SplittableRandom(4);
+        Map<String, int[]> seqs = new LinkedHashMap<>();
+        for (int u = 0; u < 30; u++) {
+            int[] s = new int[3 + r.nextInt(6)];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = ids[r.nextInt(ids.length)];
+            }
+            if (u == 0) {
+                s[0] = 5000; // unknown history item: left out of the prompt
+            }
+            seqs.put("user" + u, s);
+        }
+        Interactions data = Interactions.of(seqs);
+        List<PromptTemplate> templates =
+                List.of(
+                        PromptTemplate.indexOnly(Fixtures.BOS),
+                        new PromptTemplate("t1", new int[] {1, 40}, new int[] {9}, new int[] {41}));
+        RecommenderConfig cfg =
+                RecommenderConfig.builder().beams(10).batchSize(7).templates(templates).build();
+        EvaluationConfig ec = EvaluationConfig.builder().ks(1, 5, 10).maxHistory(4).build();
+        try (Recommender rec =
+                new Recommender(Fixtures.open("pos"), index, Fixtures.tokenMap(), cfg)) {
+            EvaluationResult res = Evaluator.evaluate(rec, data, ec, "tiny");
+            assertThat(res.templates()).hasSize(2);
+            for (int t = 0; t < 2; t++) {
+                EvaluationResult.TemplateResult tr = res.templates().get(t);
+                assertThat(tr.samples()).isEqualTo(30);
+                double hits = 0;
+                for (int u = 0; u < 30; u++) {
+                    int[] s = seqs.get("user" + u);
+                    int target = s[s.length - 1];
+                    int from = Math.max(0, s.length - 1 - 4);
+                    int[] h =
+                            java.util.Arrays.stream(
+                                            java.util.Arrays.copyOfRange(s, from, s.length - 1))
+                                    .filter(index::contains)
+                                    .toArray();
+                    int expectedRank = rec.recommend(h, 10, t).rankOf(target);
+                    assertThat(tr.ranks()[u]).isEqualTo(expectedRank);
+                    hits += expectedRank >= 1 && expectedRank <= 5 ? 1 : 0;
+                }
+                assertThat(tr.metrics().get("hr@5")).isCloseTo(hits / 30, within(1e-12));
+                double[] ci = tr.intervals().get("hr@5");
+                assertThat(ci[0]).isLessThanOrEqualTo(tr.metrics().get("hr@5"));
+                assertThat(ci[1]).isGreaterThanOrEqualTo(tr.metrics().get("hr@5"));
+            }
+            double a = res.templates().get(0).metrics().get("ndcg@10");
+            double b = res.templates().get(1).metrics().get("ndcg@10");
+            assertThat(res.mean().get("ndcg@10")).isCloseTo((a + b) / 2, within(1e-12));
+            assertThat(res.min().get("ndcg@10")).isEqualTo(Math.min(a, b));
+            assertThat(res.max().get("ndcg@10")).isEqualTo(Math.max(a, b));
+
+            Path file = tmp.resolve("res.json");
+            res.write(file);
+            EvaluationResult back = EvaluationResult.read(file);
+            assertThat(back.templates().get(1).ranks()).isEqualTo(res.templates().get(1).ranks());
+            assertThat(back.mean()).isEqualTo(res.mean());
+            assertThat(back.templates().get(0).intervals().get("hr@5"))
+                    .isEqualTo(res.templates().get(0).intervals().get("hr@5"));
+
+            EvaluationResult valid =
+                    Evaluator.evaluate(
+                            rec,
+                            data,
+                            EvaluationConfig.builder()
+                                    .split(Split.VALID)
+                                    .templates(List.of(1))
+                                    .maxUsers(10)
+                                    .build(),
+                            "tiny");
+            assertThat(valid.templates()).hasSize(1);
+            assertThat(valid.templates().get(0).samples()).isEqualTo(10);
+            assertThatThrownBy(
+                            () ->
+                                    Evaluator.evaluate(
+                                            rec,
+                                            data,
+                                            EvaluationConfig.builder()
+                                                    .templates(List.of(5))
+                                                    .build(),
+                                            "x"))
+                    .hasMessageContaining("template 5 does not exist");
+        }
+    }
+
+    @Test
+    void resultFilesOfAnotherVersionAreRejected(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("r.json");
+        Files.writeString(f, "{\"version\": 7}");
+        assertThatThrownBy(() -> EvaluationResult.read(f))
+                .hasMessageContaining("version")
+                .hasMessageContaining("7");
+    }
+}

@@ -31,9 +31,36 @@ public final class JsonStrings {
      * @return {@code sb}
      */
     public static StringBuilder appendEscaped(StringBuilder sb, CharSequence s) {
+        if (s instanceof String str) {
+            return appendEscaped(sb, str);
+        }
+        return appendEscaped(sb, s, 0);
+    }
+
+    /**
+     * Appends the escaped content of {@code s} without quotes; text that needs no escape (the
+     * common case) is appended in one bulk copy.
+     *
+     * @param sb the target
+     * @param s the text
+     * @return {@code sb}
+     */
+    public static StringBuilder appendEscaped(StringBuilder sb, String s) {
         int n = s.length();
-        int run = 0;
         for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
+                sb.append(s, 0, i);
+                return appendEscaped(sb, s, i);
+            }
+        }
+        return sb.append(s);
+    }
+
+    private static StringBuilder appendEscaped(StringBuilder sb, CharSequence s, int from) {
+        int n = s.length();
+        int run = from;
+        for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c != '"' && c != '\\' && c != '\u2028' && c != '\u2029') {
                 continue;

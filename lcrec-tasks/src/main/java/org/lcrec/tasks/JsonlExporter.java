@@ -1,6 +1,7 @@
 package org.lcrec.tasks;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -15,7 +16,9 @@ import org.lcrec.core.io.AtomicFiles;
  * {@link ExportFormat} shapes.
  *
  * @implNote lines are built in a reused {@link StringBuilder} with {@link JsonStrings} and handed
- *     to the writer in blocks of about 64 KiB; an exporter is not thread-safe.
+ *     to the writer in blocks of about 64 KiB. Given a {@link TaskGenerator.SampleIterator}, the
+ *     generator fills templates straight into that buffer (pre-escaped literals, escaped texts), so
+ *     no per-sample strings are built. An exporter is not thread-safe.
  */
 public final class JsonlExporter {
     /** The version written in the {@code lcrec} shape's {@code "version"} field. */
@@ -30,6 +33,7 @@ public final class JsonlExporter {
     private final ExportFormat format;
     private final StringBuilder sb = new StringBuilder(FLUSH_AT + 4096);
     private char[] chars = new char[FLUSH_AT + 4096];
+    private final SampleAdapter adapter = new SampleAdapter();
 
     /**
      * @param format the shape
@@ -53,20 +57,25 @@ public final class JsonlExporter {
      * @return {@code out}
      */
     public StringBuilder appendLine(StringBuilder out, Sample s) {
+        adapter.sample = s;
+        return appendLine(out, adapter);
+    }
+
+    StringBuilder appendLine(StringBuilder out, SampleView s) {
         switch (format) {
             case ALPACA -> {
-                out.append("{\"instruction\":");
-                JsonStrings.appendQuoted(out, s.instruction());
-                out.append(",\"input\":\"\",\"output\":");
-                JsonStrings.appendQuoted(out, s.response());
-                out.append("}\n");
+                out.append("{\"instruction\":\"");
+                s.appendInstruction(out);
+                out.append("\",\"input\":\"\",\"output\":\"");
+                s.appendResponse(out);
+                out.append("\"}\n");
             }
             case CHAT -> {
-                out.append("{\"messages\":[{\"role\":\"user\",\"content\":");
-                JsonStrings.appendQuoted(out, s.instruction());
-                out.append("},{\"role\":\"assistant\",\"content\":");
-                JsonStrings.appendQuoted(out, s.response());
-                out.append("}]}\n");
+                out.append("{\"messages\":[{\"role\":\"user\",\"content\":\"");
+                s.appendInstruction(out);
+                out.append("\"},{\"role\":\"assistant\",\"content\":\"");
+                s.appendResponse(out);
+                out.append("\"}]}\n");
             }
             case LCREC -> {
                 out.append("{\"version\":")
@@ -77,19 +86,55 @@ public final class JsonlExporter {
                         .append(s.templateId())
                         .append(",\"prompt\":\"")
                         .append(PROMPT_HEAD);
-                JsonStrings.appendEscaped(out, s.instruction());
-                out.append(PROMPT_TAIL).append("\",\"response\":");
-                JsonStrings.appendQuoted(out, s.response());
-                out.append(",\"target\":").append(s.targetItem()).append(",\"user\":");
-                if (s.user() == null) {
+                s.appendInstruction(out);
+                out.append(PROMPT_TAIL).append("\",\"response\":\"");
+                s.appendResponse(out);
+                out.append("\",\"target\":").append(s.targetItem()).append(",\"user\":");
+                String user = s.user();
+                if (user == null) {
                     out.append("null");
                 } else {
-                    JsonStrings.appendQuoted(out, s.user());
+                    JsonStrings.appendQuoted(out, user);
                 }
                 out.append("}\n");
             }
         }
         return out;
+    }
+
+    /** Presents a {@link Sample} as a {@link SampleView}. */
+    private static final class SampleAdapter implements SampleView {
+        Sample sample;
+
+        @Override
+        public TaskType task() {
+            return sample.task();
+        }
+
+        @Override
+        public int templateId() {
+            return sample.templateId();
+        }
+
+        @Override
+        public int targetItem() {
+            return sample.targetItem();
+        }
+
+        @Override
+        public String user() {
+            return sample.user();
+        }
+
+        @Override
+        public void appendInstruction(StringBuilder out) {
+            JsonStrings.appendEscaped(out, sample.instruction());
+        }
+
+        @Override
+        public void appendResponse(StringBuilder out) {
+            JsonStrings.appendEscaped(out, sample.response());
+        }
     }
 
     /**
@@ -109,17 +154,51 @@ public final class JsonlExporter {
      * @throws IOException from the writer
      */
     public long write(Iterator<Sample> samples, Writer out) throws IOException {
+        long n = generate(samples, () -> drain(out));
+        out.flush();
+        return n;
+    }
+
+    /**
+     * Writes samples to a byte stream as UTF-8 (not closed; flushed at the end).
+     *
+     * @param samples the samples
+     * @param out the target
+     * @return the number of lines written
+     * @throws IOException from the stream
+     */
+    public long write(Iterator<Sample> samples, OutputStream out) throws IOException {
+        return write(samples, new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    }
+
+    /** Something that empties {@link #sb} into a sink. */
+    @FunctionalInterface
+    private interface Drain {
+        void run() throws IOException;
+    }
+
+    private long generate(Iterator<Sample> samples, Drain drain) throws IOException {
         long n = 0;
         sb.setLength(0);
-        while (samples.hasNext()) {
-            appendLine(sb, samples.next());
-            n++;
-            if (sb.length() >= FLUSH_AT) {
-                drain(out);
+        if (samples instanceof TaskGenerator.SampleIterator it && it.canStep()) {
+            // fused path: generated samples go straight into the buffer, never built as strings
+            for (SampleView v = it.step(); v != null; v = it.step()) {
+                appendLine(sb, v);
+                n++;
+                if (sb.length() >= FLUSH_AT) {
+                    drain.run();
+                }
+            }
+        } else {
+            while (samples.hasNext()) {
+                appendLine(sb, samples.next());
+                n++;
+                if (sb.length() >= FLUSH_AT) {
+                    drain.run();
+                }
             }
         }
-        drain(out);
-        out.flush();
+        drain.run();
         return n;
     }
 
@@ -143,12 +222,7 @@ public final class JsonlExporter {
      */
     public long write(Iterator<Sample> samples, Path file) {
         long[] n = new long[1];
-        AtomicFiles.write(
-                file,
-                os -> {
-                    Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
-                    n[0] = write(samples, w);
-                });
+        AtomicFiles.write(file, os -> n[0] = write(samples, os));
         return n[0];
     }
 

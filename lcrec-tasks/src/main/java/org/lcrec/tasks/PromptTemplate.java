@@ -141,11 +141,17 @@ public final class PromptTemplate {
     /** A parsed text: {@code literals[0] slot[0] literals[1] ... slot[n-1] literals[n]}. */
     static final class Part {
         final String[] literals;
+        final String[] jsonLiterals;
         final Placeholder[] slots;
         final int mask;
 
         private Part(String[] literals, Placeholder[] slots) {
             this.literals = literals;
+            this.jsonLiterals = new String[literals.length];
+            for (int i = 0; i < literals.length; i++) {
+                jsonLiterals[i] =
+                        JsonStrings.appendEscaped(new StringBuilder(), literals[i]).toString();
+            }
             this.slots = slots;
             int m = 0;
             for (Placeholder p : slots) {

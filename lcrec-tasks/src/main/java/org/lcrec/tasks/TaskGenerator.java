@@ -324,22 +324,47 @@ public final class TaskGenerator {
 
         @Override
         public boolean hasNext() {
-            while (next == null) {
+            if (next == null) {
+                TaskIterator t = stepTask();
+                if (t == null) {
+                    return false;
+                }
+                next = t.sample();
+            }
+            return true;
+        }
+
+        /**
+         * Advances to the next sample without building it (for {@link JsonlExporter}'s fused path);
+         * null at the end.
+         */
+        SampleView step() {
+            if (next != null) {
+                throw new IllegalStateException("a sample is pending: use next()");
+            }
+            return stepTask();
+        }
+
+        /** Whether {@link #step()} may be used (no sample was looked ahead). */
+        boolean canStep() {
+            return next == null;
+        }
+
+        private TaskIterator stepTask() {
+            while (true) {
                 if (current != null) {
-                    next = current.next();
-                    if (next != null) {
-                        break;
+                    if (current.step()) {
+                        return current;
                     }
                     done.add(current.count());
                     current = null;
                 }
                 if (taskIndex + 1 >= tasks.size()) {
-                    return false;
+                    return null;
                 }
                 taskIndex++;
                 current = new TaskIterator(gen, tasks.get(taskIndex), split);
             }
-            return true;
         }
 
         @Override
@@ -365,7 +390,7 @@ public final class TaskGenerator {
     }
 
     /** Walks the examples of one task and fills templates. */
-    private static final class TaskIterator {
+    private static final class TaskIterator implements SampleView {
         private final TaskType task;
         private final Split split;
         private final TaskConfig config;
@@ -393,6 +418,13 @@ public final class TaskGenerator {
         private long hashBase;
         private int prefChoice;
         private int queryChoice;
+        private int templateId;
+        private PromptTemplate template;
+        private final int copies;
+        private final boolean hasUserText;
+        private final String separator;
+        private final String jsonSeparator;
+        private final boolean numbered;
 
         // counts
         private long examplesSeen;
@@ -405,6 +437,12 @@ public final class TaskGenerator {
             this.split = split;
             this.config = gen.config;
             this.templates = gen.templates.get(task);
+            this.copies = config.promptSampleNum(task);
+            this.hasUserText = task.needsUserText();
+            this.separator = config.separator();
+            this.jsonSeparator =
+                    JsonStrings.appendEscaped(new StringBuilder(), separator).toString();
+            this.numbered = config.numbered();
             this.tokens = gen.tokens();
             if (task.needsItemText()) {
                 String[][] t = gen.texts();
@@ -460,20 +498,15 @@ public final class TaskGenerator {
                     task, examplesSeen, samples, skippedExamples, skippedPairs);
         }
 
-        /** The next sample, or {@code null} at the end. */
-        Sample next() {
+        /** Moves to the next sample (chosen, not yet built); false at the end. */
+        boolean step() {
             while (true) {
-                if (eligible != null) {
-                    Sample s = emit();
-                    if (s != null) {
-                        return s;
-                    }
-                    if (eligible == null) {
-                        continue;
-                    }
+                if (eligible != null && choose()) {
+                    samples++;
+                    return true;
                 }
                 if (!advance()) {
-                    return null;
+                    return false;
                 }
             }
         }
@@ -543,52 +576,83 @@ public final class TaskGenerator {
             return e;
         }
 
-        /** The next sample of the current example, or null when it has no more. */
-        private Sample emit() {
-            int templateId;
+        /** Chooses the next template of the current example; false (and done) when none is left. */
+        private boolean choose() {
+            int id;
             long h;
             if (split == Split.TRAIN) {
-                int copies = config.promptSampleNum(task);
                 if (slot >= copies) {
                     eligible = null;
-                    return null;
+                    return false;
                 }
                 h = mix(hashBase + GOLDEN * slot);
                 slot++;
-                templateId = eligible[below(h, eligible.length)];
+                id = eligible[below(h, eligible.length)];
             } else {
-                templateId = -1;
+                id = -1;
                 h = 0;
                 while (slot < evalIds.length) {
-                    int id = evalIds[slot++];
-                    if (contains(eligible, id)) {
-                        templateId = id;
-                        h = mix(hashBase + GOLDEN * (1000L + id));
+                    int e = evalIds[slot++];
+                    if (contains(eligible, e)) {
+                        id = e;
+                        h = mix(hashBase + GOLDEN * (1000L + e));
                         break;
                     }
                 }
-                if (templateId < 0) {
+                if (id < 0) {
                     eligible = null;
-                    return null;
+                    return false;
                 }
             }
-            prefChoice = below(mix(h ^ SALT_PREFERENCE), Math.max(1, examples.preferenceCount()));
-            queryChoice = below(mix(h ^ SALT_QUERY), Math.max(1, examples.queryCount()));
-            PromptTemplate t = templates.get(templateId);
+            templateId = id;
+            template = templates.get(id);
+            if (hasUserText) {
+                prefChoice =
+                        below(mix(h ^ SALT_PREFERENCE), Math.max(1, examples.preferenceCount()));
+                queryChoice = below(mix(h ^ SALT_QUERY), Math.max(1, examples.queryCount()));
+            }
+            return true;
+        }
+
+        /** Builds the chosen sample. */
+        Sample sample() {
             sb.setLength(0);
-            fill(t.instructionPart);
+            fill(template.instructionPart, sb, false);
             String instruction = sb.toString();
             sb.setLength(0);
-            fill(t.responsePart);
+            fill(template.responsePart, sb, false);
             String response = sb.toString();
-            samples++;
-            return new Sample(
-                    task,
-                    templateId,
-                    instruction,
-                    response,
-                    task == TaskType.PREFERENCEOBTAIN ? -1 : examples.target(),
-                    examples.user());
+            return new Sample(task, templateId, instruction, response, targetItem(), user());
+        }
+
+        @Override
+        public TaskType task() {
+            return task;
+        }
+
+        @Override
+        public int templateId() {
+            return templateId;
+        }
+
+        @Override
+        public int targetItem() {
+            return task == TaskType.PREFERENCEOBTAIN ? -1 : examples.target();
+        }
+
+        @Override
+        public String user() {
+            return examples.user();
+        }
+
+        @Override
+        public void appendInstruction(StringBuilder out) {
+            fill(template.instructionPart, out, true);
+        }
+
+        @Override
+        public void appendResponse(StringBuilder out) {
+            fill(template.responsePart, out, true);
         }
 
         private static boolean contains(int[] a, int v) {
@@ -600,42 +664,57 @@ public final class TaskGenerator {
             return false;
         }
 
-        private void fill(PromptTemplate.Part part) {
-            String[] lit = part.literals;
+        /**
+         * Appends a filled text; with {@code json}, as the content of a JSON string (template
+         * literals and the separator pre-escaped, texts escaped; index tokens and numbers never
+         * need escaping).
+         */
+        private void fill(PromptTemplate.Part part, StringBuilder out, boolean json) {
+            String[] lit = json ? part.jsonLiterals : part.literals;
             Placeholder[] slots = part.slots;
             for (int i = 0; i < slots.length; i++) {
-                sb.append(lit[i]);
+                out.append(lit[i]);
                 switch (slots[i]) {
-                    case INTERS -> appendHistory(false);
-                    case INTER_TITLES -> appendHistory(true);
-                    case ITEM -> sb.append(tokens[examples.targetPosition()]);
-                    case TITLE -> sb.append(titles[examples.targetPosition()]);
-                    case DESCRIPTION -> sb.append(descriptions[examples.targetPosition()]);
-                    case EXPLICIT_PREFERENCE -> sb.append(examples.preference(prefChoice));
-                    case USER_RELATED_INTENTION -> sb.append(examples.query(0));
-                    case ITEM_RELATED_INTENTION -> sb.append(examples.query(1));
-                    case QUERY -> sb.append(examples.query(queryChoice));
+                    case INTERS -> appendHistory(out, false, json);
+                    case INTER_TITLES -> appendHistory(out, true, json);
+                    case ITEM -> out.append(tokens[examples.targetPosition()]);
+                    case TITLE -> text(out, titles[examples.targetPosition()], json);
+                    case DESCRIPTION -> text(out, descriptions[examples.targetPosition()], json);
+                    case EXPLICIT_PREFERENCE -> text(out, examples.preference(prefChoice), json);
+                    case USER_RELATED_INTENTION -> text(out, examples.query(0), json);
+                    case ITEM_RELATED_INTENTION -> text(out, examples.query(1), json);
+                    case QUERY -> text(out, examples.query(queryChoice), json);
                 }
             }
-            sb.append(lit[slots.length]);
+            out.append(lit[slots.length]);
         }
 
-        private void appendHistory(boolean asTitles) {
+        private static void text(StringBuilder out, String value, boolean json) {
+            if (json) {
+                JsonStrings.appendEscaped(out, value);
+            } else {
+                out.append(value);
+            }
+        }
+
+        private void appendHistory(StringBuilder out, boolean asTitles, boolean json) {
             int[] hist = examples.historyPositions();
             int n = examples.historyLength();
-            String sep = config.separator();
-            boolean numbered = config.numbered();
+            String sep = json ? jsonSeparator : separator;
+            String quote = json ? "\\\"" : "\"";
             for (int j = 0; j < n; j++) {
                 if (j > 0) {
-                    sb.append(sep);
+                    out.append(sep);
                 }
                 if (numbered) {
-                    sb.append(j + 1).append(". ");
+                    out.append(j + 1).append(". ");
                 }
                 if (asTitles) {
-                    sb.append('"').append(titles[hist[j]]).append('"');
+                    out.append(quote);
+                    text(out, titles[hist[j]], json);
+                    out.append(quote);
                 } else {
-                    sb.append(tokens[hist[j]]);
+                    out.append(tokens[hist[j]]);
                 }
             }
         }

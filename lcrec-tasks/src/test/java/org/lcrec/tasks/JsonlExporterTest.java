@@ -114,6 +114,54 @@ class JsonlExporterTest {
         assertThat(ExportFormat.parse("Chat")).isEqualTo(ExportFormat.CHAT);
     }
 
+    /** The fused path (generator fills straight into the buffer) equals building samples first. */
+    @Test
+    void fusedGenerationWritesTheSameBytesAsSampleByPath() throws Exception {
+        Dataset syn = Dataset.synthetic();
+        java.util.Map<String, List<String>> prefs = new java.util.LinkedHashMap<>();
+        java.util.Map<String, org.lcrec.core.UserProfiles.Intention> train =
+                new java.util.LinkedHashMap<>();
+        for (int r = 0; r < 40; r++) {
+            String u = syn.interactions().user(r);
+            int[] seq = syn.interactions().sequence(r);
+            prefs.put(u, List.of("Likes \"loud\" gear\nand C:\\paths", "\u2028odd\ttext"));
+            train.put(
+                    u,
+                    new org.lcrec.core.UserProfiles.Intention(
+                            seq[seq.length - 3],
+                            java.util.Arrays.copyOf(seq, seq.length - 3),
+                            List.of("I want \"quiet\"", "Item: <b>bold</b> \\ x")));
+        }
+        Dataset tricky =
+                new Dataset(
+                        "Tricky",
+                        syn.items(),
+                        syn.interactions(),
+                        syn.index(),
+                        new org.lcrec.core.UserProfiles(prefs, train, java.util.Map.of()),
+                        null);
+        TaskConfig c =
+                TaskConfig.builder()
+                        .separator("\t\"|\" ")
+                        .numbered(true)
+                        .promptSampleNum(TaskType.ITEMSEARCH, 3)
+                        .build();
+        TaskGenerator g = new TaskGenerator(tricky, TemplateSet.defaults(), c);
+        List<TaskType> tasks = List.of(TaskType.values());
+        for (ExportFormat f : ExportFormat.values()) {
+            java.io.StringWriter fused = new java.io.StringWriter();
+            java.io.StringWriter plain = new java.io.StringWriter();
+            long a = new JsonlExporter(f).write(g.iterator(tasks, Split.TRAIN), fused);
+            long b = new JsonlExporter(f).write(g.stream(tasks, Split.TRAIN).iterator(), plain);
+            assertThat(a).isEqualTo(b).isPositive();
+            assertThat(fused.toString()).isEqualTo(plain.toString());
+            // and every line is valid JSON
+            for (String line : fused.toString().split("\n")) {
+                JSON.readTree(line);
+            }
+        }
+    }
+
     @Test
     void failedWriteLeavesNoFile(@TempDir Path dir) {
         Path out = dir.resolve("x.jsonl");

@@ -1,0 +1,22 @@
+package org.lcrec.tasks;
+
+/**
+ * A sample as the exporter sees it: metadata plus instruction and response appended straight into
+ * an output buffer as JSON string content. Lets {@link JsonlExporter} write generated samples
+ * without first building them as strings; {@link Sample}s are adapted to it.
+ */
+interface SampleView {
+    TaskType task();
+
+    int templateId();
+
+    int targetItem();
+
+    String user();
+
+    /** Appends the instruction, JSON-escaped, without quotes. */
+    void appendInstruction(StringBuilder out);
+
+    /** Appends the response, JSON-escaped, without quotes. */
+    void appendResponse(StringBuilder out);
+}

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             StatsCommand.class,
             IndexCommand.class,
+            TrainCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Lcrec implements Runnable {

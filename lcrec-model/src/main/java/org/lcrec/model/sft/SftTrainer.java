@@ -69,19 +69,20 @@ public final class SftTrainer {
     }
 
     /**
-     * Checks that a tokenizer's vocabulary matches a model's embedding rows.
+     * Checks that a tokenizer's ids fit a model's embedding rows. A model may have more rows than
+     * the tokenizer has ids (Qwen pads its vocabulary), never fewer.
      *
      * @throws IllegalArgumentException naming both sizes
      */
     public static void checkVocabulary(int tokenizerVocab, LlamaConfig c) {
-        if (tokenizerVocab != c.vocabSize()) {
+        if (tokenizerVocab > c.vocabSize()) {
             throw new IllegalArgumentException(
                     "the tokenizer has "
                             + tokenizerVocab
                             + " tokens but the model has "
                             + c.vocabSize()
-                            + " embedding rows; extend the model's vocabulary (VocabularyExtension) or use"
-                            + " the model's own tokenizer");
+                            + " embedding rows; extend the model's vocabulary (VocabularyExtension) or"
+                            + " use the model's own tokenizer");
         }
     }
 

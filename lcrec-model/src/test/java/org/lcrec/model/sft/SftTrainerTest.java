@@ -226,6 +226,7 @@ class SftTrainerTest {
                 .hasMessageContaining(
                         "the tokenizer has 45 tokens but the model has 40 embedding rows");
         SftTrainer.checkVocabulary(40, c);
+        SftTrainer.checkVocabulary(38, c); // padded embedding rows (Qwen) are fine
     }
 
     @Test

@@ -1,0 +1,109 @@
+package org.lcrec.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.lcrec.model.export.DecoderExport;
+import org.lcrec.model.export.ExportOptions;
+import org.lcrec.model.llm.CheckpointException;
+import org.lcrec.model.llm.HfCheckpoint;
+import org.lcrec.model.llm.LlamaModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lcrec export}: a Hugging Face checkpoint directory (or {@code lcrec train}'s {@code
+ * out/model}) to an ONNX decoder directory with a key/value cache in Hugging Face Optimum's layout
+ * ({@code model.onnx} [+ {@code model.onnx_data}], {@code config.json}, {@code tokenizer.json}).
+ */
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = "Export a decoder checkpoint to ONNX with a KV cache (Optimum layout).")
+public final class ExportCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            required = true,
+            description = "Checkpoint directory: config.json + model.safetensors (or shards).")
+    Path model;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
+    Path out;
+
+    @Option(
+            names = "--no-beam-idx",
+            description = "Leave out the beam_idx input that reorders the cache in the graph.")
+    boolean noBeamIdx;
+
+    @Option(
+            names = "--external-data",
+            paramLabel = "auto|always|never",
+            defaultValue = "auto",
+            description = "Weights in model.onnx_data: auto (above 1 GB), always or never.")
+    String externalData;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
+    Path report;
+
+    @Override
+    public void run() {
+        PrintWriter o = spec.commandLine().getOut();
+        ExportOptions.ExternalData ext;
+        try {
+            ext = ExportOptions.ExternalData.valueOf(externalData.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--external-data: expected auto, always or never, found \""
+                            + externalData
+                            + "\"");
+        }
+        if (!HfCheckpoint.isCheckpoint(model)) {
+            throw new IllegalArgumentException(
+                    model
+                            + ": not a checkpoint directory (needs config.json and"
+                            + " model.safetensors or model.safetensors.index.json)");
+        }
+        long t0 = System.nanoTime();
+        LlamaModel m;
+        try {
+            m =
+                    DecoderExport.exportDirectory(
+                            model,
+                            out,
+                            ExportOptions.defaults().withBeamIdx(!noBeamIdx).withExternalData(ext));
+        } catch (CheckpointException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        boolean tokenizer = Files.isRegularFile(out.resolve(HfCheckpoint.TOKENIZER));
+        boolean external = Files.isRegularFile(out.resolve(DecoderExport.DATA_FILE));
+        o.printf("%-22s %s%n", "model", m.config());
+        o.printf("%-22s %,d%n", "parameters", m.config().parameterCount());
+        o.printf(
+                "%-22s %s%s%n",
+                "wrote",
+                out.resolve(DecoderExport.MODEL_FILE),
+                external ? " + " + DecoderExport.DATA_FILE : "");
+        o.printf("%-22s %s%n", "tokenizer.json", tokenizer ? "copied" : "absent in " + model);
+        o.printf("%-22s %.2f s%n", "exported in", secs);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model.toString());
+        json.put("out", out.toString());
+        json.put("config", m.config().toString());
+        json.put("parameters", m.config().parameterCount());
+        json.put("beamIdx", !noBeamIdx);
+        json.put("externalData", external);
+        json.put("tokenizer", tokenizer);
+        json.put("seconds", secs);
+        Reports.write(report, json);
+        o.flush();
+    }
+}

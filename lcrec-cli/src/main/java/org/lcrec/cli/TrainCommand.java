@@ -1,0 +1,339 @@
+package org.lcrec.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.lcrec.core.Dataset;
+import org.lcrec.core.Split;
+import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.model.llm.CheckpointException;
+import org.lcrec.model.llm.HfCheckpoint;
+import org.lcrec.model.llm.LlamaConfig;
+import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.model.llm.LlamaPreset;
+import org.lcrec.model.llm.VocabularyExtension;
+import org.lcrec.model.sft.LoraConfig;
+import org.lcrec.model.sft.Progress;
+import org.lcrec.model.sft.SftConfig;
+import org.lcrec.model.sft.SftExample;
+import org.lcrec.model.sft.SftListener;
+import org.lcrec.model.sft.SftResult;
+import org.lcrec.model.sft.SftTrainer;
+import org.lcrec.model.tokenizer.Tokenizer;
+import org.lcrec.model.tokenizer.TokenizerException;
+import org.lcrec.onnx.runtime.SessionConfig;
+import org.lcrec.tasks.Sample;
+import org.lcrec.tasks.TaskConfig;
+import org.lcrec.tasks.TaskGenerator;
+import org.lcrec.tasks.TaskType;
+import org.lcrec.tasks.TemplateSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lcrec train}: instruction-tunes a decoder on LC-Rec's tasks. The tokenizer gains the index
+ * tokens, the model's vocabulary is extended to match (mean + seeded noise), and the SFT trainer
+ * runs (full or LoRA) with checkpoints in {@code --out}; the final model lands in {@code out/model}
+ * (Hugging Face layout with tokenizer.json), ready for {@code lcrec export}. Rerunning with the
+ * same {@code --out} resumes from the newest checkpoint.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Fine-tune a decoder LM on LC-Rec's instruction tasks (full or LoRA).")
+public final class TrainCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Mixin DataOptions data = new DataOptions();
+
+    @Option(
+            names = "--index",
+            paramLabel = "FILE",
+            description = "index.json to use instead of the dataset's.")
+    Path index;
+
+    @Option(
+            names = "--tasks",
+            paramLabel = "LIST",
+            defaultValue = "seqrec,item2index,index2item",
+            description =
+                    "Comma-separated tasks (seqrec, item2index, index2item, fusionseqrec, itemsearch,"
+                            + " preferenceobtain). Default: seqrec,item2index,index2item.")
+    String tasks;
+
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Pretrained checkpoint directory (HF layout).")
+    Path model;
+
+    @Option(
+            names = "--preset",
+            paramLabel = "NAME",
+            description = "From-scratch size: cpu-tiny, cpu-small, cpu-base.")
+    String preset;
+
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "FILE",
+            description =
+                    "tokenizer.json (required with --preset; default with --model: DIR/tokenizer.json).")
+    Path tokenizerFile;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
+    Path out;
+
+    @Option(
+            names = "--lora",
+            description =
+                    "LoRA (r 8, alpha 32, dropout 0.05, all projections; embeddings trained).")
+    boolean lora;
+
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Epochs. Default: 1.")
+    int epochs;
+
+    @Option(
+            names = "--lr",
+            paramLabel = "X",
+            description = "Peak learning rate. Default: 5e-5 (--model), 1e-3 (--preset).")
+    Double lr;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Examples per batch. Default: 8.")
+    int batchSize;
+
+    @Option(
+            names = "--accumulation",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Gradient accumulation steps.")
+    int accumulation;
+
+    @Option(
+            names = "--max-length",
+            paramLabel = "N",
+            defaultValue = "512",
+            description = "Max tokens per example.")
+    int maxLength;
+
+    @Option(
+            names = "--max-samples",
+            paramLabel = "N",
+            description = "Train on a seeded random subset of N samples.")
+    Integer maxSamples;
+
+    @Option(
+            names = "--checkpoint-every",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Checkpoint every N steps.")
+    int checkpointEvery;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "42",
+            description = "Seed. Default: 42.")
+    long seed;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "ORT intra-op threads.")
+    int threads;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
+    Path report;
+
+    @Override
+    public void run() {
+        try {
+            execute();
+        } catch (CheckpointException | TokenizerException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private void execute() {
+        PrintWriter o = spec.commandLine().getOut();
+        if ((model == null) == (preset == null)) {
+            throw new IllegalArgumentException("give exactly one of --model DIR and --preset NAME");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
+        }
+        Dataset ds = data.load();
+        if (index != null) {
+            ds = ds.withIndex(LcRecFiles.readIndex(index));
+        }
+        if (!ds.hasIndex()) {
+            throw new IllegalArgumentException(
+                    "the dataset has no index; give --index FILE (see lcrec index)");
+        }
+        Path tokPath =
+                tokenizerFile != null
+                        ? tokenizerFile
+                        : model == null ? null : model.resolve(HfCheckpoint.TOKENIZER);
+        if (tokPath == null) {
+            throw new IllegalArgumentException(
+                    "--preset needs --tokenizer FILE (a Hugging Face tokenizer.json)");
+        }
+        if (!Files.isRegularFile(tokPath)) {
+            throw new IllegalArgumentException(tokPath + ": tokenizer.json not found");
+        }
+        Tokenizer base = Tokenizer.load(tokPath);
+        Tokenizer tok = base.withIndexTokens(ds.index());
+        LlamaModel m;
+        int added;
+        if (model != null) {
+            m = LlamaModel.load(model);
+            SftTrainer.checkVocabulary(base.vocabSize(), m.config());
+            added = Math.max(0, tok.vocabSize() - m.config().vocabSize());
+            if (added > 0) {
+                m =
+                        VocabularyExtension.withMeanInit(
+                                m, added, seed, VocabularyExtension.DEFAULT_RELATIVE_NOISE);
+            }
+        } else {
+            int bos = firstId(tok, "<s>", "[CLS]", "<|begin_of_text|>");
+            int eos = firstId(tok, "</s>", "<|endoftext|>", "<|im_end|>", "[SEP]");
+            if (eos < 0) {
+                throw new IllegalArgumentException(
+                        tokPath + ": no end token (</s>, <|endoftext|>, <|im_end|> or [SEP])");
+            }
+            LlamaConfig c =
+                    LlamaPreset.byName(preset).config(tok.vocabSize(), bos, eos, tok.padId());
+            m = LlamaModel.random(c, seed);
+            added = tok.vocabSize() - base.vocabSize();
+        }
+        LlamaConfig c = m.config();
+        int bos = c.bosTokenId();
+        List<TaskType> taskList = TaskType.parseList(tasks);
+        TaskGenerator gen =
+                new TaskGenerator(ds, TemplateSet.defaults(), TaskConfig.defaults().withSeed(seed));
+        List<Sample> samples = new ArrayList<>(gen.stream(taskList, Split.TRAIN).toList());
+        if (maxSamples != null && maxSamples < samples.size()) {
+            Collections.shuffle(samples, new Random(seed));
+            samples = samples.subList(0, maxSamples);
+        }
+        List<SftExample> examples = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            int[] p = tok.encode(s.sftPrompt(), false);
+            if (bos >= 0) {
+                int[] q = new int[p.length + 1];
+                q[0] = bos;
+                System.arraycopy(p, 0, q, 1, p.length);
+                p = q;
+            }
+            examples.add(new SftExample(p, tok.encode(s.response(), false)));
+        }
+        double peak = lr != null ? lr : model != null ? 5e-5 : 1e-3;
+        SftConfig cfg =
+                SftConfig.builder()
+                        .maxLength(maxLength)
+                        .batchSize(batchSize)
+                        .accumulationSteps(accumulation)
+                        .epochs(epochs)
+                        .learningRate(peak)
+                        .seed(seed)
+                        .lora(lora ? LoraConfig.lcRec() : null)
+                        .addedTokens(added)
+                        .checkpointEvery(checkpointEvery)
+                        .session(SessionConfig.cpu().withIntraOpThreads(threads))
+                        .optimizerThreads(threads)
+                        .build();
+        SftTrainer trainer = new SftTrainer(cfg);
+        o.printf("%-22s %s%n", "model", c);
+        o.printf(
+                "%-22s %,d (%,d index tokens added to the tokenizer, %,d new embedding rows)%n",
+                "parameters", c.parameterCount(), tok.vocabSize() - base.vocabSize(), added);
+        o.printf("%-22s %,d samples from %s%n", "data", examples.size(), taskList);
+        o.printf("%-22s %s%n", "config", cfg);
+        long total = trainer.totalSteps(examples.size());
+        long t0 = System.nanoTime();
+        SftResult r;
+        try (ProgressBar bar = new ProgressBar(o, "train", total)) {
+            r =
+                    trainer.train(
+                            m,
+                            examples,
+                            out,
+                            new SftListener() {
+                                @Override
+                                public void onStep(Progress p) {
+                                    bar.update(
+                                            p.step(),
+                                            String.format(
+                                                    Locale.ROOT,
+                                                    "loss %.4f  %.0f tok/s",
+                                                    p.loss(),
+                                                    p.tokensPerSecond()));
+                                }
+                            },
+                            null);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        tok.save(r.modelDir().resolve(HfCheckpoint.TOKENIZER));
+        o.printf(
+                "%-22s %,d steps, final loss %.4f, %.0f tokens/s%n",
+                "trained", r.steps(), r.finalLoss(), r.tokensPerSecond());
+        o.printf(
+                "%-22s %,d prompts left-truncated (%,d tokens), %,d examples dropped%n",
+                "truncation", r.truncatedPrompts(), r.truncatedTokens(), r.droppedExamples());
+        if (r.resumedFromStep() > 0) {
+            o.printf("%-22s step %,d%n", "resumed from", r.resumedFromStep());
+        }
+        o.printf(
+                "%-22s %s (export with: lcrec export --model %s --out DIR)%n",
+                "model", r.modelDir(), r.modelDir());
+        o.printf("%-22s %.1f s%n", "trained in", secs);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("source", data.synthetic() ? "synthetic (seed 42)" : data.dir().toString());
+        json.put("tasks", taskList.stream().map(TaskType::id).toList());
+        json.put("model", c.toString());
+        json.put("parameters", c.parameterCount());
+        json.put("config", cfg.toString());
+        json.put("samples", examples.size());
+        json.put("steps", r.steps());
+        json.put("losses", r.losses());
+        json.put("finalLoss", r.finalLoss());
+        json.put("tokens", r.tokens());
+        json.put("tokensPerSecond", r.tokensPerSecond());
+        json.put("truncatedPrompts", r.truncatedPrompts());
+        json.put("truncatedTokens", r.truncatedTokens());
+        json.put("droppedExamples", r.droppedExamples());
+        json.put("resumedFromStep", r.resumedFromStep());
+        json.put("modelDir", r.modelDir().toString());
+        json.put("seconds", secs);
+        Reports.write(report, json);
+        o.flush();
+    }
+
+    private static int firstId(Tokenizer t, String... tokens) {
+        for (String s : tokens) {
+            int id = t.tokenToId(s);
+            if (id >= 0) {
+                return id;
+            }
+        }
+        return -1;
+    }
+}

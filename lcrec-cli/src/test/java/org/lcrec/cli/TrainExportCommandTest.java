@@ -1,0 +1,173 @@
+package org.lcrec.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.model.export.DecoderExport;
+import org.lcrec.model.llm.LlamaConfig;
+import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.onnx.HostTensor;
+import org.lcrec.onnx.runtime.InferenceSession;
+import org.lcrec.onnx.runtime.SessionConfig;
+
+class TrainExportCommandTest {
+    record Run(int code, String out, String err) {}
+
+    static Run lcrec(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Lcrec.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A character-level WordPiece tokenizer.json (lower-case letters, digits, punctuation). */
+    static Path tinyTokenizer(Path dir) throws Exception {
+        StringBuilder vocab = new StringBuilder();
+        String[] special = {"[PAD]", "[UNK]", "[CLS]", "[SEP]"};
+        int id = 0;
+        StringBuilder added = new StringBuilder();
+        for (String s : special) {
+            vocab.append(id == 0 ? "" : ",").append('"').append(s).append("\":").append(id);
+            added.append(id == 0 ? "" : ",")
+                    .append("{\"id\":")
+                    .append(id)
+                    .append(",\"content\":\"")
+                    .append(s)
+                    .append(
+                            "\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,"
+                                    + "\"special\":true}");
+            id++;
+        }
+        String chars = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for (char ch : chars.toCharArray()) {
+            vocab.append(",\"").append(ch).append("\":").append(id++);
+            vocab.append(",\"##").append(ch).append("\":").append(id++);
+        }
+        for (char ch : ".,:;?!'()-#/&<>_[]".toCharArray()) {
+            vocab.append(",\"")
+                    .append(ch == '"' ? "\\\"" : String.valueOf(ch))
+                    .append("\":")
+                    .append(id++);
+        }
+        String json =
+                "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":["
+                        + added
+                        + "],"
+                        + "\"normalizer\":{\"type\":\"BertNormalizer\",\"clean_text\":true,\"handle_chinese_chars\":true,"
+                        + "\"strip_accents\":null,\"lowercase\":true},\"pre_tokenizer\":{\"type\":\"BertPreTokenizer\"},"
+                        + "\"post_processor\":null,\"decoder\":{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true},"
+                        + "\"model\":{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\",\"continuing_subword_prefix\":\"##\","
+                        + "\"max_input_chars_per_word\":100,\"vocab\":{"
+                        + vocab
+                        + "}}}";
+        Path f = dir.resolve("tokenizer.json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    @Test
+    void trainFromAPresetThenExportRuns(@TempDir Path tmp) throws Exception {
+        Path tok = tinyTokenizer(tmp);
+        Path out = tmp.resolve("run");
+        Path report = tmp.resolve("train.json");
+        Run r =
+                lcrec(
+                        "train",
+                        "--preset",
+                        "cpu-tiny",
+                        "--tokenizer",
+                        tok.toString(),
+                        "--tasks",
+                        "seqrec,item2index",
+                        "--max-samples",
+                        "12",
+                        "--batch-size",
+                        "4",
+                        "--max-length",
+                        "96",
+                        "--epochs",
+                        "1",
+                        "--threads",
+                        "1",
+                        "--out",
+                        out.toString(),
+                        "--report",
+                        report.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("trained", "left-truncated", "lcrec export --model");
+        JsonNode rep = new ObjectMapper().readTree(report.toFile());
+        assertThat(rep.get("steps").asInt()).isEqualTo(3);
+        assertThat(rep.get("samples").asInt()).isEqualTo(12);
+        assertThat(rep.get("truncatedPrompts").asInt()).isPositive();
+        assertThat(rep.get("losses")).hasSize(3);
+        Path modelDir = out.resolve("model");
+        assertThat(modelDir.resolve("tokenizer.json")).isRegularFile();
+        assertThat(modelDir.resolve("model.safetensors")).isRegularFile();
+
+        Path onnx = tmp.resolve("onnx");
+        Run e = lcrec("export", "--model", modelDir.toString(), "--out", onnx.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(onnx.resolve("model.onnx")).isRegularFile();
+        assertThat(onnx.resolve("tokenizer.json")).isRegularFile();
+        LlamaConfig c = LlamaModel.load(modelDir).config();
+        try (InferenceSession s =
+                InferenceSession.open(onnx.resolve("model.onnx"), SessionConfig.cpu())) {
+            Map<String, Object> f = new HashMap<>();
+            f.put("input_ids", HostTensor.ofLongs(new long[] {2, 10, 11}, 1, 3));
+            f.put("attention_mask", HostTensor.ofLongs(new long[] {1, 1, 1}, 1, 3));
+            f.put("position_ids", HostTensor.ofLongs(new long[] {0, 1, 2}, 1, 3));
+            f.put("beam_idx", HostTensor.ofLongs(new long[] {0}, 1));
+            for (int i = 0; i < c.numLayers(); i++) {
+                HostTensor empty =
+                        HostTensor.ofFloats(new float[0], 1, c.numKvHeads(), 0, c.headDim());
+                f.put(DecoderExport.pastKey(i), empty);
+                f.put(DecoderExport.pastValue(i), empty);
+            }
+            assertThat(s.run(f).get("logits").shape()).containsExactly(1, 3, c.vocabSize());
+        }
+    }
+
+    @Test
+    void badInputsExitWithTwoAndANamedProblem(@TempDir Path tmp) throws Exception {
+        Run notCkpt =
+                lcrec("export", "--model", tmp.toString(), "--out", tmp.resolve("o").toString());
+        assertThat(notCkpt.code()).isEqualTo(2);
+        assertThat(notCkpt.err()).contains(tmp.toString(), "not a checkpoint directory");
+
+        Run both =
+                lcrec(
+                        "train",
+                        "--preset",
+                        "cpu-tiny",
+                        "--model",
+                        tmp.toString(),
+                        "--out",
+                        tmp.toString());
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("exactly one of --model DIR and --preset NAME");
+
+        Run noTok = lcrec("train", "--preset", "cpu-tiny", "--out", tmp.toString());
+        assertThat(noTok.code()).isEqualTo(2);
+        assertThat(noTok.err()).contains("--preset needs --tokenizer FILE");
+
+        Files.writeString(
+                tmp.resolve("config.json"),
+                "{\"model_type\":\"llama\",\"hidden_size\":8,"
+                        + "\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":2,\"vocab_size\":10,"
+                        + "\"hidden_act\":\"gelu\"}");
+        Files.writeString(tmp.resolve("model.safetensors"), "x");
+        Run badCfg =
+                lcrec("export", "--model", tmp.toString(), "--out", tmp.resolve("o").toString());
+        assertThat(badCfg.code()).isEqualTo(2);
+        assertThat(badCfg.err()).contains("hidden_act: only 'silu'");
+    }
+}

@@ -1,0 +1,13 @@
+package org.lcrec.tasks.llm;
+
+/** An answer does not have the shape the prompt asked for; the request is retried. */
+public class MalformedAnswerException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what was expected and what was found
+     */
+    public MalformedAnswerException(String message) {
+        super(message);
+    }
+}

@@ -63,18 +63,30 @@ public final class SinkhornKernels {
         double err = 0;
         for (int i = first; i < limit; i++) {
             int o = i * cols;
-            double s = 0;
-            for (int j = 0; j < cols; j++) {
-                s += kernel[o + j] * v[j];
+            // four accumulators: independent add chains the CPU can overlap
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int j = 0;
+            for (; j + 3 < cols; j += 4) {
+                s0 += kernel[o + j] * v[j];
+                s1 += kernel[o + j + 1] * v[j + 1];
+                s2 += kernel[o + j + 2] * v[j + 2];
+                s3 += kernel[o + j + 3] * v[j + 3];
             }
+            for (; j < cols; j++) {
+                s0 += kernel[o + j] * v[j];
+            }
+            double s = (s0 + s1) + (s2 + s3);
             if (!(s > 0) || s == Double.POSITIVE_INFINITY) {
                 return Double.NaN;
             }
             err += Math.abs(u[i] * s - a[i]);
             double ui = a[i] / s;
             u[i] = ui;
-            for (int j = 0; j < cols; j++) {
-                colAcc[j] += kernel[o + j] * ui;
+            for (int c = 0; c < cols; c++) {
+                colAcc[c] += kernel[o + c] * ui;
             }
         }
         return err;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             IndexCommand.class,
             TrainCommand.class,
             ExportCommand.class,
+            TasksCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Lcrec implements Runnable {

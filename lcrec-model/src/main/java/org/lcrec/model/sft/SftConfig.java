@@ -24,7 +24,8 @@ import org.lcrec.onnx.runtime.SessionConfig;
  *     under LoRA
  * @param checkpointEvery save a resumable checkpoint every N optimiser steps (and always at the
  *     end); 0 = only at the end
- * @param keepLastCheckpoints how many checkpoints to keep (the best one is also kept)
+ * @param keepLastCheckpoints how many resumable checkpoints to keep (the best model is kept apart
+ *     in {@code out/best})
  * @param evaluateEvery call the evaluator every N optimiser steps (and at the end); 0 = only at the
  *     end
  * @param session ORT provider and threads

@@ -64,9 +64,25 @@ class DecoderExportTest {
         return r;
     }
 
-    @Test
-    void stepByStepCachedDecodingEqualsPrefill() {
-        LlamaConfig c = tiny();
+    static java.util.stream.Stream<LlamaConfig> configs() {
+        return java.util.stream.Stream.of(
+                tiny(),
+                // multi-head (no grouping), Qwen2 q/k/v biases, tied head, odd head count
+                LlamaConfig.builder()
+                        .modelType("qwen2")
+                        .vocabSize(37)
+                        .hiddenSize(24)
+                        .intermediateSize(40)
+                        .numLayers(3)
+                        .numHeads(3)
+                        .tieWordEmbeddings(true)
+                        .ropeTheta(1e6)
+                        .build());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("configs")
+    void stepByStepCachedDecodingEqualsPrefill(LlamaConfig c) {
         LlamaModel m = randomModel(c);
         int n = 9;
         long[] tokens = seq(n, 3);

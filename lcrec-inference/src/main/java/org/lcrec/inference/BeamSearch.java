@@ -81,7 +81,7 @@ public final class BeamSearch {
             }
         }
         int fan = Math.max(1, constraint.maxFanOut());
-        State s = new State(users, beams, depth, fan);
+        Workspace s = new Workspace(users, beams, depth, fan);
         try (DecoderRun run = decoder.newRun()) {
             float[] logits = run.forward(ids, users, maxLen, mask);
             // the prefill row of each prompt is its single beam at the root
@@ -110,10 +110,22 @@ public final class BeamSearch {
     }
 
     /**
-     * One selection: scores the allowed edges of every live row, keeps the best {@code beams} per
-     * prompt, and fills {@code s.newNode/newScore/newTokens/origin/token}.
+     * One selection step (public for the lcrec-bench benchmarks of the decode hot path): scores the
+     * allowed edges of every live row with its log-softmax, keeps the best {@code beams} per
+     * prompt, and fills the workspace's new beams ({@link Workspace#origin()}, {@link
+     * Workspace#tokens()}, ...).
+     *
+     * @param c the constraint
+     * @param logits the rows' logits, row-major {@code rows × vocab}
+     * @param vocab the vocabulary size
+     * @param node each row's constraint state (-1 for a dead row)
+     * @param score each row's score so far
+     * @param hist each row's tokens so far, row-major {@code rows × depth}
+     * @param rowsPerUser rows per prompt in the input (1 after the prefill, beams afterwards)
+     * @param step the step index, 0-based
+     * @param s the workspace receiving the new beams
      */
-    static void select(
+    public static void select(
             DecodingConstraint c,
             float[] logits,
             int vocab,
@@ -122,7 +134,7 @@ public final class BeamSearch {
             int[] hist,
             int rowsPerUser,
             int step,
-            State s) {
+            Workspace s) {
         int beams = s.beams;
         int depth = s.depth;
         long fan = s.fan;
@@ -171,8 +183,8 @@ public final class BeamSearch {
         }
     }
 
-    /** Work arrays of one search (rows = users × beams). */
-    static final class State {
+    /** Work arrays of one search (rows = users × beams); not thread-safe. */
+    public static final class Workspace {
         final int users;
         final int beams;
         final int depth;
@@ -186,7 +198,13 @@ public final class BeamSearch {
         final int[] origin;
         final int[] token;
 
-        State(int users, int beams, int depth, int fan) {
+        /**
+         * @param users prompts
+         * @param beams beams per prompt
+         * @param depth the constraint's depth
+         * @param fan the constraint's largest fan-out
+         */
+        public Workspace(int users, int beams, int depth, int fan) {
             this.users = users;
             this.beams = beams;
             this.depth = depth;
@@ -200,6 +218,34 @@ public final class BeamSearch {
             newTokens = new int[rows * depth];
             origin = new int[rows];
             token = new int[rows];
+        }
+
+        /**
+         * @return for each new row, the input row it continues
+         */
+        public int[] origin() {
+            return origin;
+        }
+
+        /**
+         * @return for each new row, the token it emitted (-1 for a dead row)
+         */
+        public int[] tokens() {
+            return token;
+        }
+
+        /**
+         * @return each new row's score
+         */
+        public float[] scores() {
+            return newScore;
+        }
+
+        /**
+         * @return each new row's constraint state (-1 for a dead row)
+         */
+        public int[] nodes() {
+            return newNode;
         }
 
         List<BeamResult> results(int[] node, float[] score, int[] hist) {

@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
             IndexCommand.class,
             TrainCommand.class,
             ExportCommand.class,
+            RecommendCommand.class,
+            EvaluateCommand.class,
+            CompareCommand.class,
             TasksCommand.class,
             CommandLine.HelpCommand.class,
         })

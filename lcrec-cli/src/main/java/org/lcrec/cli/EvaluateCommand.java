@@ -1,0 +1,220 @@
+package org.lcrec.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.lcrec.core.Dataset;
+import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.Split;
+import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.inference.ConstraintMode;
+import org.lcrec.inference.EvaluationConfig;
+import org.lcrec.inference.EvaluationResult;
+import org.lcrec.inference.Evaluator;
+import org.lcrec.inference.PairedComparison;
+import org.lcrec.inference.PromptTemplate;
+import org.lcrec.inference.RankingMetrics;
+import org.lcrec.inference.Recommender;
+import org.lcrec.inference.RecommenderConfig;
+import org.lcrec.inference.UnknownItemPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lcrec evaluate}: leave-one-out HR@K / NDCG@K per prompt template with bootstrap confidence
+ * intervals, and the mean, min and max across templates.
+ */
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Leave-one-out evaluation (HR@K, NDCG@K per template, mean/min/max, 95% bootstrap"
+                        + " intervals); the report is the input of `lcrec compare`.")
+public final class EvaluateCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Mixin DataOptions data = new DataOptions();
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model dir.")
+    Path model;
+
+    @Option(
+            names = "--index",
+            paramLabel = "FILE",
+            description = "Index file (default: the dataset's own index).")
+    Path index;
+
+    @Option(names = "--token-map", paramLabel = "FILE", description = "Index token ids (JSON).")
+    Path tokenMap;
+
+    @Option(names = "--eos-id", paramLabel = "ID", description = "EOS id of the terminal step.")
+    Integer eosId;
+
+    @Option(names = "--no-eos", description = "Do not score a terminal EOS step.")
+    boolean noEos;
+
+    @Option(names = "--prompts", paramLabel = "FILE", description = "Prompt templates (JSON).")
+    Path prompts;
+
+    @Option(
+            names = "--templates",
+            defaultValue = "all",
+            description = "all, or template indices like 0,3.")
+    String templates;
+
+    @Option(names = "--split", defaultValue = "test", description = "test or valid.")
+    String split;
+
+    @Option(names = "--ks", split = ",", description = "Cut-offs (default 1,3,5,10,20).")
+    int[] ks = RankingMetrics.DEFAULT_KS;
+
+    @Option(names = "--max-history", defaultValue = "20", description = "History cap (0: none).")
+    int maxHistory;
+
+    @Option(names = "--max-users", defaultValue = "0", description = "Sample cap (0: all).")
+    int maxUsers;
+
+    @Option(names = "--beams", defaultValue = "20", description = "Beams (default 20).")
+    int beams;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Users per decoder batch.")
+    int batch;
+
+    @Option(
+            names = "--per-position",
+            description = "Evaluate with LC-Rec's per-position constraint instead of the trie.")
+    boolean perPosition;
+
+    @Option(
+            names = "--also-per-position",
+            paramLabel = "FILE",
+            description =
+                    "Also run LC-Rec's per-position constraint, write its result to FILE and print"
+                            + " the paired comparison with the trie.")
+    Path alsoPerPosition;
+
+    @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples.")
+    int bootstrap;
+
+    @Option(names = "--seed", defaultValue = "2024", description = "Bootstrap seed.")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda.")
+    String device;
+
+    @Option(names = "--threads", defaultValue = "0", description = "ORT threads (0 = auto).")
+    int threads;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the result as JSON.")
+    Path report;
+
+    @Override
+    public void run() {
+        PrintWriter o = spec.commandLine().getOut();
+        Dataset dataset = data.load();
+        SemanticIndex idx = index != null ? LcRecFiles.readIndex(index) : dataset.index();
+        List<Integer> which = new ArrayList<>();
+        if (!templates.equalsIgnoreCase("all")) {
+            for (String s : templates.split(",")) {
+                try {
+                    which.add(Integer.parseInt(s.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(
+                            "--templates: expected all or indices like 0,3, found " + templates, e);
+                }
+            }
+        }
+        EvaluationConfig ec =
+                EvaluationConfig.builder()
+                        .split(Split.parse(split))
+                        .ks(ks)
+                        .maxHistory(maxHistory)
+                        .maxUsers(maxUsers)
+                        .templates(which)
+                        .bootstrapResamples(bootstrap)
+                        .seed(seed)
+                        .build();
+        RecommenderConfig.Builder cfg =
+                RecommenderConfig.builder()
+                        .beams(beams)
+                        .batchSize(batch)
+                        .eosStep(!noEos)
+                        .eosId(eosId == null ? -1 : eosId)
+                        .unknownItems(UnknownItemPolicy.SKIP);
+        if (prompts != null) {
+            cfg.templates(PromptTemplate.read(prompts));
+        }
+        ConstraintMode mode = perPosition ? ConstraintMode.PER_POSITION : ConstraintMode.TRIE;
+        EvaluationResult main = run(o, dataset, idx, cfg.constraint(mode).build(), ec);
+        Reports.write(report, main);
+        if (alsoPerPosition != null) {
+            EvaluationResult pp =
+                    run(o, dataset, idx, cfg.constraint(ConstraintMode.PER_POSITION).build(), ec);
+            pp.write(alsoPerPosition);
+            CompareCommand.print(
+                    o,
+                    PairedComparison.compare(pp, main, bootstrap, 0.95, seed),
+                    "per-position",
+                    "trie");
+        }
+        o.flush();
+    }
+
+    private EvaluationResult run(
+            PrintWriter o,
+            Dataset dataset,
+            SemanticIndex idx,
+            RecommenderConfig cfg,
+            EvaluationConfig ec) {
+        long t0 = System.nanoTime();
+        EvaluationResult r;
+        try (Recommender rec = RecommendCommand.open(model, idx, tokenMap, cfg, device, threads)) {
+            r = Evaluator.evaluate(rec, dataset.interactions(), ec, model.toString());
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String[] names = RankingMetrics.names(ec.ks());
+        o.printf(
+                "%s constraint, %s split, %d sample(s), %.1f s%n",
+                cfg.constraint().name().toLowerCase(Locale.ROOT),
+                ec.split().name().toLowerCase(Locale.ROOT),
+                r.templates().get(0).samples(),
+                secs);
+        StringBuilder head = new StringBuilder(String.format("%-14s", "template"));
+        for (String n : names) {
+            head.append(String.format(" %9s", n));
+        }
+        o.println(head);
+        for (EvaluationResult.TemplateResult t : r.templates()) {
+            StringBuilder line = new StringBuilder(String.format("%-14s", t.name()));
+            StringBuilder ci = new StringBuilder(String.format("%-14s", "  95% CI"));
+            for (String n : names) {
+                line.append(String.format(" %9.4f", t.metrics().get(n)));
+                double[] c = t.intervals().get(n);
+                ci.append(String.format(" %4.3f-%4.3f", c[0], c[1]).substring(0, 10));
+            }
+            o.println(line);
+            o.println(ci);
+            if (t.invalidPredictions() > 0 || t.skippedSamples() > 0) {
+                o.printf(
+                        "%-14s %d invalid prediction(s), %d sample(s) without a known history"
+                                + " item%n",
+                        "", t.invalidPredictions(), t.skippedSamples());
+            }
+        }
+        for (String agg : new String[] {"mean", "min", "max"}) {
+            StringBuilder line = new StringBuilder(String.format("%-14s", agg));
+            java.util.Map<String, Double> m =
+                    agg.equals("mean") ? r.mean() : agg.equals("min") ? r.min() : r.max();
+            for (String n : names) {
+                line.append(String.format(" %9.4f", m.get(n)));
+            }
+            o.println(line);
+        }
+        return r;
+    }
+}

@@ -1,0 +1,264 @@
+package org.lcrec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.inference.ConstraintMode;
+import org.lcrec.inference.DecoderOptions;
+import org.lcrec.inference.Device;
+import org.lcrec.inference.IndexVocabulary;
+import org.lcrec.inference.PromptTemplate;
+import org.lcrec.inference.Recommendation;
+import org.lcrec.inference.Recommender;
+import org.lcrec.inference.RecommenderConfig;
+import org.lcrec.inference.ScoredItem;
+import org.lcrec.inference.UnknownItemPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lcrec recommend}: top-K items for a history ({@code --history 12,55,301}) or for prompts
+ * that are already token ids ({@code --prompt-ids FILE.json}), by trie-constrained beam search.
+ */
+@Command(
+        name = "recommend",
+        mixinStandardHelpOptions = true,
+        description =
+                "Recommend the top-K items for a history, or for token-id prompts, by"
+                        + " trie-constrained beam search over a decoder in the Optimum ONNX layout.")
+public final class RecommendCommand implements Runnable {
+    /** The version of the {@code --out} file format. */
+    static final int OUT_VERSION = 1;
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "DIR",
+            description = "Model directory: model.onnx + config.json (+ token-map.json).")
+    Path model;
+
+    @Option(
+            names = "--index",
+            required = true,
+            paramLabel = "FILE",
+            description = "The item index (<D>.index.json).")
+    Path index;
+
+    @Option(
+            names = "--history",
+            split = ",",
+            paramLabel = "ITEMS",
+            description = "Item ids, oldest first, e.g. 12,55,301.")
+    int[] history;
+
+    @Option(
+            names = "--prompt-ids",
+            paramLabel = "FILE",
+            description = "JSON list of token-id lists, one prompt each (left-padded as needed).")
+    Path promptIds;
+
+    @Option(
+            names = "--token-map",
+            paramLabel = "FILE",
+            description =
+                    "JSON {\"<a_12>\": 32012, ...}: index tokens' vocabulary ids. Default:"
+                            + " token-map.json in the model directory.")
+    Path tokenMap;
+
+    @Option(
+            names = "--eos-id",
+            paramLabel = "ID",
+            description = "EOS id of the terminal step (default: config.json eos_token_id).")
+    Integer eosId;
+
+    @Option(names = "--no-eos", description = "Do not score a terminal EOS step.")
+    boolean noEos;
+
+    @Option(names = "--k", defaultValue = "10", description = "Items per prompt (default 10).")
+    int k;
+
+    @Option(names = "--beams", defaultValue = "20", description = "Beams (default 20).")
+    int beams;
+
+    @Option(
+            names = "--prompts",
+            paramLabel = "FILE",
+            description = "Prompt templates (token ids), version 1 JSON.")
+    Path prompts;
+
+    @Option(names = "--template", defaultValue = "0", description = "Template index.")
+    int template;
+
+    @Option(
+            names = "--per-position",
+            description = "Use LC-Rec's per-position constraint (invalid items possible).")
+    boolean perPosition;
+
+    @Option(names = "--skip-unknown", description = "Skip unknown history items, do not fail.")
+    boolean skipUnknown;
+
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            description = "cpu or cuda (needs onnxruntime_gpu).")
+    String device;
+
+    @Option(names = "--threads", defaultValue = "0", description = "ORT threads (0 = auto).")
+    int threads;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path out;
+
+    @Override
+    public void run() {
+        PrintWriter o = spec.commandLine().getOut();
+        if ((history == null) == (promptIds == null)) {
+            throw new IllegalArgumentException("give exactly one of --history and --prompt-ids");
+        }
+        SemanticIndex idx = LcRecFiles.readIndex(index);
+        RecommenderConfig.Builder cfg =
+                RecommenderConfig.builder()
+                        .beams(beams)
+                        .eosStep(!noEos)
+                        .eosId(eosId == null ? -1 : eosId)
+                        .constraint(perPosition ? ConstraintMode.PER_POSITION : ConstraintMode.TRIE)
+                        .unknownItems(
+                                skipUnknown ? UnknownItemPolicy.SKIP : UnknownItemPolicy.FAIL);
+        if (prompts != null) {
+            cfg.templates(PromptTemplate.read(prompts));
+        }
+        long t0 = System.nanoTime();
+        List<Recommendation> recs;
+        try (Recommender rec = open(model, idx, tokenMap, cfg.build(), device, threads)) {
+            if (history != null) {
+                recs = List.of(rec.recommend(history, k, template));
+            } else {
+                recs = rec.recommendPrompts(readPrompts(promptIds), k);
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (int p = 0; p < recs.size(); p++) {
+            Recommendation r = recs.get(p);
+            if (recs.size() > 1) {
+                o.printf("prompt %d%n", p);
+            }
+            o.printf("%4s  %8s  %-28s  %10s%n", "rank", "item", "index", "log-prob");
+            List<Integer> items = new ArrayList<>();
+            List<String> indices = new ArrayList<>();
+            List<Double> scores = new ArrayList<>();
+            for (int i = 0; i < r.items().size(); i++) {
+                ScoredItem s = r.items().get(i);
+                o.printf(
+                        "%4d  %8s  %-28s  %10.4f%n",
+                        i + 1,
+                        s.valid() ? Integer.toString(s.item()) : "invalid",
+                        s.index(),
+                        s.score());
+                items.add(s.item());
+                indices.add(s.index());
+                scores.add(s.score());
+            }
+            if (r.skippedHistoryItems().length > 0) {
+                o.printf(
+                        "skipped %d unknown history item(s): %s%n",
+                        r.skippedHistoryItems().length,
+                        java.util.Arrays.toString(r.skippedHistoryItems()));
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prompt", p);
+            m.put("items", items);
+            m.put("indices", indices);
+            m.put("scores", scores);
+            m.put("invalid", r.invalidPredictions());
+            m.put("skippedHistoryItems", r.skippedHistoryItems());
+            json.add(m);
+        }
+        o.printf("%d prompt(s) in %.2f s%n", recs.size(), secs);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("version", OUT_VERSION);
+        report.put("model", model.toString());
+        report.put("index", index.toString());
+        report.put("k", k);
+        report.put("beams", Math.max(beams, k));
+        report.put("constraint", perPosition ? "per-position" : "trie");
+        report.put("eos", !noEos);
+        report.put("results", json);
+        report.put("seconds", secs);
+        Reports.write(out, report);
+        o.flush();
+    }
+
+    /** Opens a recommender from the CLI options shared by recommend and evaluate. */
+    static Recommender open(
+            Path model,
+            SemanticIndex idx,
+            Path tokenMap,
+            RecommenderConfig config,
+            String device,
+            int threads) {
+        Device d =
+                switch (device.toLowerCase(java.util.Locale.ROOT)) {
+                    case "cpu" -> Device.CPU;
+                    case "cuda", "gpu" -> Device.CUDA;
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "--device: expected cpu or cuda, found " + device);
+                };
+        DecoderOptions options = new DecoderOptions(d, 0, threads);
+        if (tokenMap != null) {
+            return Recommender.open(
+                    model, idx, IndexVocabulary.readTokenMap(tokenMap), config, options);
+        }
+        return Recommender.open(model, idx, config, options);
+    }
+
+    static List<int[]> readPrompts(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isArray() || root.isEmpty()) {
+            throw new IllegalArgumentException(
+                    file + ": expected a non-empty JSON list of token-id lists");
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int p = 0; p < root.size(); p++) {
+            JsonNode row = root.get(p);
+            if (!row.isArray() || row.isEmpty()) {
+                throw new IllegalArgumentException(
+                        file + ": prompt " + p + ": expected a non-empty list of token ids");
+            }
+            int[] ids = new int[row.size()];
+            for (int i = 0; i < ids.length; i++) {
+                if (!row.get(i).canConvertToInt()) {
+                    throw new IllegalArgumentException(
+                            file
+                                    + ": prompt "
+                                    + p
+                                    + "["
+                                    + i
+                                    + "]: expected a token id, found "
+                                    + row.get(i));
+                }
+                ids[i] = row.get(i).intValue();
+            }
+            out.add(ids);
+        }
+        return out;
+    }
+}

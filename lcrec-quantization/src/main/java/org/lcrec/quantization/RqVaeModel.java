@@ -180,6 +180,8 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
         meta.put("history.itemsPerSecond", Double.toString(history.itemsPerSecond()));
         meta.put("history.initialLoss", Double.toString(history.initialLoss()));
         meta.put("history.codesReseeded", Integer.toString(history.codesReseeded()));
+        meta.put("history.stepSeconds", Double.toString(history.stepSeconds()));
+        meta.put("history.mappingSeconds", Double.toString(history.mappingSeconds()));
         store.save(file, meta);
     }
 
@@ -227,7 +229,9 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
                             Long.parseLong(meta.get("history.steps")),
                             Double.parseDouble(meta.get("history.itemsPerSecond")),
                             Double.parseDouble(meta.get("history.initialLoss")),
-                            Integer.parseInt(meta.get("history.codesReseeded")));
+                            Integer.parseInt(meta.get("history.codesReseeded")),
+                            Double.parseDouble(meta.get("history.stepSeconds")),
+                            Double.parseDouble(meta.get("history.mappingSeconds")));
             return new RqVaeModel(cfg, inputDim, store, h);
         } catch (NullPointerException | IllegalArgumentException e) {
             throw new QuantizationException(

@@ -113,6 +113,8 @@ public final class RqVaeTrainer {
         int reseeded = 0;
         long steps = 0;
         long trainNanos = 0;
+        long stepNanos = 0;
+        long mapNanos = 0;
         try (Trainer t = Trainer.create(g, loss, store, tc)) {
             if (c.kmeansInit()) {
                 kmeansInit(t, store, x, n, in, rnd.split());
@@ -132,8 +134,12 @@ public final class RqVaeTrainer {
                     for (int r = 0; r < b; r++) {
                         fb.put(x, perm[start + r] * in, in);
                     }
+                    long m0 = System.nanoTime();
                     sinkhornCodes(t, b);
+                    long m1 = System.nanoTime();
                     StepResult sr = t.step();
+                    stepNanos += System.nanoTime() - m1;
+                    mapNanos += m1 - m0;
                     if (steps == 0) {
                         initialLoss = sr.loss();
                     }
@@ -152,7 +158,15 @@ public final class RqVaeTrainer {
         }
         double ips = trainNanos == 0 ? 0 : (double) n * c.epochs() / (trainNanos / 1e9);
         TrainingHistory h =
-                new TrainingHistory(epochLoss, epochSeconds, steps, ips, initialLoss, reseeded);
+                new TrainingHistory(
+                        epochLoss,
+                        epochSeconds,
+                        steps,
+                        ips,
+                        initialLoss,
+                        reseeded,
+                        stepNanos / 1e9,
+                        mapNanos / 1e9);
         return new RqVaeModel(c, in, store, h);
     }
 

@@ -11,6 +11,9 @@ import java.util.Arrays;
  * @param itemsPerSecond training throughput over all epochs (items seen / seconds)
  * @param initialLoss mean loss over the items before the first step (after k-means init)
  * @param codesReseeded unused codes reseeded under {@link DeadCodePolicy#RESEED}
+ * @param stepSeconds seconds inside the trainer's steps (ORT forward + backward and AdamW)
+ * @param mappingSeconds seconds spent on the Sinkhorn levels' codes (an ORT forward pass for the
+ *     distances and Sinkhorn in Java)
  */
 public record TrainingHistory(
         double[] epochLoss,
@@ -18,7 +21,9 @@ public record TrainingHistory(
         long steps,
         double itemsPerSecond,
         double initialLoss,
-        int codesReseeded) {
+        int codesReseeded,
+        double stepSeconds,
+        double mappingSeconds) {
 
     /** Copies the arrays. */
     public TrainingHistory {
@@ -62,7 +67,7 @@ public record TrainingHistory(
         return String.format(
                 "TrainingHistory(epochs=%d, steps=%d, initialLoss=%.5g, firstEpochLoss=%.5g,"
                         + " lastEpochLoss=%.5g, secondsPerEpoch=%.3f, itemsPerSecond=%.1f,"
-                        + " codesReseeded=%d)",
+                        + " codesReseeded=%d, stepSeconds=%.2f, mappingSeconds=%.2f)",
                 e,
                 steps,
                 initialLoss,
@@ -70,6 +75,8 @@ public record TrainingHistory(
                 e == 0 ? Double.NaN : epochLoss[e - 1],
                 secondsPerEpoch(),
                 itemsPerSecond,
-                codesReseeded);
+                codesReseeded,
+                stepSeconds,
+                mappingSeconds);
     }
 }

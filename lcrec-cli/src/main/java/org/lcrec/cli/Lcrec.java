@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
             RecommendCommand.class,
             EvaluateCommand.class,
             CompareCommand.class,
+            EmbedCommand.class,
+            TokenizeCommand.class,
             TasksCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -1,0 +1,122 @@
+package org.lcrec.inference;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.lcrec.core.SemanticIndex;
+import org.lcrec.model.tokenizer.Tokenizer;
+
+/**
+ * The convenience layer over lcrec-model's tokenizers: prompt templates written as text, and the
+ * index-token map read from a model's {@code tokenizer.json} (with the index tokens added, as
+ * {@code lcrec train}/{@code lcrec export} write it).
+ *
+ * <p>Each text piece is tokenised on its own and the ids are concatenated (prefix, then each item's
+ * index tokens with the separator between, then the suffix), so the item tokens never merge with
+ * the surrounding text (LC-Rec's collator tokenises prompt and prompt+response separately and
+ * assumes a prefix match, which can shift the boundary).
+ */
+public final class TextPrompts {
+    private TextPrompts() {}
+
+    /**
+     * A prompt template as text.
+     *
+     * @param name the template's name
+     * @param prefix text before the history (BOS is added separately)
+     * @param separator text between two history items
+     * @param suffix text after the history, up to where the answer starts
+     */
+    public record TextTemplate(String name, String prefix, String separator, String suffix) {
+        /** Validates. */
+        public TextTemplate {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a text template needs a name");
+            }
+            if (prefix == null || separator == null || suffix == null) {
+                throw new IllegalArgumentException(
+                        "template " + name + ": prefix, separator and suffix must not be null");
+            }
+        }
+    }
+
+    /**
+     * Tokenises a text template.
+     *
+     * @param tokenizer the model's tokenizer
+     * @param template the text
+     * @param bosId BOS to put first, or -1 for none
+     * @return the token-level template
+     */
+    public static PromptTemplate tokenize(Tokenizer tokenizer, TextTemplate template, int bosId) {
+        int[] prefix = tokenizer.encode(template.prefix(), false);
+        if (bosId >= 0) {
+            int[] p = new int[prefix.length + 1];
+            p[0] = bosId;
+            System.arraycopy(prefix, 0, p, 1, prefix.length);
+            prefix = p;
+        }
+        return new PromptTemplate(
+                template.name(),
+                prefix,
+                tokenizer.encode(template.separator(), false),
+                tokenizer.encode(template.suffix(), false));
+    }
+
+    /**
+     * @param tokenizer a tokenizer with the index tokens added
+     * @param index the index
+     * @return index token → id
+     * @throws IllegalArgumentException naming the first index token the tokenizer lacks
+     */
+    public static Map<String, Integer> tokenMap(Tokenizer tokenizer, SemanticIndex index) {
+        try {
+            return tokenizer.indexTokenIds(index);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "the tokenizer lacks index tokens: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a model directory with {@code tokenizer.json}: the index tokens' ids come from the
+     * tokenizer and the templates are tokenised with it (BOS from {@code config.json}).
+     *
+     * @param modelDir the model directory
+     * @param index the index
+     * @param templates text templates (empty: the index-only template)
+     * @param config decoding settings (its token-level templates are replaced)
+     * @param options device and threads
+     * @return the recommender
+     */
+    public static Recommender open(
+            Path modelDir,
+            SemanticIndex index,
+            List<TextTemplate> templates,
+            RecommenderConfig config,
+            DecoderOptions options) {
+        Path tokFile = modelDir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokFile)) {
+            throw new IllegalArgumentException(tokFile + ": missing (needed for text prompts)");
+        }
+        Tokenizer tokenizer = Tokenizer.load(tokFile);
+        DecoderConfig dc = DecoderConfig.read(modelDir.resolve("config.json"));
+        List<PromptTemplate> tokenized = new ArrayList<>();
+        for (TextTemplate t : templates) {
+            tokenized.add(tokenize(tokenizer, t, dc.bosId()));
+        }
+        RecommenderConfig withTemplates =
+                new RecommenderConfig(
+                        config.beams(),
+                        config.batchSize(),
+                        config.constraint(),
+                        config.eosStep(),
+                        config.eosId(),
+                        config.unknownItems(),
+                        tokenized);
+        return Recommender.open(
+                modelDir, index, tokenMap(tokenizer, index), withTemplates, options);
+    }
+}

@@ -78,8 +78,9 @@ public final class Recommender implements AutoCloseable {
     }
 
     /**
-     * Opens a model directory: the decoder ({@link OrtCausalDecoder#open}) and {@value
-     * #TOKEN_MAP_FILE} beside it.
+     * Opens a model directory: the decoder ({@link OrtCausalDecoder#open}) and the index tokens'
+     * ids from {@value #TOKEN_MAP_FILE}, else from {@code tokenizer.json} (index tokens added, as
+     * lcrec-model writes it).
      *
      * @param modelDir the directory
      * @param index the catalogue's semantic IDs
@@ -90,13 +91,24 @@ public final class Recommender implements AutoCloseable {
     public static Recommender open(
             Path modelDir, SemanticIndex index, RecommenderConfig config, DecoderOptions options) {
         Path map = modelDir.resolve(TOKEN_MAP_FILE);
-        if (!Files.isRegularFile(map)) {
-            throw new IllegalArgumentException(
-                    map
-                            + ": missing; the recommender needs the ids of the index tokens in the"
-                            + " model's vocabulary ({\"<a_12>\": 32012, ...})");
+        if (Files.isRegularFile(map)) {
+            return open(modelDir, index, IndexVocabulary.readTokenMap(map), config, options);
         }
-        return open(modelDir, index, IndexVocabulary.readTokenMap(map), config, options);
+        Path tok = modelDir.resolve("tokenizer.json");
+        if (Files.isRegularFile(tok)) {
+            return open(
+                    modelDir,
+                    index,
+                    TextPrompts.tokenMap(org.lcrec.model.tokenizer.Tokenizer.load(tok), index),
+                    config,
+                    options);
+        }
+        throw new IllegalArgumentException(
+                modelDir
+                        + ": neither "
+                        + TOKEN_MAP_FILE
+                        + " nor tokenizer.json found; the recommender needs the ids of the"
+                        + " index tokens in the model's vocabulary ({\"<a_12>\": 32012, ...})");
     }
 
     /**

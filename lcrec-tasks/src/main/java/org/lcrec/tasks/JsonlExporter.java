@@ -135,6 +135,16 @@ public final class JsonlExporter {
         public void appendResponse(StringBuilder out) {
             JsonStrings.appendEscaped(out, sample.response());
         }
+
+        @Override
+        public void appendInstruction(Utf8Buffer out) {
+            out.appendJsonEscaped(sample.instruction());
+        }
+
+        @Override
+        public void appendResponse(Utf8Buffer out) {
+            out.appendJsonEscaped(sample.response());
+        }
     }
 
     /**
@@ -160,7 +170,10 @@ public final class JsonlExporter {
     }
 
     /**
-     * Writes samples to a byte stream as UTF-8 (not closed; flushed at the end).
+     * Writes samples to a byte stream as UTF-8 (not closed; flushed at the end). Given a {@link
+     * TaskGenerator.SampleIterator}, lines are assembled directly as UTF-8 bytes from pieces
+     * encoded once (template literals, index tokens, item texts), with no per-sample strings and no
+     * char encoding; other iterators go through a {@link Writer}. Both produce the same bytes.
      *
      * @param samples the samples
      * @param out the target
@@ -168,7 +181,89 @@ public final class JsonlExporter {
      * @throws IOException from the stream
      */
     public long write(Iterator<Sample> samples, OutputStream out) throws IOException {
-        return write(samples, new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        if (!(samples instanceof TaskGenerator.SampleIterator it && it.canStep())) {
+            return write(samples, new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        }
+        Utf8Buffer b = new Utf8Buffer(FLUSH_AT + 4096);
+        long n = 0;
+        for (SampleView v = it.step(); v != null; v = it.step()) {
+            appendLine(b, v);
+            n++;
+            if (b.length() >= FLUSH_AT) {
+                b.drainTo(out);
+            }
+        }
+        b.drainTo(out);
+        out.flush();
+        return n;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final byte[] A_OPEN = ascii("{\"instruction\":\"");
+    private static final byte[] A_MID = ascii("\",\"input\":\"\",\"output\":\"");
+    private static final byte[] A_END = ascii("\"}\n");
+    private static final byte[] C_OPEN = ascii("{\"messages\":[{\"role\":\"user\",\"content\":\"");
+    private static final byte[] C_MID = ascii("\"},{\"role\":\"assistant\",\"content\":\"");
+    private static final byte[] C_END = ascii("\"}]}\n");
+    private static final byte[] L_OPEN = ascii("{\"version\":" + LCREC_VERSION + ",\"task\":\"");
+    private static final byte[] L_TEMPLATE = ascii("\",\"template\":");
+    private static final byte[] L_PROMPT =
+            concat(ascii(",\"prompt\":\""), Utf8Buffer.jsonBytes(SftPrompt.HEADER));
+    private static final byte[] L_RESPONSE =
+            concat(Utf8Buffer.jsonBytes(SftPrompt.RESPONSE_MARKER), ascii("\",\"response\":\""));
+    private static final byte[] L_TARGET = ascii("\",\"target\":");
+    private static final byte[] L_USER = ascii(",\"user\":");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] L_END = ascii("}\n");
+    private static final byte[][] TASK_IDS = new byte[TaskType.values().length][];
+
+    static {
+        for (TaskType t : TaskType.values()) {
+            TASK_IDS[t.ordinal()] = ascii(t.id());
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    private void appendLine(Utf8Buffer out, SampleView s) {
+        switch (format) {
+            case ALPACA -> {
+                out.append(A_OPEN);
+                s.appendInstruction(out);
+                out.append(A_MID);
+                s.appendResponse(out);
+                out.append(A_END);
+            }
+            case CHAT -> {
+                out.append(C_OPEN);
+                s.appendInstruction(out);
+                out.append(C_MID);
+                s.appendResponse(out);
+                out.append(C_END);
+            }
+            case LCREC -> {
+                out.append(L_OPEN).append(TASK_IDS[s.task().ordinal()]).append(L_TEMPLATE);
+                out.appendInt(s.templateId()).append(L_PROMPT);
+                s.appendInstruction(out);
+                out.append(L_RESPONSE);
+                s.appendResponse(out);
+                out.append(L_TARGET).appendInt(s.targetItem()).append(L_USER);
+                String user = s.user();
+                if (user == null) {
+                    out.append(NULL);
+                } else {
+                    out.append((byte) '"').appendJsonEscaped(user).append((byte) '"');
+                }
+                out.append(L_END);
+            }
+        }
     }
 
     /** Something that empties {@link #sb} into a sink. */

@@ -142,15 +142,18 @@ public final class PromptTemplate {
     static final class Part {
         final String[] literals;
         final String[] jsonLiterals;
+        final byte[][] jsonBytes;
         final Placeholder[] slots;
         final int mask;
 
         private Part(String[] literals, Placeholder[] slots) {
             this.literals = literals;
             this.jsonLiterals = new String[literals.length];
+            this.jsonBytes = new byte[literals.length][];
             for (int i = 0; i < literals.length; i++) {
                 jsonLiterals[i] =
                         JsonStrings.appendEscaped(new StringBuilder(), literals[i]).toString();
+                jsonBytes[i] = Utf8Buffer.jsonBytes(literals[i]);
             }
             this.slots = slots;
             int m = 0;

@@ -19,4 +19,10 @@ interface SampleView {
 
     /** Appends the response, JSON-escaped, without quotes. */
     void appendResponse(StringBuilder out);
+
+    /** Appends the instruction, JSON-escaped and UTF-8-encoded, without quotes. */
+    void appendInstruction(Utf8Buffer out);
+
+    /** Appends the response, JSON-escaped and UTF-8-encoded, without quotes. */
+    void appendResponse(Utf8Buffer out);
 }

@@ -63,7 +63,9 @@ public final class TaskGenerator {
     private final TaskConfig config;
     private final ItemCatalog catalog;
     private volatile String[] tokens;
+    private volatile byte[][] tokenBytes;
     private volatile String[][] texts;
+    private volatile byte[][][] textBytes;
 
     /**
      * @param data the dataset
@@ -259,6 +261,37 @@ public final class TaskGenerator {
         return t;
     }
 
+    /** Index strings as ASCII bytes (index tokens never need JSON escaping). */
+    byte[][] tokenBytes() {
+        byte[][] b = tokenBytes;
+        if (b == null) {
+            String[] t = tokens();
+            b = new byte[t.length][];
+            for (int p = 0; p < t.length; p++) {
+                if (t[p] != null) {
+                    b[p] = Utf8Buffer.jsonBytes(t[p]);
+                }
+            }
+            tokenBytes = b;
+        }
+        return b;
+    }
+
+    /** [0] = titles, [1] = descriptions, JSON-escaped UTF-8, by catalogue position. */
+    byte[][][] textBytes() {
+        byte[][][] b = textBytes;
+        if (b == null) {
+            String[][] t = texts();
+            b = new byte[2][t[0].length][];
+            for (int p = 0; p < t[0].length; p++) {
+                b[0][p] = Utf8Buffer.jsonBytes(t[0][p]);
+                b[1][p] = Utf8Buffer.jsonBytes(t[1][p]);
+            }
+            textBytes = b;
+        }
+        return b;
+    }
+
     /** [0] = cleaned titles, [1] = cleaned descriptions, by catalogue position. */
     String[][] texts() {
         String[][] t = texts;
@@ -401,6 +434,10 @@ public final class TaskGenerator {
         private final String[] tokens;
         private final String[] titles;
         private final String[] descriptions;
+        private final byte[][] tokenBytes;
+        private final byte[][] titleBytes;
+        private final byte[][] descriptionBytes;
+        private final byte[] separatorBytes;
         private final Examples examples;
         private final StringBuilder sb = new StringBuilder(512);
 
@@ -442,15 +479,22 @@ public final class TaskGenerator {
             this.separator = config.separator();
             this.jsonSeparator =
                     JsonStrings.appendEscaped(new StringBuilder(), separator).toString();
+            this.separatorBytes = Utf8Buffer.jsonBytes(separator);
             this.numbered = config.numbered();
             this.tokens = gen.tokens();
+            this.tokenBytes = gen.tokenBytes();
             if (task.needsItemText()) {
                 String[][] t = gen.texts();
                 this.titles = t[0];
                 this.descriptions = t[1];
+                byte[][][] b = gen.textBytes();
+                this.titleBytes = b[0];
+                this.descriptionBytes = b[1];
             } else {
                 this.titles = null;
                 this.descriptions = null;
+                this.titleBytes = null;
+                this.descriptionBytes = null;
             }
             int m = 0;
             for (PromptTemplate t : templates) {
@@ -653,6 +697,58 @@ public final class TaskGenerator {
         @Override
         public void appendResponse(StringBuilder out) {
             fill(template.responsePart, out, true);
+        }
+
+        @Override
+        public void appendInstruction(Utf8Buffer out) {
+            fill(template.instructionPart, out);
+        }
+
+        @Override
+        public void appendResponse(Utf8Buffer out) {
+            fill(template.responsePart, out);
+        }
+
+        /** {@link #fill(PromptTemplate.Part, StringBuilder, boolean)} for JSON into UTF-8 bytes. */
+        private void fill(PromptTemplate.Part part, Utf8Buffer out) {
+            byte[][] lit = part.jsonBytes;
+            Placeholder[] slots = part.slots;
+            for (int i = 0; i < slots.length; i++) {
+                out.append(lit[i]);
+                switch (slots[i]) {
+                    case INTERS -> appendHistory(out, false);
+                    case INTER_TITLES -> appendHistory(out, true);
+                    case ITEM -> out.append(tokenBytes[examples.targetPosition()]);
+                    case TITLE -> out.append(titleBytes[examples.targetPosition()]);
+                    case DESCRIPTION -> out.append(descriptionBytes[examples.targetPosition()]);
+                    case EXPLICIT_PREFERENCE ->
+                            out.appendJsonEscaped(examples.preference(prefChoice));
+                    case USER_RELATED_INTENTION -> out.appendJsonEscaped(examples.query(0));
+                    case ITEM_RELATED_INTENTION -> out.appendJsonEscaped(examples.query(1));
+                    case QUERY -> out.appendJsonEscaped(examples.query(queryChoice));
+                }
+            }
+            out.append(lit[slots.length]);
+        }
+
+        private void appendHistory(Utf8Buffer out, boolean asTitles) {
+            int[] hist = examples.historyPositions();
+            int n = examples.historyLength();
+            for (int j = 0; j < n; j++) {
+                if (j > 0) {
+                    out.append(separatorBytes);
+                }
+                if (numbered) {
+                    out.appendInt(j + 1).append((byte) '.').append((byte) ' ');
+                }
+                if (asTitles) {
+                    out.append((byte) '\\').append((byte) '"');
+                    out.append(titleBytes[hist[j]]);
+                    out.append((byte) '\\').append((byte) '"');
+                } else {
+                    out.append(tokenBytes[hist[j]]);
+                }
+            }
         }
 
         private static boolean contains(int[] a, int v) {

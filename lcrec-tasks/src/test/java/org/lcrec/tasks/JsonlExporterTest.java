@@ -40,6 +40,38 @@ class JsonlExporterTest {
         assertThat(JsonStrings.quote("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
     }
 
+    /** The byte escaper equals the char escaper followed by Java's UTF-8 encoder. */
+    @Test
+    void utf8BufferMatchesJavasEncoderOnRandomText() {
+        SplittableRandom rng = new SplittableRandom(2);
+        String alphabet =
+                "ab\"\\\n\u0001\u007f\u0080\u07ff\u0800\u00e9\u2028\u4e2d\ud83c\udfb8\ud800\udc00";
+        for (int trial = 0; trial < 3000; trial++) {
+            StringBuilder s = new StringBuilder();
+            int len = rng.nextInt(40);
+            for (int i = 0; i < len; i++) {
+                s.append(alphabet.charAt(rng.nextInt(alphabet.length())));
+            }
+            String str = s.toString();
+            Utf8Buffer b = new Utf8Buffer(1);
+            b.appendJsonEscaped(str).appendInt(rng.nextInt() >> rng.nextInt(31));
+            String expected = JsonStrings.appendEscaped(new StringBuilder(), str).toString();
+            byte[] want = expected.getBytes(StandardCharsets.UTF_8);
+            assertThat(
+                            java.util.Arrays.copyOf(
+                                    b.toString().getBytes(StandardCharsets.UTF_8), want.length))
+                    .isEqualTo(want);
+            assertThat(Utf8Buffer.jsonBytes(str)).isEqualTo(want);
+        }
+        assertThat(
+                        new Utf8Buffer(2)
+                                .appendInt(-120)
+                                .appendInt(0)
+                                .appendInt(Integer.MIN_VALUE)
+                                .toString())
+                .isEqualTo("-1200-2147483648");
+    }
+
     @Test
     void threeShapesParseAndKeepPromptAndResponseApart(@TempDir Path dir) throws Exception {
         Dataset syn = Dataset.synthetic();
@@ -155,6 +187,12 @@ class JsonlExporterTest {
             long b = new JsonlExporter(f).write(g.stream(tasks, Split.TRAIN).iterator(), plain);
             assertThat(a).isEqualTo(b).isPositive();
             assertThat(fused.toString()).isEqualTo(plain.toString());
+            // the byte path (what files use) writes the UTF-8 encoding of the same text
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            long d = new JsonlExporter(f).write(g.iterator(tasks, Split.TRAIN), bytes);
+            assertThat(d).isEqualTo(a);
+            assertThat(bytes.toByteArray())
+                    .isEqualTo(plain.toString().getBytes(StandardCharsets.UTF_8));
             // and every line is valid JSON
             for (String line : fused.toString().split("\n")) {
                 JSON.readTree(line);

@@ -134,6 +134,14 @@ class TrainExportCommandTest {
             }
             assertThat(s.run(f).get("logits").shape()).containsExactly(1, 3, c.vocabSize());
         }
+        // lcrec-inference's decoder accepts the layout (names, shapes, config.json)
+        try (org.lcrec.inference.OrtCausalDecoder d =
+                org.lcrec.inference.OrtCausalDecoder.open(
+                        onnx.resolve("model.onnx"), org.lcrec.inference.DecoderOptions.cpu())) {
+            assertThat(d.config().vocabularySize()).isEqualTo(c.vocabSize());
+            assertThat(d.config().kvHeads()).isEqualTo(c.numKvHeads());
+            assertThat(d.config().eosId()).isEqualTo(c.eosTokenId());
+        }
     }
 
     @Test

@@ -107,4 +107,29 @@ class SftGraphTest {
         assertThat(maxDiff).as("training vs exported logits").isLessThanOrEqualTo(1e-4);
         assertThat((double) trainLoss).isCloseTo(ce / k, org.assertj.core.data.Offset.offset(1e-4));
     }
+
+    @Test
+    void loraGraphSplitsNewRowsAndMergesBackToTheBaseBeforeTraining() {
+        for (boolean tied : new boolean[] {true, false}) {
+            LlamaConfig c = TinySft.config(41, tied);
+            LlamaModel m = randomScaled(c, 12);
+            SftGraph g = SftGraph.build(c, LoraConfig.newRowsOnly(), 4);
+            org.lcrec.onnx.ParameterStore s = g.initialStore(m, 3);
+            assertThat(s.contains("model.embed_tokens.new_rows.weight")).isTrue();
+            assertThat(s.get("model.embed_tokens.base_rows.weight").shape())
+                    .containsExactly(37, 32);
+            assertThat(s.contains("lm_head.new_rows.weight")).isEqualTo(!tied);
+            assertThat(s.contains("model.layers.1.mlp.down_proj.lora_A.weight")).isTrue();
+            long trainable = g.builder().parameters().stream().filter(p -> p.trainable()).count();
+            // 7 projections x 2 factors x 2 layers, plus the new embedding (and head) rows
+            assertThat(trainable).isEqualTo(28 + (tied ? 1 : 2));
+            // B starts at zero, so merging the initial store gives back the base exactly
+            LlamaModel merged = g.merged(s);
+            for (Parameter p : m.weights().all()) {
+                assertThat(merged.weights().get(p.name()).toArray())
+                        .as(p.name())
+                        .containsExactly(p.toArray());
+            }
+        }
+    }
 }

@@ -15,6 +15,16 @@ public interface SftListener {
     /** After an evaluation; {@code best} when it improved on all earlier ones. */
     default void onEvaluation(long step, double metric, boolean best) {}
 
+    /** A listener that passes each step's progress to {@code consumer}. */
+    static SftListener onStep(java.util.function.Consumer<Progress> consumer) {
+        return new SftListener() {
+            @Override
+            public void onStep(Progress progress) {
+                consumer.accept(progress);
+            }
+        };
+    }
+
     /** A listener that does nothing. */
     static SftListener none() {
         return new SftListener() {};

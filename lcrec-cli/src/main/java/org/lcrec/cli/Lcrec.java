@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             EmbedCommand.class,
             TokenizeCommand.class,
             TasksCommand.class,
+            org.lcrec.cli.reproduce.ReproduceCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Lcrec implements Runnable {

@@ -1,0 +1,610 @@
+package org.lcrec.cli.reproduce;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.lcrec.cli.Lcrec;
+import org.lcrec.cli.ProgressBar;
+import org.lcrec.cli.pipeline.Pipeline;
+import org.lcrec.cli.pipeline.Stage;
+import org.lcrec.core.Dataset;
+import org.lcrec.core.LeaveOneOut;
+import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.Split;
+import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.inference.DecoderOptions;
+import org.lcrec.inference.Device;
+import org.lcrec.inference.EvaluationConfig;
+import org.lcrec.inference.EvaluationResult;
+import org.lcrec.inference.Evaluator;
+import org.lcrec.inference.Recommender;
+import org.lcrec.inference.RecommenderConfig;
+import org.lcrec.inference.TextPrompts;
+import org.lcrec.inference.UnknownItemPolicy;
+import org.lcrec.inference.baseline.BaselineEvaluation;
+import org.lcrec.model.encoder.TextEncoder;
+import org.lcrec.model.export.DecoderExport;
+import org.lcrec.model.export.ExportOptions;
+import org.lcrec.model.llm.HfCheckpoint;
+import org.lcrec.model.llm.LlamaConfig;
+import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.model.llm.LlamaPreset;
+import org.lcrec.model.sft.Progress;
+import org.lcrec.model.sft.SftConfig;
+import org.lcrec.model.sft.SftExample;
+import org.lcrec.model.sft.SftListener;
+import org.lcrec.model.sft.SftResult;
+import org.lcrec.model.sft.SftTrainer;
+import org.lcrec.model.tokenizer.Tokenizer;
+import org.lcrec.onnx.runtime.SessionConfig;
+import org.lcrec.tasks.Sample;
+import org.lcrec.tasks.TaskConfig;
+import org.lcrec.tasks.TaskGenerator;
+import org.lcrec.tasks.TaskType;
+import org.lcrec.tasks.TemplateSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lcrec reproduce}: the whole LC-Rec pipeline on one dataset, every stage cached and
+ * resumable: data → (embeddings) → index → per task mix: train (with validation-based checkpoint
+ * selection) and test evaluation → baselines → {@code results.md} and {@code results.json}.
+ */
+@Command(
+        name = "reproduce",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the whole pipeline (index, tasks, training, evaluation, baselines) and write"
+                        + " results.md/results.json. Rerunning resumes at the last finished stage.")
+public final class ReproduceCommand implements Runnable {
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String[] TABLE = {"HR@1", "HR@5", "HR@10", "NDCG@5", "NDCG@10"};
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Dataset directory (default: the config's, or the synthetic dataset).")
+    Path dataDir;
+
+    @Option(
+            names = "--config",
+            paramLabel = "NAME|FILE",
+            description =
+                    "synthetic (default), instruments-seqrec, industrial-full, or a JSON file.")
+    String configName;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Run directory (default: runs/<config>).")
+    Path out;
+
+    @Option(
+            names = "--index",
+            paramLabel = "given|rqvae|rqkmeans",
+            description = "Override the index source.")
+    String indexOverride;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override the training epochs.")
+    Integer epochsOverride;
+
+    @Option(
+            names = "--test-users",
+            paramLabel = "N",
+            description = "Override how many test users are scored (0: all).")
+    Integer testUsersOverride;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "Threads. Default: 2.")
+    int threads;
+
+    private ReproduceConfig cfg;
+    private Dataset dataset;
+    private Path dataPath;
+
+    @Override
+    public void run() {
+        PrintWriter o = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        cfg = effectiveConfig();
+        dataPath = dataDir != null ? dataDir : cfg.data() == null ? null : Path.of(cfg.data());
+        Path root = out != null ? out : Path.of("runs", cfg.name());
+        o.printf(
+                Locale.ROOT,
+                "reproduce %s on %s -> %s%n",
+                cfg.name(),
+                dataPath == null ? "the synthetic dataset" : dataPath,
+                root);
+        Pipeline p = new Pipeline(root, o);
+        p.add(dataStage());
+        if (!cfg.index().equals("given") && cfg.embedder().equals("minilm")) {
+            p.add(embedStage(root));
+        }
+        p.add(indexStage(root));
+        for (List<String> mix : cfg.mixes()) {
+            p.add(trainStage(root, mix));
+            p.add(testStage(root, mix));
+        }
+        p.add(baselineStage());
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + root + ": " + e.getMessage(), e);
+        }
+        write(root.resolve("config.json"), cfg);
+        List<Pipeline.StageResult> results = p.run();
+        double total = (System.nanoTime() - t0) / 1e9;
+        String md = Results.markdown(cfg, dataPath, results, total);
+        AtomicFiles.writeString(root.resolve("results.md"), md);
+        write(root.resolve("results.json"), Results.json(cfg, dataPath, results, total));
+        o.println();
+        o.print(md);
+        o.flush();
+    }
+
+    private ReproduceConfig effectiveConfig() {
+        String name = configName != null ? configName : "synthetic";
+        ReproduceConfig c = ReproduceConfig.load(name);
+        return new ReproduceConfig(
+                c.name(),
+                c.data(),
+                indexOverride != null ? indexOverride : c.index(),
+                c.indexPreset(),
+                c.embedder(),
+                c.mixes(),
+                c.model(),
+                epochsOverride != null ? epochsOverride : c.epochs(),
+                c.learningRate(),
+                c.batchSize(),
+                c.maxLength(),
+                c.maxSamples(),
+                c.maxHistory(),
+                c.beams(),
+                c.templates(),
+                c.validUsers(),
+                testUsersOverride != null ? testUsersOverride : c.testUsers(),
+                c.evaluateEvery(),
+                c.seed());
+    }
+
+    private Dataset dataset() {
+        if (dataset == null) {
+            dataset = dataPath == null ? Dataset.synthetic() : Dataset.load(dataPath);
+        }
+        return dataset;
+    }
+
+    private String dataIdentity() {
+        if (dataPath == null) {
+            return "synthetic(seed=42)";
+        }
+        StringBuilder sb = new StringBuilder(dataPath.toAbsolutePath().normalize().toString());
+        try (Stream<Path> s = Files.list(dataPath)) {
+            s.sorted()
+                    .forEach(
+                            f -> {
+                                try {
+                                    sb.append(';')
+                                            .append(f.getFileName())
+                                            .append('=')
+                                            .append(Files.size(f))
+                                            .append('@')
+                                            .append(Files.getLastModifiedTime(f).toMillis());
+                                } catch (IOException e) {
+                                    sb.append(';').append(f.getFileName());
+                                }
+                            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dataPath + ": " + e.getMessage(), e);
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ stages
+
+    private Stage dataStage() {
+        return stage(
+                "data",
+                Map.of("data", dataIdentity()),
+                dir -> {
+                    Map<String, Object> stats = new LinkedHashMap<>(dataset().stats().asMap());
+                    write(dir.resolve("stats.json"), stats);
+                    return stats;
+                });
+    }
+
+    private Stage embedStage(Path root) {
+        return stage(
+                "embed",
+                Map.of("embedder", cfg.embedder()),
+                dir -> {
+                    List<String> args =
+                            new ArrayList<>(
+                                    List.of(
+                                            "embed",
+                                            "--out",
+                                            dir.resolve("embeddings.npy").toString(),
+                                            "--threads",
+                                            Integer.toString(threads),
+                                            "--report",
+                                            dir.resolve("report.json").toString()));
+                    addData(args);
+                    subcommand(args);
+                    return readReport(dir.resolve("report.json"));
+                });
+    }
+
+    private Stage indexStage(Path root) {
+        Map<String, Object> fp = new LinkedHashMap<>();
+        fp.put("index", cfg.index());
+        fp.put("preset", cfg.indexPreset());
+        fp.put("embedder", cfg.embedder());
+        fp.put("seed", cfg.seed());
+        return stage(
+                "index",
+                fp,
+                dir -> {
+                    Path file = dir.resolve("index.json");
+                    if (cfg.index().equals("given")) {
+                        SemanticIndex ix = dataset().index();
+                        LcRecFiles.writeIndex(file, ix);
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("source", "given");
+                        m.put("levels", ix.levels());
+                        m.put("collidingItems", ix.collisions().surplusItems());
+                        return m;
+                    }
+                    List<String> args =
+                            new ArrayList<>(
+                                    List.of(
+                                            "index",
+                                            "--method",
+                                            cfg.index(),
+                                            "--preset",
+                                            cfg.indexPreset(),
+                                            "--out",
+                                            file.toString(),
+                                            "--seed",
+                                            Long.toString(cfg.seed()),
+                                            "--threads",
+                                            Integer.toString(threads),
+                                            "--report",
+                                            dir.resolve("report.json").toString()));
+                    if (cfg.embedder().equals("minilm")) {
+                        args.add("--embeddings");
+                        args.add(root.resolve("embed").resolve("embeddings.npy").toString());
+                    }
+                    addData(args);
+                    subcommand(args);
+                    Map<String, Object> r = readReport(dir.resolve("report.json"));
+                    r.remove("config");
+                    return r;
+                });
+    }
+
+    private Stage trainStage(Path root, List<String> mix) {
+        String mixName = ReproduceConfig.mixName(mix);
+        Map<String, Object> fp = new LinkedHashMap<>();
+        fp.put("mix", mix);
+        fp.put("model", cfg.model());
+        fp.put("epochs", cfg.epochs());
+        fp.put("lr", cfg.learningRate());
+        fp.put("batch", cfg.batchSize());
+        fp.put("maxLength", cfg.maxLength());
+        fp.put("maxSamples", cfg.maxSamples());
+        fp.put("maxHistory", cfg.maxHistory());
+        fp.put("validUsers", cfg.validUsers());
+        fp.put("templates", cfg.templates());
+        fp.put("seed", cfg.seed());
+        return stage("train-" + mixName, fp, dir -> train(root, mix, dir));
+    }
+
+    private Map<String, Object> train(Path root, List<String> mix, Path dir) throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        Dataset ds =
+                dataset()
+                        .withIndex(
+                                LcRecFiles.readIndex(root.resolve("index").resolve("index.json")));
+        Tokenizer base;
+        try (InputStream in =
+                TextEncoder.class.getResourceAsStream(TextEncoder.MINILM_TOKENIZER_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        "the MiniLM tokenizer resource is missing from the classpath");
+            }
+            base = Tokenizer.read(in, "all-MiniLM-L6-v2 tokenizer.json");
+        }
+        Tokenizer tok = base.withIndexTokens(ds.index());
+        int bos = tok.tokenToId("[CLS]");
+        int eos = tok.tokenToId("[SEP]");
+        LlamaConfig lc =
+                LlamaPreset.byName(cfg.model()).config(tok.vocabSize(), bos, eos, tok.padId());
+        LlamaModel model = LlamaModel.random(lc, cfg.seed());
+        TaskConfig tc = TaskConfig.defaults().withSeed(cfg.seed()).withMaxHistory(cfg.maxHistory());
+        TaskGenerator gen = new TaskGenerator(ds, TemplateSet.defaults(), tc);
+        List<TaskType> tasks = TaskType.parseList(String.join(",", mix));
+        List<Sample> samples = new ArrayList<>(gen.stream(tasks, Split.TRAIN).toList());
+        if (cfg.maxSamples() > 0 && cfg.maxSamples() < samples.size()) {
+            Collections.shuffle(samples, new Random(cfg.seed()));
+            samples = samples.subList(0, cfg.maxSamples());
+        }
+        List<SftExample> examples = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            int[] p = tok.encode(s.sftPrompt(), false);
+            int[] q = new int[p.length + 1];
+            q[0] = bos;
+            System.arraycopy(p, 0, q, 1, p.length);
+            examples.add(new SftExample(q, tok.encode(s.response(), false)));
+        }
+        List<TextPrompts.TextTemplate> prompts =
+                SeqrecPrompts.of(TemplateSet.defaults(), cfg.templates(), tc);
+        SftConfig sc0 =
+                SftConfig.builder()
+                        .maxLength(cfg.maxLength())
+                        .batchSize(cfg.batchSize())
+                        .epochs(cfg.epochs())
+                        .learningRate(cfg.learningRate())
+                        .seed(cfg.seed())
+                        .build();
+        long total = new SftTrainer(sc0).totalSteps(examples.size());
+        long perEpoch = Math.max(1, total / cfg.epochs());
+        int every = (int) (cfg.evaluateEvery() > 0 ? cfg.evaluateEvery() : perEpoch);
+        SftConfig sc =
+                sc0.toBuilder()
+                        .checkpointEvery(every)
+                        .evaluateEvery(every)
+                        .session(SessionConfig.cpu().withIntraOpThreads(threads))
+                        .optimizerThreads(threads)
+                        .build();
+        o.printf(
+                Locale.ROOT,
+                "%-10s %s, %,d parameters, %,d samples of %s, %,d steps%n",
+                "train",
+                cfg.model(),
+                lc.parameterCount(),
+                examples.size(),
+                tasks,
+                total);
+        List<Map<String, Object>> validations = new ArrayList<>();
+        Path evalDir = dir.resolve("valid-model");
+        SftResult r;
+        try (ProgressBar bar = new ProgressBar(o, "train", total)) {
+            r =
+                    new SftTrainer(sc)
+                            .train(
+                                    model,
+                                    examples,
+                                    dir.resolve("sft"),
+                                    new SftListener() {
+                                        @Override
+                                        public void onStep(Progress p) {
+                                            bar.update(
+                                                    p.step(),
+                                                    String.format(
+                                                            Locale.ROOT,
+                                                            "loss %.4f  %.0f tok/s",
+                                                            p.loss(),
+                                                            p.tokensPerSecond()));
+                                        }
+                                    },
+                                    (m, step) -> {
+                                        exportModel(m, tok, evalDir);
+                                        EvaluationResult v =
+                                                evaluate(
+                                                        ds,
+                                                        evalDir,
+                                                        prompts,
+                                                        Split.VALID,
+                                                        cfg.validUsers());
+                                        double ndcg = v.mean().get("NDCG@10");
+                                        validations.add(
+                                                Map.of(
+                                                        "step",
+                                                        step,
+                                                        "NDCG@10",
+                                                        ndcg,
+                                                        "HR@10",
+                                                        v.mean().get("HR@10")));
+                                        o.printf(
+                                                Locale.ROOT,
+                                                "%n%-10s step %,d: validation NDCG@10 %.4f, HR@10 %.4f%n",
+                                                "valid",
+                                                step,
+                                                ndcg,
+                                                v.mean().get("HR@10"));
+                                        return ndcg;
+                                    });
+        }
+        Path best =
+                r.bestDir() != null && Files.isDirectory(r.bestDir()) ? r.bestDir() : r.modelDir();
+        exportModel(LlamaModel.load(best), tok, dir.resolve("onnx"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tasks", mix);
+        m.put("samples", examples.size());
+        m.put("parameters", lc.parameterCount());
+        m.put("steps", r.steps());
+        m.put("finalLoss", r.finalLoss());
+        m.put("tokensPerSecond", r.tokensPerSecond());
+        m.put("bestStep", r.bestStep());
+        m.put("bestValidNdcg10", r.bestMetric());
+        m.put("validations", validations);
+        m.put("truncatedPrompts", r.truncatedPrompts());
+        m.put("resumedFromStep", r.resumedFromStep());
+        return m;
+    }
+
+    private static void exportModel(LlamaModel m, Tokenizer tok, Path dir) {
+        DecoderExport.export(m, dir, ExportOptions.defaults());
+        tok.save(dir.resolve(HfCheckpoint.TOKENIZER));
+    }
+
+    private Stage testStage(Path root, List<String> mix) {
+        String mixName = ReproduceConfig.mixName(mix);
+        Map<String, Object> fp = new LinkedHashMap<>();
+        fp.put("testUsers", cfg.testUsers());
+        fp.put("beams", cfg.beams());
+        fp.put("templates", cfg.templates());
+        return stage(
+                "test-" + mixName,
+                fp,
+                dir -> {
+                    Dataset ds =
+                            dataset()
+                                    .withIndex(
+                                            LcRecFiles.readIndex(
+                                                    root.resolve("index").resolve("index.json")));
+                    TaskConfig tc =
+                            TaskConfig.defaults()
+                                    .withSeed(cfg.seed())
+                                    .withMaxHistory(cfg.maxHistory());
+                    List<TextPrompts.TextTemplate> prompts =
+                            SeqrecPrompts.of(TemplateSet.defaults(), cfg.templates(), tc);
+                    EvaluationResult r =
+                            evaluate(
+                                    ds,
+                                    root.resolve("train-" + mixName).resolve("onnx"),
+                                    prompts,
+                                    Split.TEST,
+                                    cfg.testUsers());
+                    r.write(dir.resolve("evaluation.json"));
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("tasks", mix);
+                    m.put("users", r.templates().get(0).samples());
+                    m.put("mean", r.mean());
+                    m.put("min", r.min());
+                    m.put("max", r.max());
+                    return m;
+                });
+    }
+
+    private EvaluationResult evaluate(
+            Dataset ds,
+            Path modelDir,
+            List<TextPrompts.TextTemplate> prompts,
+            Split split,
+            int maxUsers) {
+        RecommenderConfig rc =
+                RecommenderConfig.builder()
+                        .beams(cfg.beams())
+                        .batchSize(32)
+                        .unknownItems(UnknownItemPolicy.SKIP)
+                        .build();
+        EvaluationConfig ec =
+                EvaluationConfig.builder()
+                        .split(split)
+                        .maxHistory(cfg.maxHistory())
+                        .maxUsers(maxUsers)
+                        .bootstrapResamples(split == Split.TEST ? 1000 : 0)
+                        .seed(cfg.seed())
+                        .build();
+        try (Recommender rec =
+                TextPrompts.open(
+                        modelDir,
+                        ds.index(),
+                        prompts,
+                        rc,
+                        new DecoderOptions(Device.CPU, 0, threads))) {
+            return Evaluator.evaluate(rec, ds.interactions(), ec, modelDir.toString());
+        }
+    }
+
+    private Stage baselineStage() {
+        return stage(
+                "baselines",
+                Map.of("maxHistory", cfg.maxHistory(), "seed", cfg.seed()),
+                dir -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    for (BaselineEvaluation.Result r :
+                            BaselineEvaluation.evaluateAll(
+                                    dataset(),
+                                    Split.TEST,
+                                    new LeaveOneOut(cfg.maxHistory()),
+                                    cfg.seed())) {
+                        m.put(r.name(), r.metrics());
+                    }
+                    return m;
+                });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    @FunctionalInterface
+    private interface Body {
+        Map<String, Object> run(Path dir) throws Exception;
+    }
+
+    private static Stage stage(String name, Map<String, Object> fingerprint, Body body) {
+        return new Stage() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Map<String, Object> fingerprint() {
+                return fingerprint;
+            }
+
+            @Override
+            public Map<String, Object> run(Path dir) throws Exception {
+                return body.run(dir);
+            }
+        };
+    }
+
+    private void addData(List<String> args) {
+        if (dataPath != null) {
+            args.add("--data");
+            args.add(dataPath.toString());
+        }
+    }
+
+    private void subcommand(List<String> args) {
+        PrintWriter o = spec.commandLine().getOut();
+        int code =
+                new CommandLine(new Lcrec())
+                        .setOut(o)
+                        .setErr(spec.commandLine().getErr())
+                        .execute(args.toArray(String[]::new));
+        if (code != 0) {
+            throw new IllegalStateException(
+                    "lcrec " + String.join(" ", args) + " failed with exit code " + code);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readReport(Path file) throws IOException {
+        return new LinkedHashMap<>(JSON.readValue(file.toFile(), Map.class));
+    }
+
+    private static void write(Path file, Object value) {
+        AtomicFiles.write(file, os -> os.write(JSON.writeValueAsBytes(value)));
+    }
+
+    static String[] table() {
+        return TABLE.clone();
+    }
+}

@@ -1,0 +1,156 @@
+package org.lcrec.cli.reproduce;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code lcrec reproduce} runs: where the index comes from, which task mixes are trained, the
+ * model size and training budget, and how evaluation is done. Read from JSON; the named
+ * configurations ({@link #NAMES}) are resources of this package.
+ *
+ * @param name the configuration's name
+ * @param data the dataset directory ({@code null}: the synthetic dataset); {@code --data} overrides
+ *     it
+ * @param index {@code given} (the dataset's index.json), {@code rqvae} or {@code rqkmeans}
+ * @param indexPreset the indexer preset ({@code cpu} or {@code lcrec-paper})
+ * @param embedder item text embeddings for the indexer: {@code minilm} or {@code lexical}
+ * @param mixes task mixes, each trained as its own model (e.g. seqrec only vs all tasks)
+ * @param model the from-scratch model preset ({@code cpu-tiny}, {@code cpu-small}, ...)
+ * @param epochs training epochs
+ * @param learningRate peak learning rate
+ * @param batchSize examples per batch
+ * @param maxLength maximum tokens per example
+ * @param maxSamples cap on training samples per mix (0: all), a seeded random subset
+ * @param maxHistory history cap of the leave-one-out split (LC-Rec: 20)
+ * @param beams beam width (LC-Rec: 20)
+ * @param templates seqrec template ids used for evaluation
+ * @param validUsers validation users scored for checkpoint selection (0: all)
+ * @param testUsers test users scored (0: all)
+ * @param evaluateEvery validation every N optimiser steps (0: once per epoch)
+ * @param seed the seed of every random component
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record ReproduceConfig(
+        String name,
+        String data,
+        String index,
+        String indexPreset,
+        String embedder,
+        List<List<String>> mixes,
+        String model,
+        int epochs,
+        double learningRate,
+        int batchSize,
+        int maxLength,
+        int maxSamples,
+        int maxHistory,
+        int beams,
+        List<Integer> templates,
+        int validUsers,
+        int testUsers,
+        int evaluateEvery,
+        long seed) {
+
+    /** The configurations shipped with the CLI. */
+    public static final List<String> NAMES =
+            List.of("synthetic", "instruments-seqrec", "industrial-full");
+
+    /** Validates every field, naming the one that is wrong. */
+    public ReproduceConfig {
+        req(name != null && !name.isBlank(), "name", "a non-empty name", name);
+        req(
+                List.of("given", "rqvae", "rqkmeans").contains(index),
+                "index",
+                "given, rqvae or rqkmeans",
+                index);
+        req(indexPreset != null, "indexPreset", "a preset name", indexPreset);
+        req(
+                List.of("minilm", "lexical").contains(embedder),
+                "embedder",
+                "minilm or lexical",
+                embedder);
+        req(
+                mixes != null
+                        && !mixes.isEmpty()
+                        && mixes.stream().allMatch(m -> m != null && !m.isEmpty()),
+                "mixes",
+                "a non-empty list of non-empty task lists",
+                mixes);
+        req(model != null, "model", "a model preset", model);
+        req(epochs >= 1, "epochs", ">= 1", epochs);
+        req(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "> 0", learningRate);
+        req(batchSize >= 1, "batchSize", ">= 1", batchSize);
+        req(maxLength >= 16, "maxLength", ">= 16", maxLength);
+        req(maxSamples >= 0, "maxSamples", ">= 0", maxSamples);
+        req(maxHistory >= 0, "maxHistory", ">= 0", maxHistory);
+        req(beams >= 1, "beams", ">= 1", beams);
+        req(
+                templates != null && !templates.isEmpty(),
+                "templates",
+                "a non-empty list of template ids",
+                templates);
+        req(
+                validUsers >= 0 && testUsers >= 0,
+                "validUsers/testUsers",
+                ">= 0",
+                validUsers + "/" + testUsers);
+        req(evaluateEvery >= 0, "evaluateEvery", ">= 0", evaluateEvery);
+        mixes = mixes.stream().map(List::copyOf).toList();
+        templates = List.copyOf(templates);
+    }
+
+    private static void req(boolean ok, String field, String expected, Object found) {
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    "reproduce config: " + field + ": expected " + expected + ", found " + found);
+        }
+    }
+
+    /**
+     * @param nameOrFile a shipped configuration's name or a JSON file
+     * @return the configuration
+     */
+    public static ReproduceConfig load(String nameOrFile) {
+        ObjectMapper m =
+                new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        if (NAMES.contains(nameOrFile)) {
+            String res = "/org/lcrec/cli/reproduce/" + nameOrFile + ".json";
+            try (InputStream in = ReproduceConfig.class.getResourceAsStream(res)) {
+                return m.readValue(in, ReproduceConfig.class);
+            } catch (IOException e) {
+                throw new IllegalStateException(
+                        "cannot read the shipped config " + res + ": " + e.getMessage(), e);
+            }
+        }
+        Path file = Path.of(nameOrFile);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(
+                    "--config: expected one of "
+                            + NAMES
+                            + " or a JSON file, found \""
+                            + nameOrFile
+                            + "\"");
+        }
+        try {
+            return m.readValue(file.toFile(), ReproduceConfig.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    file + ": not a reproduce config: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param mix a task mix
+     * @return its name in tables and directories, e.g. {@code seqrec} or {@code seqrec+item2index}
+     */
+    public static String mixName(List<String> mix) {
+        return String.join("+", mix).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,121 @@
+package org.lcrec.cli.reproduce;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.lcrec.cli.ProgressBar;
+import org.lcrec.cli.pipeline.Pipeline;
+
+/** Renders a reproduce run as {@code results.md} and {@code results.json}. */
+final class Results {
+    private Results() {}
+
+    @SuppressWarnings("unchecked")
+    static String markdown(
+            ReproduceConfig cfg, Path data, List<Pipeline.StageResult> stages, double seconds) {
+        String[] cols = ReproduceCommand.table();
+        StringBuilder sb = new StringBuilder();
+        sb.append("# LC-Rec reproduction: ").append(cfg.name()).append("\n\n");
+        sb.append("Dataset: ")
+                .append(data == null ? "synthetic (seed 42)" : data.toString())
+                .append(". ");
+        sb.append("Index: ")
+                .append(cfg.index())
+                .append(". Model: ")
+                .append(cfg.model())
+                .append(", ")
+                .append(cfg.epochs())
+                .append(" epoch(s). Leave-one-out test, history <= ")
+                .append(cfg.maxHistory())
+                .append(", ")
+                .append(cfg.beams())
+                .append(" beams, trie-constrained; metrics are the mean over seqrec templates ")
+                .append(cfg.templates())
+                .append(".\n\n");
+        sb.append("| model | users |");
+        for (String c : cols) {
+            sb.append(' ').append(c).append(" |");
+        }
+        sb.append("\n|---|---|");
+        sb.append("---|".repeat(cols.length)).append('\n');
+        for (Pipeline.StageResult s : stages) {
+            if (s.name().startsWith("test-")) {
+                Map<String, Double> mean = (Map<String, Double>) s.figures().get("mean");
+                row(
+                        sb,
+                        "LC-Rec (" + s.name().substring(5) + ")",
+                        s.figures().get("users"),
+                        mean,
+                        cols);
+            }
+        }
+        for (Pipeline.StageResult s : stages) {
+            if (s.name().equals("baselines")) {
+                for (Map.Entry<String, Object> e : s.figures().entrySet()) {
+                    row(sb, e.getKey(), "", (Map<String, Double>) e.getValue(), cols);
+                }
+            }
+        }
+        sb.append("\n| stage | time | |\n|---|---|---|\n");
+        for (Pipeline.StageResult s : stages) {
+            sb.append("| ")
+                    .append(s.name())
+                    .append(" | ")
+                    .append(s.reused() ? "reused" : ProgressBar.clock(s.seconds()))
+                    .append(" | ")
+                    .append(note(s))
+                    .append(" |\n");
+        }
+        sb.append("| total (this run) | ").append(ProgressBar.clock(seconds)).append(" | |\n");
+        return sb.toString();
+    }
+
+    private static String note(Pipeline.StageResult s) {
+        Map<String, Object> f = s.figures();
+        if (s.name().startsWith("train-")) {
+            return String.format(
+                    Locale.ROOT,
+                    "%s samples, %s steps, final loss %.4f, best validation NDCG@10 %.4f at step %s",
+                    f.get("samples"),
+                    f.get("steps"),
+                    num(f.get("finalLoss")),
+                    num(f.get("bestValidNdcg10")),
+                    f.get("bestStep"));
+        }
+        return "";
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static void row(
+            StringBuilder sb, String name, Object users, Map<String, Double> m, String[] cols) {
+        sb.append("| ").append(name).append(" | ").append(users).append(" |");
+        for (String c : cols) {
+            Object v = m.get(c);
+            sb.append(String.format(Locale.ROOT, " %.4f |", num(v)));
+        }
+        sb.append('\n');
+    }
+
+    static Map<String, Object> json(
+            ReproduceConfig cfg, Path data, List<Pipeline.StageResult> stages, double seconds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("config", cfg);
+        m.put("data", data == null ? "synthetic" : data.toString());
+        Map<String, Object> st = new LinkedHashMap<>();
+        for (Pipeline.StageResult s : stages) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("seconds", s.seconds());
+            e.put("reused", s.reused());
+            e.put("figures", s.figures());
+            st.put(s.name(), e);
+        }
+        m.put("stages", st);
+        m.put("totalSeconds", seconds);
+        return m;
+    }
+}

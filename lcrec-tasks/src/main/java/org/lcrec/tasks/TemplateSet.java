@@ -31,8 +31,16 @@ import org.lcrec.core.io.AtomicFiles;
  * }</pre>
  *
  * A template's id is its position in its task's list, as in LC-Rec's {@code prompt.py}, so LC-Rec's
- * own prompts converted to this form keep their ids. Placeholders are checked against the task
- * ({@link TaskType#placeholders()}); an unknown one is an error naming file, task, id and key.
+ * own prompts converted to this form keep their ids. Its placeholders are the ones used here, so
+ * the conversion is a dump of its {@code all_prompt} dictionary, run next to {@code prompt.py}:
+ *
+ * <pre>{@code
+ * python3 -c "import json, prompt; json.dump({'format': 'lcrec-task-templates', 'version': 1,
+ *     'tasks': prompt.all_prompt}, open('lcrec-prompts.json', 'w'), indent=1)"
+ * }</pre>
+ *
+ * Placeholders are checked against the task ({@link TaskType#placeholders()}); an unknown one is an
+ * error naming file, task, id and key.
  */
 public final class TemplateSet {
     /** The value of the {@code format} field. */

@@ -46,7 +46,11 @@ class UserTextGeneratorTest {
     private final List<String> auth = Collections.synchronizedList(new ArrayList<>());
 
     /** How the fake server answers: (request number from 1, prompt) → response. */
-    private record Reply(int status, String content, String retryAfter) {
+    private record Reply(int status, String content, String retryAfter, boolean raw) {
+        Reply(int status, String content, String retryAfter) {
+            this(status, content, retryAfter, status != 200);
+        }
+
         static Reply ok(String content) {
             return new Reply(200, content, null);
         }
@@ -65,7 +69,7 @@ class UserTextGeneratorTest {
                     String prompt = body.path("messages").path(1).path("content").asText();
                     Reply r = behaviour.apply(n).apply(prompt);
                     String out;
-                    if (r.status == 200) {
+                    if (!r.raw) {
                         out =
                                 JSON.createObjectNode()
                                         .set(
@@ -197,7 +201,7 @@ class UserTextGeneratorTest {
                                         return new Reply(503, "overloaded", null);
                                     }
                                     if (n == 3) {
-                                        return new Reply(200, "not json at all", null);
+                                        return new Reply(200, "not json at all", null, true);
                                     }
                                     if (n == 4 && prompt.contains("My preferences: ...")) {
                                         return Reply.ok("Sure! Here is my answer.");

@@ -35,6 +35,10 @@ import java.util.Arrays;
  * @param deadCodePolicy what to do with codes unused at the end of an epoch
  * @param seed seed of initialisation, shuffling, k-means and reseeding
  * @param numThreads ORT intra-op and Java worker threads, {@code >= 1}
+ * @param standardize whether inputs are centred per dimension and scaled to unit mean square before
+ *     training (stored in the model and applied when encoding): text-encoder embeddings are often
+ *     L2-normalised, which leaves the reconstruction loss negligible next to the quantisation loss;
+ *     LC-Rec does not standardise
  */
 public record RqVaeConfig(
         int[] encoderLayers,
@@ -58,7 +62,8 @@ public record RqVaeConfig(
         int kmeansIterations,
         DeadCodePolicy deadCodePolicy,
         long seed,
-        int numThreads) {
+        int numThreads,
+        boolean standardize) {
 
     /** Validates the settings and copies the arrays. */
     public RqVaeConfig {
@@ -164,6 +169,8 @@ public record RqVaeConfig(
                 .epochs(3000)
                 .sinkhornEpsilons(new double[] {0, 0, 0, 0.003})
                 .deadCodePolicy(DeadCodePolicy.KEEP)
+                .beta(0.25)
+                .standardize(false)
                 .build();
     }
 
@@ -176,7 +183,7 @@ public record RqVaeConfig(
      * @return the preset
      */
     public static RqVaeConfig cpu() {
-        return builder().sinkhornEpsilons(new double[] {0, 0, 0.003}).build();
+        return builder().sinkhornEpsilons(new double[] {0, 0, 0.003}).beta(1.0).build();
     }
 
     /**
@@ -237,7 +244,8 @@ public record RqVaeConfig(
                 .kmeansIterations(kmeansIterations)
                 .deadCodePolicy(deadCodePolicy)
                 .seed(seed)
-                .numThreads(numThreads);
+                .numThreads(numThreads)
+                .standardize(standardize);
     }
 
     /**
@@ -369,6 +377,7 @@ public record RqVaeConfig(
         private DeadCodePolicy deadCodePolicy = DeadCodePolicy.RESEED;
         private long seed = 2024;
         private int numThreads = 2;
+        private boolean standardize = true;
 
         private Builder() {}
 
@@ -572,6 +581,15 @@ public record RqVaeConfig(
         }
 
         /**
+         * @param v standardise inputs
+         * @return this
+         */
+        public Builder standardize(boolean v) {
+            standardize = v;
+            return this;
+        }
+
+        /**
          * @return the validated settings
          */
         public RqVaeConfig build() {
@@ -597,7 +615,8 @@ public record RqVaeConfig(
                     kmeansIterations,
                     deadCodePolicy,
                     seed,
-                    numThreads);
+                    numThreads,
+                    standardize);
         }
     }
 }

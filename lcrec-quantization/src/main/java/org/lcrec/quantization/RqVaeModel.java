@@ -34,10 +34,20 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
     private final Codebook[] codebooks;
     private final InferenceSession encoder;
     private final InferenceSession decoder;
+    private final float[] mean;
+    private final double scale;
     private volatile boolean closed;
 
-    RqVaeModel(RqVaeConfig config, int inputDim, ParameterStore store, TrainingHistory history) {
+    RqVaeModel(
+            RqVaeConfig config,
+            int inputDim,
+            ParameterStore store,
+            TrainingHistory history,
+            float[] mean,
+            double scale) {
         this.config = config;
+        this.mean = mean;
+        this.scale = scale;
         this.inputDim = inputDim;
         this.store = store;
         this.history = history;
@@ -76,6 +86,17 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
             s.add(p.name(), p.shape(), p.trainable(), p.decay()).set(store.get(p.name()).toArray());
         }
         return s;
+    }
+
+    /** {@code (x - mean) / scale} row by row, into a new array. */
+    static float[] standardized(float[] x, int n, int d, float[] mean, double scale) {
+        float[] y = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                y[i * d + j] = (float) ((x[i * d + j] - mean[j]) / scale);
+            }
+        }
+        return y;
     }
 
     /**
@@ -131,6 +152,9 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
         for (int s = 0; s < n; s += CHUNK) {
             int b = Math.min(CHUNK, n - s);
             float[] chunk = Arrays.copyOfRange(x, s * inputDim, (s + b) * inputDim);
+            if (mean != null) {
+                chunk = standardized(chunk, b, inputDim, mean, scale);
+            }
             float[] zb =
                     encoder.run(Map.of(RqVaeGraphs.X, HostTensor.ofFloats(chunk, b, inputDim)))
                             .get(RqVaeGraphs.Z)
@@ -148,7 +172,8 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
                             .get(RqVaeGraphs.RECON)
                             .toFloatArray();
             for (int k = 0; k < rec.length; k++) {
-                double d = rec[k] - x[s * inputDim + k];
+                double r = mean == null ? rec[k] : rec[k] * scale + mean[k % inputDim];
+                double d = r - x[s * inputDim + k];
                 se += d * d;
             }
         }
@@ -174,6 +199,14 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
         meta.put("kind", KIND);
         meta.put("inputDim", Integer.toString(inputDim));
         meta.putAll(configToMap(config));
+        if (mean != null) {
+            double[] md = new double[mean.length];
+            for (int j = 0; j < md.length; j++) {
+                md[j] = mean[j];
+            }
+            meta.put("standardize.mean", join(md));
+            meta.put("standardize.scale", Double.toString(scale));
+        }
         meta.put("history.epochLoss", join(history.epochLoss()));
         meta.put("history.epochSeconds", join(history.epochSeconds()));
         meta.put("history.steps", Long.toString(history.steps()));
@@ -232,7 +265,25 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
                             Integer.parseInt(meta.get("history.codesReseeded")),
                             Double.parseDouble(meta.get("history.stepSeconds")),
                             Double.parseDouble(meta.get("history.mappingSeconds")));
-            return new RqVaeModel(cfg, inputDim, store, h);
+            float[] mean = null;
+            double scale = 1;
+            if (cfg.standardize()) {
+                double[] md = split(meta.get("standardize.mean"));
+                if (md.length != inputDim) {
+                    throw new QuantizationException(
+                            file
+                                    + ": standardize.mean: expected "
+                                    + inputDim
+                                    + " values, found "
+                                    + md.length);
+                }
+                mean = new float[inputDim];
+                for (int j = 0; j < inputDim; j++) {
+                    mean[j] = (float) md[j];
+                }
+                scale = Double.parseDouble(meta.get("standardize.scale"));
+            }
+            return new RqVaeModel(cfg, inputDim, store, h, mean, scale);
         } catch (NullPointerException | IllegalArgumentException e) {
             throw new QuantizationException(
                     file + ": malformed RQ-VAE model: " + e.getMessage(), e);
@@ -265,6 +316,7 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
         m.put("config.deadCodePolicy", c.deadCodePolicy().name());
         m.put("config.seed", Long.toString(c.seed()));
         m.put("config.numThreads", Integer.toString(c.numThreads()));
+        m.put("config.standardize", Boolean.toString(c.standardize()));
         return m;
     }
 
@@ -297,6 +349,7 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
                 .deadCodePolicy(DeadCodePolicy.valueOf(m.get("config.deadCodePolicy")))
                 .seed(Long.parseLong(m.get("config.seed")))
                 .numThreads(Integer.parseInt(m.get("config.numThreads")))
+                .standardize(Boolean.parseBoolean(m.get("config.standardize")))
                 .build();
     }
 

@@ -105,7 +105,31 @@ public final class RqVaeTrainer {
                         .session(SessionConfig.cpu().withIntraOpThreads(c.numThreads()))
                         .optimizerThreads(c.numThreads())
                         .build();
+        float[] mean = null;
+        double scale = 1;
         float[] x = items.array();
+        if (c.standardize()) {
+            mean = new float[in];
+            double[] m = new double[in];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < in; j++) {
+                    m[j] += x[i * in + j];
+                }
+            }
+            for (int j = 0; j < in; j++) {
+                mean[j] = (float) (m[j] / n);
+            }
+            double ss = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < in; j++) {
+                    double v = x[i * in + j] - mean[j];
+                    ss += v * v;
+                }
+            }
+            double rms = Math.sqrt(ss / ((double) n * in));
+            scale = rms > 0 ? rms : 1; // constant inputs: centring alone
+            x = RqVaeModel.standardized(x, n, in, mean, scale);
+        }
         SplittableRandom rnd = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
         double[] epochLoss = new double[c.epochs()];
         double[] epochSeconds = new double[c.epochs()];
@@ -167,7 +191,7 @@ public final class RqVaeTrainer {
                         reseeded,
                         stepNanos / 1e9,
                         mapNanos / 1e9);
-        return new RqVaeModel(c, in, store, h);
+        return new RqVaeModel(c, in, store, h, mean, scale);
     }
 
     /** Fills the code inputs of the Sinkhorn levels for the batch now in the trainer. */

@@ -15,6 +15,7 @@ class RqVaeTest {
         return RqVaeConfig.builder()
                 .encoderLayers(new int[] {32, 16})
                 .latentDim(8)
+                .beta(1.0)
                 .levels(3)
                 .codes(8)
                 .batchSize(64)

@@ -48,6 +48,7 @@ public final class GraphBuilder {
         this.name = name;
     }
 
+    /** The graph name. */
     public String name() {
         return name;
     }
@@ -61,6 +62,7 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** Whether dropout masks are created (see {@link #training(boolean)}). */
     public boolean isTraining() {
         return training;
     }
@@ -188,6 +190,7 @@ public final class GraphBuilder {
         return t;
     }
 
+    /** A float constant of the given shape (an initialiser). */
     public Tensor constant(float[] values, long... shape) {
         return constant(HostTensor.ofFloats(values, shape));
     }
@@ -392,22 +395,42 @@ public final class GraphBuilder {
         return emit(op, List.of(a), Map.of(), a.dtype(), a.shape());
     }
 
+    /**
+     * ONNX {@code Add} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor add(Tensor a, Tensor b) {
         return binary("Add", a, b);
     }
 
+    /**
+     * ONNX {@code Sub} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor sub(Tensor a, Tensor b) {
         return binary("Sub", a, b);
     }
 
+    /**
+     * ONNX {@code Mul} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor mul(Tensor a, Tensor b) {
         return binary("Mul", a, b);
     }
 
+    /**
+     * ONNX {@code Div} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor div(Tensor a, Tensor b) {
         return binary("Div", a, b);
     }
 
+    /**
+     * ONNX {@code Pow} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor pow(Tensor a, Tensor b) {
         return binary("Pow", a, b);
     }
@@ -451,54 +474,106 @@ public final class GraphBuilder {
         return emit("Sum", new ArrayList<>(ts), Map.of(), acc.dtype(), s);
     }
 
+    /**
+     * ONNX {@code Neg} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor neg(Tensor a) {
         return unary("Neg", a);
     }
 
+    /**
+     * ONNX {@code Sqrt} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor sqrt(Tensor a) {
         return unary("Sqrt", a);
     }
 
+    /**
+     * ONNX {@code Exp} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor exp(Tensor a) {
         return unary("Exp", a);
     }
 
+    /**
+     * ONNX {@code Log} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor log(Tensor a) {
         return unary("Log", a);
     }
 
+    /**
+     * ONNX {@code Abs} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor abs(Tensor a) {
         return unary("Abs", a);
     }
 
+    /**
+     * ONNX {@code Reciprocal} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor reciprocal(Tensor a) {
         return unary("Reciprocal", a);
     }
 
+    /**
+     * ONNX {@code Sign} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor sign(Tensor a) {
         return unary("Sign", a);
     }
 
+    /**
+     * ONNX {@code Relu} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor relu(Tensor a) {
         return unary("Relu", a);
     }
 
+    /**
+     * ONNX {@code Sigmoid} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor sigmoid(Tensor a) {
         return unary("Sigmoid", a);
     }
 
+    /**
+     * ONNX {@code Tanh} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor tanh(Tensor a) {
         return unary("Tanh", a);
     }
 
+    /**
+     * ONNX {@code Erf} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor erf(Tensor a) {
         return unary("Erf", a);
     }
 
+    /**
+     * ONNX {@code Cos} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor cos(Tensor a) {
         return unary("Cos", a);
     }
 
+    /**
+     * ONNX {@code Sin} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor sin(Tensor a) {
         return unary("Sin", a);
     }
@@ -527,34 +602,66 @@ public final class GraphBuilder {
         return emit(op, List.of(a, b), Map.of(), DType.BOOL, broadcast(op, a, b));
     }
 
+    /**
+     * ONNX {@code Equal} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor equal(Tensor a, Tensor b) {
         return compare("Equal", a, b);
     }
 
+    /**
+     * ONNX {@code Less} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor less(Tensor a, Tensor b) {
         return compare("Less", a, b);
     }
 
+    /**
+     * ONNX {@code Greater} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor greater(Tensor a, Tensor b) {
         return compare("Greater", a, b);
     }
 
+    /**
+     * ONNX {@code LessOrEqual} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor lessOrEqual(Tensor a, Tensor b) {
         return compare("LessOrEqual", a, b);
     }
 
+    /**
+     * ONNX {@code GreaterOrEqual} (numpy broadcasting where the op broadcasts; output dtype and
+     * shape inferred).
+     */
     public Tensor greaterOrEqual(Tensor a, Tensor b) {
         return compare("GreaterOrEqual", a, b);
     }
 
+    /**
+     * ONNX {@code And} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor and(Tensor a, Tensor b) {
         return compare("And", a, b);
     }
 
+    /**
+     * ONNX {@code Or} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor or(Tensor a, Tensor b) {
         return compare("Or", a, b);
     }
 
+    /**
+     * ONNX {@code Not} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor not(Tensor a) {
         if (a.dtype() != DType.BOOL) {
             throw new IllegalArgumentException(
@@ -575,6 +682,10 @@ public final class GraphBuilder {
         return emit("Where", List.of(cond, a, b), Map.of(), a.dtype(), s2);
     }
 
+    /**
+     * ONNX {@code Cast} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor cast(Tensor a, DType to) {
         if (a.dtype() == to) {
             return a;
@@ -586,6 +697,10 @@ public final class GraphBuilder {
         return t;
     }
 
+    /**
+     * ONNX {@code Identity} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor identity(Tensor a) {
         return emit("Identity", List.of(a), Map.of(), a.dtype(), a.shape());
     }
@@ -688,6 +803,10 @@ public final class GraphBuilder {
 
     // ------------------------------------------------------------------ softmax and reductions
 
+    /**
+     * ONNX {@code Softmax} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor softmax(Tensor x, int axis) {
         floating("Softmax", x);
         return emit(
@@ -698,6 +817,10 @@ public final class GraphBuilder {
                 x.shape());
     }
 
+    /**
+     * ONNX {@code LogSoftmax} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor logSoftmax(Tensor x, int axis) {
         floating("LogSoftmax", x);
         return emit(
@@ -778,6 +901,10 @@ public final class GraphBuilder {
                 reducedShape(x, ax, keepDims));
     }
 
+    /**
+     * ONNX {@code ArgMax} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor argMax(Tensor x, int axis, boolean keepDims) {
         int a = axis("ArgMax", x, axis);
         return emit(
@@ -788,6 +915,10 @@ public final class GraphBuilder {
                 reducedShape(x, new long[] {a}, keepDims));
     }
 
+    /**
+     * ONNX {@code ArgMin} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor argMin(Tensor x, int axis, boolean keepDims) {
         int a = axis("ArgMin", x, axis);
         return emit(
@@ -800,6 +931,10 @@ public final class GraphBuilder {
 
     // ------------------------------------------------------------------ shape ops
 
+    /**
+     * ONNX {@code Transpose} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor transpose(Tensor x, int... perm) {
         if (perm.length == 0) {
             perm = new int[x.rank()];
@@ -1013,6 +1148,10 @@ public final class GraphBuilder {
         return reshape(x, shapeOf(like));
     }
 
+    /**
+     * ONNX {@code Unsqueeze} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor unsqueeze(Tensor x, long... axes) {
         int r = x.rank() + axes.length;
         long[] ax = new long[axes.length];
@@ -1036,6 +1175,10 @@ public final class GraphBuilder {
         return emit("Unsqueeze", List.of(x, constantLongs(ax)), Map.of(), x.dtype(), Shape.of(out));
     }
 
+    /**
+     * ONNX {@code Squeeze} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor squeeze(Tensor x, long... axes) {
         long[] ax = normAxes("Squeeze", x, axes);
         for (long a : ax) {
@@ -1079,6 +1222,10 @@ public final class GraphBuilder {
         return expand(x, shapeOf(like));
     }
 
+    /**
+     * ONNX {@code Concat} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor concat(int axis, Tensor... ts) {
         if (ts.length == 0) {
             throw new IllegalArgumentException("Concat: no inputs");
@@ -1224,6 +1371,10 @@ public final class GraphBuilder {
                 out);
     }
 
+    /**
+     * ONNX {@code Gather} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor gather(Tensor data, Tensor indices, int axis) {
         checkIndices("Gather", indices);
         int a = axis("Gather", data, axis);
@@ -1260,6 +1411,10 @@ public final class GraphBuilder {
         }
     }
 
+    /**
+     * ONNX {@code GatherElements} (numpy broadcasting where the op broadcasts; output dtype and
+     * shape inferred).
+     */
     public Tensor gatherElements(Tensor data, Tensor indices, int axis) {
         checkIndices("GatherElements", indices);
         if (data.rank() != indices.rank()) {
@@ -1307,6 +1462,10 @@ public final class GraphBuilder {
                 data.shape());
     }
 
+    /**
+     * ONNX {@code GatherND} (numpy broadcasting where the op broadcasts; output dtype and shape
+     * inferred).
+     */
     public Tensor gatherND(Tensor data, Tensor indices) {
         checkIndices("GatherND", indices);
         Dim last = indices.dim(-1);

@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * run. Trial teardown prints the resident-memory growth per model parameter.
  *
  * <p>Run: {@code java -jar lcrec-bench/target/benchmarks.jar 'org.lcrec.bench.model.*' -f 1 -wi 2
- * -i 3}
+ * -i 3} (add {@code -p threads=1} to compare single-thread rates on a shared machine).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -68,6 +68,10 @@ public class SftTrainingBenchmark {
     /** Reference: [1024x2048] x [2048x1024] in one ORT session, output pre-allocated. */
     @State(Scope.Benchmark)
     public static class MatMulState {
+        /** ORT intra-op threads (0 = ORT's default, one per physical core). */
+        @Param({"0"})
+        public int threads;
+
         InferenceSession session;
         Map<String, DirectTensor> in;
         Map<String, DirectTensor> out;
@@ -80,7 +84,8 @@ public class SftTrainingBenchmark {
             g.output("c", g.matMul(a, b));
             session =
                     InferenceSession.create(
-                            OnnxExport.builder().build().toBytes(g.build()), SessionConfig.cpu());
+                            OnnxExport.builder().build().toBytes(g.build()),
+                            SessionConfig.cpu().withIntraOpThreads(threads));
             DirectTensor ta = new DirectTensor(DType.FLOAT, 1024, 2048);
             DirectTensor tb = new DirectTensor(DType.FLOAT, 2048, 1024);
             fill(ta.floats(), 1);
@@ -100,6 +105,10 @@ public class SftTrainingBenchmark {
     public static class SftState {
         @Param({"full", "lora"})
         public String mode;
+
+        /** ORT intra-op threads (0 = ORT's default, one per physical core). */
+        @Param({"0"})
+        public int threads;
 
         Trainer trainer;
         LlamaConfig config;
@@ -127,6 +136,7 @@ public class SftTrainingBenchmark {
                                     .schedule(LrSchedule.constant(1e-4, 0))
                                     .clipNorm(1.0)
                                     .optimizerThreads(2)
+                                    .session(SessionConfig.cpu().withIntraOpThreads(threads))
                                     .build());
             int s = PROMPT + RESPONSE;
             SplittableRandom r = new SplittableRandom(3);

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * @param epochSeconds wall-clock seconds of each epoch (Sinkhorn and reseeding included)
  * @param steps optimiser steps taken
  * @param itemsPerSecond training throughput over all epochs (items seen / seconds)
- * @param initialLoss mean loss over the items before the first step (after k-means init)
+ * @param initialLoss the loss of the first batch, before any update (after k-means init)
  * @param codesReseeded unused codes reseeded under {@link DeadCodePolicy#RESEED}
  * @param stepSeconds seconds inside the trainer's steps (ORT forward + backward and AdamW)
  * @param mappingSeconds seconds spent on the Sinkhorn levels' codes (an ORT forward pass for the

@@ -204,6 +204,21 @@ public final class TaskGenerator {
     public SampleIterator iterator(List<TaskType> tasks, Split split) {
         for (TaskType t : tasks) {
             requireAvailable(t, split);
+            if (split != Split.TRAIN) {
+                int n = templates.get(t).size();
+                for (int id : config.evalTemplates(t)) {
+                    if (id >= n) {
+                        throw new IllegalArgumentException(
+                                "evalTemplates for "
+                                        + t.id()
+                                        + ": template id "
+                                        + id
+                                        + " does not exist (the set has "
+                                        + n
+                                        + " templates)");
+                    }
+                }
+            }
         }
         return new SampleIterator(this, List.copyOf(tasks), split);
     }

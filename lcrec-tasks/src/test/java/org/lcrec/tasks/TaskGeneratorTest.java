@@ -350,8 +350,7 @@ class TaskGeneratorTest {
         assertThatThrownBy(
                         () ->
                                 new TaskGenerator(SYN, TemplateSet.defaults(), bad)
-                                        .iterator(List.of(TaskType.SEQREC), Split.TEST)
-                                        .hasNext())
+                                        .iterator(List.of(TaskType.SEQREC), Split.TEST))
                 .hasMessageContaining("template id 17 does not exist");
         Dataset noIndex = new Dataset("NoIdx", SYN.items(), SYN.interactions(), null, null, null);
         assertThatThrownBy(

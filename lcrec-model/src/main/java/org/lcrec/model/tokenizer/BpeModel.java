@@ -21,6 +21,9 @@ final class BpeModel implements Model {
     static final int CACHE_WORD_LIMIT = 64;
     static final int CACHE_CAPACITY = 200_000;
 
+    /** The SentencePiece space, U+2581. */
+    static final String META = "\u2581";
+
     private final Map<String, Integer> vocab;
     private final String[] idToToken;
     private final PairMap merges;
@@ -35,6 +38,14 @@ final class BpeModel implements Model {
     private final boolean ignoreMerges;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
+    /**
+     * Whether words may be cut before every run of U+2581 (the SentencePiece space) that follows
+     * another character: true when no token a merge produces holds a non-U+2581 character followed
+     * by U+2581, so no merge can cross such a cut and each piece can be merged (and cached) on its
+     * own with the same result. This makes whole-sentence SentencePiece BPE cache-friendly.
+     */
+    private final boolean metaSplit;
+
     /** Ids of single BMP characters (-1 = not in the vocabulary), when no prefix/suffix applies. */
     private final int[] charIds;
 
@@ -48,6 +59,7 @@ final class BpeModel implements Model {
             String prefix,
             String suffix,
             boolean ignoreMerges,
+            boolean mergesCrossMeta,
             String where) {
         this.vocab = vocab;
         int max = -1;
@@ -66,6 +78,12 @@ final class BpeModel implements Model {
         this.prefix = prefix;
         this.suffix = suffix;
         this.ignoreMerges = ignoreMerges;
+        this.metaSplit =
+                !byteLevel
+                        && !mergesCrossMeta
+                        && prefix.isEmpty()
+                        && suffix.isEmpty()
+                        && vocab.containsKey(META);
         this.byteIds = new int[256];
         this.fallbackIds = new int[256];
         for (int b = 0; b < 256; b++) {
@@ -125,6 +143,7 @@ final class BpeModel implements Model {
                             + (list == null ? "nothing" : list.getNodeType()));
         }
         PairMap merges = new PairMap(list.size());
+        boolean mergesCrossMeta = false;
         for (int rank = 0; rank < list.size(); rank++) {
             JsonNode m = list.get(rank);
             String a;
@@ -163,6 +182,7 @@ final class BpeModel implements Model {
                                 + "\" is not in the vocab");
             }
             merges.put(ia, ib, ((long) rank << 32) | im);
+            mergesCrossMeta |= crossesMeta(merged);
         }
         return new BpeModel(
                 vocab,
@@ -174,11 +194,37 @@ final class BpeModel implements Model {
                 prefix,
                 suffix,
                 model.path("ignore_merges").asBoolean(false),
+                mergesCrossMeta,
                 where);
+    }
+
+    /** Whether a token holds a character other than U+2581 followed by U+2581. */
+    static boolean crossesMeta(String token) {
+        for (int i = 1; i < token.length(); i++) {
+            if (token.charAt(i) == '\u2581' && token.charAt(i - 1) != '\u2581') {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public void tokenize(String word, IntList out) {
+        if (metaSplit) {
+            int start = 0;
+            for (int i = 1, n = word.length(); i < n; i++) {
+                if (word.charAt(i) == '\u2581' && word.charAt(i - 1) != '\u2581') {
+                    tokenizePiece(word.substring(start, i), out);
+                    start = i;
+                }
+            }
+            tokenizePiece(start == 0 ? word : word.substring(start), out);
+            return;
+        }
+        tokenizePiece(word, out);
+    }
+
+    private void tokenizePiece(String word, IntList out) {
         boolean cacheable = word.length() <= CACHE_WORD_LIMIT;
         if (cacheable) {
             int[] hit = cache.get(word);

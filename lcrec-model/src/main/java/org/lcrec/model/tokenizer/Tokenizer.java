@@ -53,6 +53,8 @@ public final class Tokenizer {
     private final Decoder decoder;
     private final AddedVocabulary added;
     private final int padId;
+    private final int bosId;
+    private final int eosId;
 
     private Tokenizer(
             String source,
@@ -63,7 +65,9 @@ public final class Tokenizer {
             PostProcessor postProcessor,
             Decoder decoder,
             AddedVocabulary added,
-            int padId) {
+            int padId,
+            int bosId,
+            int eosId) {
         this.source = source;
         this.json = json;
         this.model = model;
@@ -73,10 +77,13 @@ public final class Tokenizer {
         this.decoder = decoder;
         this.added = added;
         this.padId = padId;
+        this.bosId = bosId;
+        this.eosId = eosId;
     }
 
     /**
-     * Loads a tokenizer.
+     * Loads a tokenizer, and the {@code tokenizer_config.json} beside it when there is one (pad,
+     * BOS and EOS tokens; {@code add_bos_token}/{@code add_eos_token} for LLaMA-style classes).
      *
      * @param path a {@code tokenizer.json} file, or a directory holding one
      * @return the tokenizer
@@ -85,8 +92,9 @@ public final class Tokenizer {
     public static Tokenizer load(Path path) {
         Objects.requireNonNull(path, "path");
         Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        Tokenizer tk;
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            tk = read(in, file.toString());
         } catch (NoSuchFileException e) {
             throw new TokenizerException(
                     file
@@ -98,6 +106,9 @@ public final class Tokenizer {
         } catch (IOException e) {
             throw new TokenizerException(file + ": cannot read tokenizer: " + e.getMessage(), e);
         }
+        Path dir = file.toAbsolutePath().getParent();
+        Path config = dir == null ? null : dir.resolve("tokenizer_config.json");
+        return config != null && Files.isRegularFile(config) ? tk.withConfig(config) : tk;
     }
 
     /**
@@ -204,7 +215,9 @@ public final class Tokenizer {
                         post,
                         decoder,
                         added,
-                        0);
+                        0,
+                        -1,
+                        -1);
         if (padId < 0) {
             for (String name : new String[] {"[PAD]", "<pad>", "<|endoftext|>", "<unk>"}) {
                 padId = tk.tokenToId(name);
@@ -250,7 +263,96 @@ public final class Tokenizer {
 
     private Tokenizer withPadId(int id) {
         return new Tokenizer(
-                source, json, model, normalizer, preTokenizer, postProcessor, decoder, added, id);
+                source,
+                json,
+                model,
+                normalizer,
+                preTokenizer,
+                postProcessor,
+                decoder,
+                added,
+                id,
+                bosId,
+                eosId);
+    }
+
+    /**
+     * Applies what {@code tokenizer_config.json} adds to {@code tokenizer.json}: the pad, BOS and
+     * EOS tokens, and for LLaMA-style tokenizer classes (whose fast tokenizers rebuild the
+     * post-processor from them) the {@code add_bos_token}/{@code add_eos_token} flags.
+     */
+    private Tokenizer withConfig(Path configFile) {
+        JsonNode c;
+        try {
+            c = MAPPER.readTree(configFile.toFile());
+        } catch (IOException e) {
+            throw new TokenizerException(configFile + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (c == null || !c.isObject()) {
+            throw new TokenizerException(configFile + ": expected a JSON object");
+        }
+        int pad = configTokenId(c, "pad_token", configFile);
+        int bos = configTokenId(c, "bos_token", configFile);
+        int eos = configTokenId(c, "eos_token", configFile);
+        PostProcessor post = postProcessor;
+        String cls = c.path("tokenizer_class").asText("");
+        if (cls.startsWith("LlamaTokenizer") || cls.startsWith("GemmaTokenizer")) {
+            boolean addBos = c.path("add_bos_token").asBoolean(true);
+            boolean addEos = c.path("add_eos_token").asBoolean(false);
+            if ((addBos && bos < 0) || (addEos && eos < 0)) {
+                throw new TokenizerException(
+                        configFile
+                                + ": add_bos_token/add_eos_token set but the token is not defined");
+            }
+            post =
+                    new PostProcessor(
+                            addBos ? new int[] {bos} : new int[0],
+                            addEos ? new int[] {eos} : new int[0]);
+        }
+        return new Tokenizer(
+                source,
+                json,
+                model,
+                normalizer,
+                preTokenizer,
+                post,
+                decoder,
+                added,
+                pad >= 0 ? pad : padId,
+                bos,
+                eos);
+    }
+
+    private int configTokenId(JsonNode c, String field, Path file) {
+        JsonNode v = c.get(field);
+        if (v == null || v.isNull()) {
+            return -1;
+        }
+        String content = v.isTextual() ? v.asText() : v.path("content").asText(null);
+        if (content == null) {
+            throw new TokenizerException(
+                    file + ": " + field + ": expected a string or {\"content\": ...}, found " + v);
+        }
+        int id = tokenToId(content);
+        if (id < 0) {
+            throw new TokenizerException(
+                    file + ": " + field + " \"" + content + "\" is not in the vocabulary");
+        }
+        return id;
+    }
+
+    /**
+     * @return the BOS token id from {@code tokenizer_config.json}, or -1 when not defined
+     */
+    public int bosTokenId() {
+        return bosId;
+    }
+
+    /**
+     * @return the EOS token id from {@code tokenizer_config.json}, or -1 when not defined
+     */
+    public int eosTokenId() {
+        return eosId;
     }
 
     /**
@@ -539,7 +641,9 @@ public final class Tokenizer {
                 postProcessor,
                 decoder,
                 new AddedVocabulary(tokens, normalizer),
-                padId);
+                padId,
+                bosId,
+                eosId);
     }
 
     /**

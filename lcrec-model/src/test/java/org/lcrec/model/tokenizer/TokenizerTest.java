@@ -61,6 +61,23 @@ class TokenizerTest {
     }
 
     @Test
+    void sentencePieceWordsAreCutAtMetaSpacesOnlyWhenNoMergeCrossesThem() {
+        String vocab = "{\"\u2581\":0,\"a\":1,\"b\":2,\"a\u2581\":3,\"\u2581b\":4}";
+        // "a ▁" produces a token with a character before ▁: cutting "a▁b" before ▁ would be wrong
+        Tokenizer crossing =
+                tiny(
+                        "{\"type\":\"BPE\",\"vocab\":"
+                                + vocab
+                                + ",\"merges\":[\"a \u2581\",\"\u2581 b\"]}",
+                        "");
+        assertThat(crossing.encode("a\u2581b")).containsExactly(3, 2);
+        // without it the cut is safe and gives the same ids as merging the whole word
+        Tokenizer safe =
+                tiny("{\"type\":\"BPE\",\"vocab\":" + vocab + ",\"merges\":[\"\u2581 b\"]}", "");
+        assertThat(safe.encode("a\u2581b\u2581\u2581b")).containsExactly(1, 4, 0, 4);
+    }
+
+    @Test
     void byteFallbackAndUnknownFusion() {
         String vocab = "{\"<unk>\":0,\"<0xC3>\":1,\"<0xA9>\":2,\"a\":3}";
         Tokenizer fb =
@@ -222,6 +239,36 @@ class TokenizerTest {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    @Test
+    void tokenizerConfigGivesSpecialIdsAndLlamaFlags(@TempDir Path dir) throws IOException {
+        Tokenizer qwen = Tokenizer.load(org.lcrec.core.testing.SharedData.tokenizer("qwen3"));
+        assertThat(qwen.eosTokenId()).isEqualTo(qwen.tokenToId("<|im_end|>")).isEqualTo(151645);
+        assertThat(qwen.padId()).isEqualTo(151643);
+        assertThat(qwen.bosTokenId()).isEqualTo(-1);
+        Path llamaDir = org.lcrec.core.testing.SharedData.tokenizer("llama2");
+        Tokenizer llama = Tokenizer.load(llamaDir);
+        assertThat(llama.bosTokenId()).isEqualTo(1);
+        assertThat(llama.eosTokenId()).isEqualTo(2);
+        assertThat(llama.encode("hi")).startsWith(1).doesNotContain(2);
+        // add_eos_token=true, add_bos_token=false: LlamaTokenizerFast rebuilds the template
+        Files.copy(llamaDir.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        ObjectNode cfg =
+                (ObjectNode) M.readTree(llamaDir.resolve("tokenizer_config.json").toFile());
+        cfg.put("add_eos_token", true);
+        cfg.put("add_bos_token", false);
+        M.writeValue(dir.resolve("tokenizer_config.json").toFile(), cfg);
+        Tokenizer eos = Tokenizer.load(dir);
+        int[] plain = llama.encode("hi", false);
+        int[] withEos = eos.encode("hi");
+        assertThat(withEos).hasSize(plain.length + 1).endsWith(2).startsWith(plain);
+        cfg.put("eos_token", "<nope>");
+        M.writeValue(dir.resolve("tokenizer_config.json").toFile(), cfg);
+        assertThatThrownBy(() -> Tokenizer.load(dir))
+                .isInstanceOf(TokenizerException.class)
+                .hasMessageContaining("tokenizer_config.json")
+                .hasMessageContaining("<nope>");
     }
 
     @Test

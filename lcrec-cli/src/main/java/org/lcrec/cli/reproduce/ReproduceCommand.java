@@ -64,8 +64,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lcrec reproduce}: the whole LC-Rec pipeline on one dataset, every stage cached and
- * resumable: data → (embeddings) → index → per task mix: train (with validation-based checkpoint
- * selection) and test evaluation → baselines → {@code results.md} and {@code results.json}.
+ * resumable: data → index (text embeddings cached inside) → per task mix: train (with
+ * validation-based checkpoint selection) and test evaluation → baselines → {@code results.md} and
+ * {@code results.json}.
  */
 @Command(
         name = "reproduce",
@@ -140,9 +141,6 @@ public final class ReproduceCommand implements Runnable {
                 root);
         Pipeline p = new Pipeline(root, o);
         p.add(dataStage());
-        if (!cfg.index().equals("given") && cfg.embedder().equals("minilm")) {
-            p.add(embedStage(root));
-        }
         p.add(indexStage(root));
         for (List<String> mix : cfg.mixes()) {
             p.add(trainStage(root, mix));
@@ -173,6 +171,7 @@ public final class ReproduceCommand implements Runnable {
                 c.data(),
                 indexOverride != null ? indexOverride : c.index(),
                 c.indexPreset(),
+                c.indexCodes(),
                 c.embedder(),
                 c.mixes(),
                 c.model(),
@@ -236,31 +235,11 @@ public final class ReproduceCommand implements Runnable {
                 });
     }
 
-    private Stage embedStage(Path root) {
-        return stage(
-                "embed",
-                Map.of("embedder", cfg.embedder()),
-                dir -> {
-                    List<String> args =
-                            new ArrayList<>(
-                                    List.of(
-                                            "embed",
-                                            "--out",
-                                            dir.resolve("embeddings.npy").toString(),
-                                            "--threads",
-                                            Integer.toString(threads),
-                                            "--report",
-                                            dir.resolve("report.json").toString()));
-                    addData(args);
-                    subcommand(args);
-                    return readReport(dir.resolve("report.json"));
-                });
-    }
-
     private Stage indexStage(Path root) {
         Map<String, Object> fp = new LinkedHashMap<>();
         fp.put("index", cfg.index());
         fp.put("preset", cfg.indexPreset());
+        fp.put("codes", cfg.indexCodes());
         fp.put("embedder", cfg.embedder());
         fp.put("seed", cfg.seed());
         return stage(
@@ -293,10 +272,14 @@ public final class ReproduceCommand implements Runnable {
                                             Integer.toString(threads),
                                             "--report",
                                             dir.resolve("report.json").toString()));
-                    if (cfg.embedder().equals("minilm")) {
-                        args.add("--embeddings");
-                        args.add(root.resolve("embed").resolve("embeddings.npy").toString());
+                    if (cfg.indexCodes() > 0) {
+                        args.add("--codes");
+                        args.add(Integer.toString(cfg.indexCodes()));
                     }
+                    args.add("--encoder");
+                    args.add(cfg.embedder());
+                    args.add("--cache");
+                    args.add(dir.resolve("embeddings-" + cfg.embedder() + ".npy").toString());
                     addData(args);
                     subcommand(args);
                     Map<String, Object> r = readReport(dir.resolve("report.json"));
@@ -419,22 +402,22 @@ public final class ReproduceCommand implements Runnable {
                                                         prompts,
                                                         Split.VALID,
                                                         cfg.validUsers());
-                                        double ndcg = v.mean().get("NDCG@10");
+                                        double ndcg = v.mean().get("ndcg@10");
                                         validations.add(
                                                 Map.of(
                                                         "step",
                                                         step,
-                                                        "NDCG@10",
+                                                        "ndcg@10",
                                                         ndcg,
-                                                        "HR@10",
-                                                        v.mean().get("HR@10")));
+                                                        "hr@10",
+                                                        v.mean().get("hr@10")));
                                         o.printf(
                                                 Locale.ROOT,
                                                 "%n%-10s step %,d: validation NDCG@10 %.4f, HR@10 %.4f%n",
                                                 "valid",
                                                 step,
                                                 ndcg,
-                                                v.mean().get("HR@10"));
+                                                v.mean().get("hr@10"));
                                         return ndcg;
                                     });
         }
@@ -517,7 +500,7 @@ public final class ReproduceCommand implements Runnable {
                         .split(split)
                         .maxHistory(cfg.maxHistory())
                         .maxUsers(maxUsers)
-                        .bootstrapResamples(split == Split.TEST ? 1000 : 0)
+                        .bootstrapResamples(split == Split.TEST ? 1000 : 100)
                         .seed(cfg.seed())
                         .build();
         try (Recommender rec =

@@ -20,6 +20,7 @@ import java.util.Locale;
  *     it
  * @param index {@code given} (the dataset's index.json), {@code rqvae} or {@code rqkmeans}
  * @param indexPreset the indexer preset ({@code cpu} or {@code lcrec-paper})
+ * @param indexCodes codes per index level (0: the preset's; small catalogues want fewer)
  * @param embedder item text embeddings for the indexer: {@code minilm} or {@code lexical}
  * @param mixes task mixes, each trained as its own model (e.g. seqrec only vs all tasks)
  * @param model the from-scratch model preset ({@code cpu-tiny}, {@code cpu-small}, ...)
@@ -42,6 +43,7 @@ public record ReproduceConfig(
         String data,
         String index,
         String indexPreset,
+        int indexCodes,
         String embedder,
         List<List<String>> mixes,
         String model,
@@ -71,6 +73,7 @@ public record ReproduceConfig(
                 "given, rqvae or rqkmeans",
                 index);
         req(indexPreset != null, "indexPreset", "a preset name", indexPreset);
+        req(indexCodes >= 0, "indexCodes", ">= 0", indexCodes);
         req(
                 List.of("minilm", "lexical").contains(embedder),
                 "embedder",

@@ -95,7 +95,7 @@ final class Results {
             StringBuilder sb, String name, Object users, Map<String, Double> m, String[] cols) {
         sb.append("| ").append(name).append(" | ").append(users).append(" |");
         for (String c : cols) {
-            Object v = m.get(c);
+            Object v = m.get(c.toLowerCase(Locale.ROOT));
             sb.append(String.format(Locale.ROOT, " %.4f |", num(v)));
         }
         sb.append('\n');

@@ -24,7 +24,8 @@ public final class BaselineEvaluation {
      *
      * @param name the baseline
      * @param users how many users were scored
-     * @param metrics {@code HR@K} / {@code NDCG@K} → value, in the order of {@link #KS}
+     * @param metrics {@code hr@K} / {@code ndcg@K} → value (the names of {@link
+     *     org.lcrec.inference.RankingMetrics}), in the order of {@link #KS}
      */
     public record Result(String name, int users, Map<String, Double> metrics) {
         @Override
@@ -92,10 +93,10 @@ public final class BaselineEvaluation {
                         });
         Map<String, Double> m = new LinkedHashMap<>();
         for (int j = 0; j < KS.length; j++) {
-            m.put("HR@" + KS[j], users[0] == 0 ? 0 : hr[j] / users[0]);
+            m.put("hr@" + KS[j], users[0] == 0 ? 0 : hr[j] / users[0]);
         }
         for (int j = 0; j < KS.length; j++) {
-            m.put("NDCG@" + KS[j], users[0] == 0 ? 0 : ndcg[j] / users[0]);
+            m.put("ndcg@" + KS[j], users[0] == 0 ? 0 : ndcg[j] / users[0]);
         }
         return new Result(baseline.name(), users[0], m);
     }

@@ -60,11 +60,11 @@ class BaselinesTest {
         // a: recs 5,6,3,4 -> 3 at rank 3; b: 4 at rank 4; c: recs 2,6,3,4 -> 3 at rank 3; d: recs
         // 1,2 -> 2 at rank 2
         assertThat(r.users()).isEqualTo(4);
-        assertThat(r.metrics().get("HR@1")).isEqualTo(0.0);
-        assertThat(r.metrics().get("HR@3")).isEqualTo(0.75);
-        assertThat(r.metrics().get("HR@5")).isEqualTo(1.0);
+        assertThat(r.metrics().get("hr@1")).isEqualTo(0.0);
+        assertThat(r.metrics().get("hr@3")).isEqualTo(0.75);
+        assertThat(r.metrics().get("hr@5")).isEqualTo(1.0);
         double ndcg5 = (2 / log2(4) + 1 / log2(5) + 1 / log2(3)) / 4;
-        assertThat(r.metrics().get("NDCG@5")).isCloseTo(ndcg5, within(1e-12));
+        assertThat(r.metrics().get("ndcg@5")).isCloseTo(ndcg5, within(1e-12));
     }
 
     @Test
@@ -75,10 +75,10 @@ class BaselinesTest {
         assertThat(all)
                 .extracting(BaselineEvaluation.Result::name)
                 .containsExactly("random", "most-popular", "co-occurrence");
-        double random10 = all.get(0).metrics().get("HR@10");
+        double random10 = all.get(0).metrics().get("hr@10");
         assertThat(random10).isBetween(0.0, 0.05); // chance: 10 / 600 = 0.017
-        assertThat(all.get(2).metrics().get("HR@10"))
-                .isGreaterThan(all.get(1).metrics().get("HR@10"));
+        assertThat(all.get(2).metrics().get("hr@10"))
+                .isGreaterThan(all.get(1).metrics().get("hr@10"));
         RandomBaseline rb = new RandomBaseline(d.items().ids(), 7);
         assertThat(rb.recommend(new int[] {1, 2}, 5))
                 .containsExactly(rb.recommend(new int[] {1, 2}, 5));

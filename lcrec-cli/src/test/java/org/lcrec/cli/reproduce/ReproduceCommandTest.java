@@ -1,0 +1,62 @@
+package org.lcrec.cli.reproduce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.cli.Lcrec;
+
+/**
+ * The whole pipeline on a tiny budget: every stage runs, results are written, a rerun reuses all.
+ */
+class ReproduceCommandTest {
+    private static final String TINY =
+            """
+            {"name": "tiny", "data": null, "index": "rqkmeans", "indexPreset": "cpu", "indexCodes": 16,
+             "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny", "epochs": 1,
+             "learningRate": 0.003, "batchSize": 16, "maxLength": 160, "maxSamples": 160,
+             "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 10, "testUsers": 30,
+             "evaluateEvery": 0, "seed": 7}
+            """;
+
+    private static String run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Lcrec.run(new PrintWriter(out), new PrintWriter(err), args);
+        assertThat(code).as("exit code; stderr: %s; stdout: %s", err, out).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void runsEndToEndAndResumes(@TempDir Path tmp) throws Exception {
+        Path config = tmp.resolve("tiny.json");
+        Files.writeString(config, TINY);
+        Path out = tmp.resolve("run");
+        String first = run("reproduce", "--config", config.toString(), "--out", out.toString());
+        assertThat(first)
+                .contains(
+                        "| LC-Rec (seqrec) | 30 |",
+                        "| random |",
+                        "| most-popular |",
+                        "| co-occurrence |");
+        assertThat(out.resolve("results.md")).exists();
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.at("/stages/index/figures/statistics/collisionsFinal").asInt(-1))
+                .isZero();
+        assertThat(results.at("/stages/train-seqrec/figures/steps").asInt()).isEqualTo(10);
+        assertThat(results.at("/stages/test-seqrec/figures/mean/hr@10").asDouble(-1))
+                .isBetween(0.0, 1.0);
+        assertThat(out.resolve("train-seqrec/onnx/model.onnx")).exists();
+
+        String second = run("reproduce", "--config", config.toString(), "--out", out.toString());
+        assertThat(second)
+                .contains("train-seqrec reused", "test-seqrec reused", "baselines  reused");
+        assertThat(second).doesNotContain("running ...");
+    }
+}

@@ -13,6 +13,12 @@ import org.lcrec.core.Item;
 import org.lcrec.core.ItemCatalog;
 import org.lcrec.core.io.DatasetDirectory;
 import org.lcrec.core.io.MiniOneRecImporter;
+import org.lcrec.model.encoder.EmbeddingCache;
+import org.lcrec.model.encoder.EncoderException;
+import org.lcrec.model.encoder.ItemTexts;
+import org.lcrec.model.encoder.TextEncoder;
+import org.lcrec.model.encoder.TextEncoderConfig;
+import org.lcrec.model.tokenizer.TokenizerException;
 import org.lcrec.quantization.Embeddings;
 import org.lcrec.quantization.GeneratedIndex;
 import org.lcrec.quantization.IndexConfig;
@@ -37,8 +43,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lcrec index}: learns semantic item IDs from item embeddings (RQ-VAE or RQ-KMeans) and
  * writes a collision-free LC-Rec {@code index.json}. Embeddings come from {@code --embeddings
- * FILE.npy} (row = item id, e.g. LC-Rec's {@code *.emb-llama-td.npy}), else from a cache file, else
- * they are computed from the item texts.
+ * FILE.npy} (row = item id, e.g. LC-Rec's {@code *.emb-llama-td.npy}), else they are computed from
+ * the item texts by the text encoder ({@code --encoder minilm}, all-MiniLM-L6-v2 on ONNX Runtime,
+ * cached in {@code --cache} and reused while encoder and texts are unchanged) or lexically ({@code
+ * --encoder lexical}).
  */
 @Command(
         name = "index",
@@ -82,11 +90,20 @@ public final class IndexCommand implements Runnable {
     Path embeddings;
 
     @Option(
+            names = "--encoder",
+            paramLabel = "minilm|lexical",
+            defaultValue = "minilm",
+            description =
+                    "Text encoder when no --embeddings: minilm (all-MiniLM-L6-v2, LC-Rec's title +"
+                            + " description fields) or lexical (hashed TF-IDF). Default: minilm.")
+    String encoder;
+
+    @Option(
             names = "--cache",
             paramLabel = "FILE.npy",
             description =
-                    "Where computed text embeddings are cached: reused when present, written"
-                            + " otherwise.")
+                    "Cache of computed text embeddings, reused while encoder and texts are"
+                            + " unchanged. Default: beside --out, <out>.emb-<encoder>.npy.")
     Path cache;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
@@ -150,19 +167,54 @@ public final class IndexCommand implements Runnable {
         if (embeddings != null) {
             x = Embeddings.readNpy(embeddings);
             embSource = embeddings.toString();
-        } else if (cache != null && Files.exists(cache)) {
-            x = Embeddings.readNpy(cache);
-            embSource = "cache " + cache;
+        } else if (encoder.equals("lexical")) {
+            Path c = cachePath();
+            if (Files.exists(c)) {
+                x = Embeddings.readNpy(c);
+                embSource = "lexical cache " + c;
+            } else {
+                List<String> texts = new ArrayList<>(ids.length);
+                for (Item it : catalog.items()) {
+                    texts.add(it.title() + " " + it.description());
+                }
+                x = LexicalEmbeddings.of(texts, LEXICAL_DIM);
+                x.writeNpy(c);
+                embSource =
+                        "lexical (hashed TF-IDF of title + description, dim "
+                                + LEXICAL_DIM
+                                + "), cached in "
+                                + c;
+            }
+        } else if (encoder.equals("minilm")) {
+            Path c = cachePath();
+            TextEncoderConfig tc = TextEncoderConfig.defaults().withNumThreads(threads);
+            try (TextEncoder te = TextEncoder.miniLm(tc);
+                    ProgressBar bar =
+                            new ProgressBar(
+                                    o,
+                                    "embedding",
+                                    (long) ids.length * ItemTexts.lcRec().fieldCount())) {
+                EmbeddingCache.Result r =
+                        EmbeddingCache.embed(
+                                te,
+                                catalog,
+                                ItemTexts.lcRec(),
+                                c,
+                                (done, all) -> bar.update(done, "texts"));
+                float[][] rows = r.embeddings();
+                int dim = te.dimension();
+                float[] flat = new float[rows.length * dim];
+                for (int i = 0; i < rows.length; i++) {
+                    System.arraycopy(rows[i], 0, flat, i * dim, dim);
+                }
+                x = Embeddings.of(flat, rows.length, dim);
+                embSource = te.id() + (r.fromCache() ? ", from cache " : ", cached in ") + c;
+            } catch (EncoderException | TokenizerException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         } else {
-            List<String> texts = new ArrayList<>(ids.length);
-            for (Item it : catalog.items()) {
-                texts.add(it.title() + " " + it.description());
-            }
-            x = LexicalEmbeddings.of(texts, LEXICAL_DIM);
-            embSource = "lexical (hashed TF-IDF of title + description, dim " + LEXICAL_DIM + ")";
-            if (cache != null) {
-                x.writeNpy(cache);
-            }
+            throw new IllegalArgumentException(
+                    "--encoder: expected minilm or lexical, found \"" + encoder + "\"");
         }
         if (x.rows() != ids.length) {
             throw new IllegalArgumentException(
@@ -296,6 +348,16 @@ public final class IndexCommand implements Runnable {
         json.put("seconds", seconds);
         Reports.write(report, json);
         o.flush();
+    }
+
+    private Path cachePath() {
+        if (cache != null) {
+            return cache;
+        }
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf(".json");
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return out.toAbsolutePath().resolveSibling(stem + ".emb-" + encoder + ".npy");
     }
 
     private GeneratedIndex generate(IndexConfig ic, ItemQuantizer q, Embeddings x, int[] ids) {

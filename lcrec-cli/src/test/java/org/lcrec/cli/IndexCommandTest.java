@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.core.SemanticIndex;
@@ -30,6 +31,8 @@ class IndexCommandTest {
                         out.toString(),
                         "--report",
                         report.toString(),
+                        "--encoder",
+                        "lexical",
                         "--cache",
                         tmp.resolve("emb.npy").toString());
         assertThat(r.code()).as(r.err()).isZero();
@@ -97,10 +100,21 @@ class IndexCommandTest {
                         "lcrec: error: "
                                 + wrongRows
                                 + ": expected one embedding row per item (600 items), found 10 rows");
+        r = CliTesting.run("index", "--encoder", "bert", "--out", tmp.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--encoder: expected minilm or lexical, found \"bert\"");
         r = CliTesting.run("index", "--method", "pq", "--out", tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--method: expected rqvae or rqkmeans, found \"pq\"");
-        r = CliTesting.run("index", "--codes", "0", "--out", tmp.resolve("o").toString());
+        r =
+                CliTesting.run(
+                        "index",
+                        "--encoder",
+                        "lexical",
+                        "--codes",
+                        "0",
+                        "--out",
+                        tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("codes (K) must be >= 1, found 0");
         Path text = tmp.resolve("t.npy");
@@ -115,5 +129,22 @@ class IndexCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("expected a NumPy .npy file");
         assertThat(Files.exists(tmp.resolve("o"))).isFalse();
+    }
+
+    /** Slow: MiniLM over the synthetic catalog's 1,200 texts. */
+    @Test
+    @Tag("slow")
+    void miniLmEmbeddingsAreComputedThenReusedFromTheCache() throws Exception {
+        Path out = tmp.resolve("m.index.json");
+        String[] args = {"index", "--method", "rqkmeans", "--codes", "16", "--out", out.toString()};
+        CliTesting.Run first = CliTesting.run(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("600 x 384", "cached in");
+        assertThat(Files.exists(tmp.resolve("m.index.emb-minilm.npy"))).isTrue();
+        byte[] index = Files.readAllBytes(out);
+        CliTesting.Run second = CliTesting.run(args);
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out()).contains("from cache");
+        assertThat(Files.readAllBytes(out)).isEqualTo(index);
     }
 }

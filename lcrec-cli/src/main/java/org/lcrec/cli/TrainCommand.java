@@ -28,6 +28,7 @@ import org.lcrec.model.sft.SftResult;
 import org.lcrec.model.sft.SftTrainer;
 import org.lcrec.model.tokenizer.Tokenizer;
 import org.lcrec.model.tokenizer.TokenizerException;
+import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
 import org.lcrec.onnx.runtime.SessionConfig;
 import org.lcrec.tasks.Sample;
 import org.lcrec.tasks.TaskConfig;
@@ -160,6 +161,14 @@ public final class TrainCommand implements Runnable {
             description = "ORT intra-op threads.")
     int threads;
 
+    @Option(
+            names = "--device",
+            paramLabel = "cpu|cuda[:N]",
+            defaultValue = "cpu",
+            description =
+                    "ONNX Runtime execution provider (cuda needs onnxruntime_gpu). Default: cpu.")
+    String device;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
     Path report;
 
@@ -167,7 +176,9 @@ public final class TrainCommand implements Runnable {
     public void run() {
         try {
             execute();
-        } catch (CheckpointException | TokenizerException e) {
+        } catch (CheckpointException
+                | TokenizerException
+                | ExecutionProviderUnavailableException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
@@ -257,7 +268,7 @@ public final class TrainCommand implements Runnable {
                         .lora(lora ? LoraConfig.lcRec() : null)
                         .addedTokens(added)
                         .checkpointEvery(checkpointEvery)
-                        .session(SessionConfig.cpu().withIntraOpThreads(threads))
+                        .session(session())
                         .optimizerThreads(threads)
                         .build();
         SftTrainer trainer = new SftTrainer(cfg);
@@ -325,6 +336,19 @@ public final class TrainCommand implements Runnable {
         json.put("seconds", secs);
         Reports.write(report, json);
         o.flush();
+    }
+
+    private SessionConfig session() {
+        String d = device.trim().toLowerCase(Locale.ROOT);
+        if (d.equals("cpu")) {
+            return SessionConfig.cpu().withIntraOpThreads(threads);
+        }
+        if (d.equals("cuda") || d.matches("cuda:\\d+")) {
+            int id = d.equals("cuda") ? 0 : Integer.parseInt(d.substring(5));
+            return SessionConfig.cuda(id).withIntraOpThreads(threads);
+        }
+        throw new IllegalArgumentException(
+                "--device: expected cpu, cuda or cuda:N, found \"" + device + "\"");
     }
 
     private static int firstId(Tokenizer t, String... tokens) {

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lcrec.core.Item;
+import org.lcrec.core.ItemCatalog;
 import org.lcrec.core.SemanticId;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.sinkhorn.CapacitatedAssignment;
@@ -51,6 +53,42 @@ public final class IndexGenerator {
     public IndexGenerator(IndexConfig config) {
         this.config = config;
     }
+
+    /**
+     * Indexes a catalogue in one call, for notebooks and demos: lexical embeddings of every item's
+     * title and description ({@link LexicalEmbeddings}, dimension {@value #LEXICAL_DIM}), an RQ-VAE
+     * trained with the named preset, and LC-Rec's index settings ({@link IndexConfig#lcRec()}).
+     *
+     * @param items the catalogue (item ids as given)
+     * @param preset an {@link RqVaeConfig#preset(String)} name: {@code cpu} or {@code lcrec-paper}
+     * @return the index and its statistics
+     * @throws QuantizationException naming the preset when it is unknown
+     */
+    public static GeneratedIndex fromTexts(ItemCatalog items, String preset) {
+        return fromTexts(items, RqVaeConfig.preset(preset));
+    }
+
+    /**
+     * As {@link #fromTexts(ItemCatalog, String)} with an explicit RQ-VAE configuration.
+     *
+     * @param items the catalogue (item ids as given)
+     * @param config the RQ-VAE settings
+     * @return the index and its statistics
+     */
+    public static GeneratedIndex fromTexts(ItemCatalog items, RqVaeConfig config) {
+        List<String> texts = new ArrayList<>(items.size());
+        for (Item it : items.items()) {
+            texts.add(it.title() + " " + it.description());
+        }
+        Embeddings x = LexicalEmbeddings.of(texts, LEXICAL_DIM);
+        IndexConfig ic = IndexConfig.lcRec().withNumThreads(config.numThreads());
+        try (RqVaeModel m = new RqVaeTrainer(config).fit(x)) {
+            return new IndexGenerator(ic).generate(m, x, items.ids());
+        }
+    }
+
+    /** Dimension of the lexical embeddings {@link #fromTexts(ItemCatalog, String)} computes. */
+    public static final int LEXICAL_DIM = 256;
 
     /**
      * @return the settings

@@ -24,6 +24,8 @@ public record TrainingHistory(
         int codesReseeded,
         double stepSeconds,
         double mappingSeconds) {
+    /** Widest loss sparkline {@link #toString()} shows, in characters. */
+    static final int SPARKLINE_WIDTH = 40;
 
     /** Copies the arrays. */
     public TrainingHistory {
@@ -61,13 +63,52 @@ public record TrainingHistory(
         return Arrays.hashCode(epochLoss);
     }
 
+    /**
+     * The epoch losses as a Unicode-block sparkline: one character per epoch (or per group of
+     * adjacent epochs, averaged, when there are more than {@code width}), the lowest loss drawn
+     * lowest.
+     *
+     * @param width the most characters, {@code >= 1}
+     * @return the sparkline; empty when no epoch ran
+     */
+    public String sparkline(int width) {
+        if (width < 1) {
+            throw new IllegalArgumentException("sparkline width must be >= 1, found " + width);
+        }
+        int cols = Math.min(width, epochLoss.length);
+        double[] v = new double[cols];
+        int[] n = new int[cols];
+        for (int i = 0; i < epochLoss.length; i++) {
+            int c = (int) ((long) i * cols / epochLoss.length);
+            v[c] += epochLoss[i];
+            n[c]++;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) {
+            v[c] /= n[c];
+            lo = Math.min(lo, v[c]);
+            hi = Math.max(hi, v[c]);
+        }
+        String blocks = "▁▂▃▄▅▆▇█";
+        StringBuilder b = new StringBuilder(cols);
+        for (int c = 0; c < cols; c++) {
+            int h =
+                    Double.isFinite(v[c]) && hi > lo
+                            ? (int) Math.round(7 * (v[c] - lo) / (hi - lo))
+                            : 0;
+            b.append(blocks.charAt(h));
+        }
+        return b.toString();
+    }
+
     @Override
     public String toString() {
         int e = epochLoss.length;
         return String.format(
                 "TrainingHistory(epochs=%d, steps=%d, initialLoss=%.5g, firstEpochLoss=%.5g,"
                         + " lastEpochLoss=%.5g, secondsPerEpoch=%.3f, itemsPerSecond=%.1f,"
-                        + " codesReseeded=%d, stepSeconds=%.2f, mappingSeconds=%.2f)",
+                        + " codesReseeded=%d, stepSeconds=%.2f, mappingSeconds=%.2f, loss=%s)",
                 e,
                 steps,
                 initialLoss,
@@ -77,6 +118,7 @@ public record TrainingHistory(
                 itemsPerSecond,
                 codesReseeded,
                 stepSeconds,
-                mappingSeconds);
+                mappingSeconds,
+                sparkline(SPARKLINE_WIDTH));
     }
 }

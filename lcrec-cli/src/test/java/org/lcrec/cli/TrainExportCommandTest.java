@@ -79,6 +79,8 @@ class TrainExportCommandTest {
         Path tok = tinyTokenizer(tmp);
         Path out = tmp.resolve("run");
         Path report = tmp.resolve("train.json");
+        Path index = tmp.resolve("synthetic.index.json");
+        org.lcrec.core.io.LcRecFiles.writeIndex(index, org.lcrec.core.Dataset.synthetic().index());
         Run r =
                 lcrec(
                         "train",
@@ -86,6 +88,8 @@ class TrainExportCommandTest {
                         "cpu-tiny",
                         "--tokenizer",
                         tok.toString(),
+                        "--index",
+                        index.toString(),
                         "--tasks",
                         "seqrec,item2index",
                         "--max-samples",
@@ -166,6 +170,24 @@ class TrainExportCommandTest {
         Run noTok = lcrec("train", "--preset", "cpu-tiny", "--out", tmp.toString());
         assertThat(noTok.code()).isEqualTo(2);
         assertThat(noTok.err()).contains("--preset needs --tokenizer FILE");
+
+        Path tok = tinyTokenizer(tmp);
+        Run badDevice =
+                lcrec(
+                        "train",
+                        "--preset",
+                        "cpu-tiny",
+                        "--tokenizer",
+                        tok.toString(),
+                        "--device",
+                        "tpu",
+                        "--max-samples",
+                        "2",
+                        "--out",
+                        tmp.resolve("r").toString());
+        assertThat(badDevice.code()).isEqualTo(2);
+        assertThat(badDevice.err())
+                .contains("--device: expected cpu, cuda or cuda:N, found \"tpu\"");
 
         Files.writeString(
                 tmp.resolve("config.json"),

@@ -162,6 +162,39 @@ class TaskGeneratorTest {
         }
     }
 
+    /**
+     * Selection sampling keeps every example with the same probability: the number kept from the
+     * first half of the examples follows a hypergeometric law (mean keep/2); checked within 5
+     * standard deviations for several seeds, and exactly {@code keep} overall.
+     */
+    @Test
+    void subsamplingIsUniformOverExamples() {
+        long total = TaskConfig.defaults().split().count(SYN.interactions(), Split.TRAIN);
+        int keep = 1000;
+        // the first half of the examples, by user row (examples are in row order)
+        long half = 0;
+        int halfRows = 0;
+        Interactions inter = SYN.interactions();
+        while (half < total / 2) {
+            half += inter.length(halfRows++) - 3;
+        }
+        double p = (double) half / total;
+        double sd = Math.sqrt(keep * p * (1 - p) * (total - keep) / (total - 1.0));
+        java.util.Set<String> firstUsers =
+                new java.util.HashSet<>(inter.users().subList(0, halfRows));
+        for (long seed = 1; seed <= 5; seed++) {
+            TaskConfig c = TaskConfig.builder().seed(seed).sampleNum(TaskType.SEQREC, keep).build();
+            List<Sample> s =
+                    all(
+                            new TaskGenerator(SYN, TemplateSet.defaults(), c),
+                            TaskType.SEQREC,
+                            Split.TRAIN);
+            assertThat(s).hasSize(keep);
+            long inFirst = s.stream().filter(x -> firstUsers.contains(x.user())).count();
+            assertThat(Math.abs(inFirst - keep * p)).as("seed %d", seed).isLessThan(5 * sd);
+        }
+    }
+
     @Test
     void validAndTestAreOneSamplePerUserPerChosenTemplateAndStable() {
         TaskGenerator g = TaskGenerator.of(SYN);

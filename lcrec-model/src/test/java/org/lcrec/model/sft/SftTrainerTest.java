@@ -245,6 +245,30 @@ class SftTrainerTest {
     }
 
     @Test
+    void halfWrittenCheckpointsOfAKilledRunAreIgnored(@TempDir Path out) throws Exception {
+        Files.createDirectories(out.resolve("checkpoint-3"));
+        Files.writeString(out.resolve("checkpoint-3").resolve(SftTrainer.STATE_FILE), "{}");
+        // killed while writing: a temporary directory, and a checkpoint directory without its state
+        Files.createDirectories(out.resolve(".checkpoint-6.tmp"));
+        Files.writeString(out.resolve(".checkpoint-6.tmp").resolve(SftTrainer.STATE_FILE), "{}");
+        Files.createDirectories(out.resolve("checkpoint-9"));
+        assertThat(SftTrainer.latestCheckpoint(out)).isEqualTo(out.resolve("checkpoint-3"));
+        // a state file of another format is refused by name
+        LlamaConfig c = TinySft.config(40, true);
+        assertThatThrownBy(
+                        () ->
+                                new SftTrainer(TinySft.fast().build())
+                                        .train(
+                                                LlamaModel.random(c, 1),
+                                                TinySft.examples(4, 25, 30, 10, 1),
+                                                out,
+                                                null,
+                                                null))
+                .hasMessageContaining(SftTrainer.STATE_FILE)
+                .hasMessageContaining("format: expected 'lcrec-sft-checkpoint'");
+    }
+
+    @Test
     void vocabularyMismatchIsReported() {
         LlamaConfig c = TinySft.config(40, true);
         assertThatThrownBy(() -> SftTrainer.checkVocabulary(45, c))

@@ -128,6 +128,82 @@ public final class PythonLiterals {
     }
 
     /**
+     * Reads a list of strings that is not a valid literal, as Amazon metadata holds some (an
+     * unescaped apostrophe inside a single-quoted element: {@code ['for it's size', 'b']}). An
+     * element ends only at a quote followed by a comma and another quote, or by the closing
+     * bracket; escapes are honoured, line-break escapes become spaces.
+     *
+     * @param text a text that {@link #looksLikeStringList} accepts
+     * @return the elements, or {@code null} if the text is not list-shaped even leniently
+     */
+    public static List<String> parseStringListLenient(String text) {
+        String t = text.strip();
+        if (!looksLikeStringList(t)) {
+            return null;
+        }
+        int last = t.length() - 1; // the closing ']'
+        int i = skip(t, 1, last);
+        List<String> out = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        while (i < last) {
+            char q = t.charAt(i);
+            if (q != '\'' && q != '"') {
+                return null;
+            }
+            i++;
+            sb.setLength(0);
+            boolean closed = false;
+            while (i < last) {
+                char c = t.charAt(i);
+                if (c == '\\' && i + 1 < last) {
+                    char e = t.charAt(i + 1);
+                    sb.append(e == 'n' || e == 't' || e == 'r' ? ' ' : e);
+                    i += 2;
+                    continue;
+                }
+                if (c == '\'' || c == '"') {
+                    int next = elementEnd(t, i + 1, last);
+                    if (next >= 0) {
+                        i = next;
+                        closed = true;
+                        break;
+                    }
+                }
+                sb.append(c);
+                i++;
+            }
+            if (!closed) {
+                return null;
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    /**
+     * If a quote at {@code j - 1} closes an element: where the next one starts (or {@code last});
+     * else -1.
+     */
+    private static int elementEnd(String t, int j, int last) {
+        int k = skip(t, j, last);
+        if (k == last) {
+            return last;
+        }
+        if (t.charAt(k) != ',') {
+            return -1;
+        }
+        k = skip(t, k + 1, last);
+        return k < last && (t.charAt(k) == '\'' || t.charAt(k) == '"') ? k : -1;
+    }
+
+    private static int skip(String s, int i, int end) {
+        while (i < end && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
      * @param text any text
      * @return whether it looks like a Python list of strings ({@code [' ... ']})
      */

@@ -62,7 +62,12 @@ public final class TextCleaner {
                 List<String> parts = PythonLiterals.parseStringList(s);
                 s = String.join(" ", parts);
             } catch (IllegalArgumentException e) {
-                // not a real list literal after all: clean it as plain text
+                // Amazon metadata has malformed literals (unescaped apostrophes): read leniently,
+                // and if it is not list-shaped even then, clean it as plain text
+                List<String> parts = PythonLiterals.parseStringListLenient(s);
+                if (parts != null) {
+                    s = String.join(" ", parts);
+                }
             }
         }
         // entities twice: Amazon texts often carry "&amp;quot;"

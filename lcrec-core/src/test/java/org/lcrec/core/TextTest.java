@@ -21,6 +21,21 @@ class TextTest {
     }
 
     @Test
+    void malformedListsAreReadLeniently() {
+        // an unescaped apostrophe inside a single-quoted element, as in 16 Industrial descriptions
+        String raw = "['Racks are made of steel for it's durability', 'Fits 1 spool.']";
+        assertThatThrownBy(() -> PythonLiterals.parseStringList(raw))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(PythonLiterals.parseStringListLenient(raw))
+                .containsExactly("Racks are made of steel for it's durability", "Fits 1 spool.");
+        assertThat(TextCleaner.clean(raw))
+                .isEqualTo("Racks are made of steel for it's durability Fits 1 spool.");
+        assertThat(TextCleaner.clean("['a \\nb', \"c's\"]")).isEqualTo("a b c's");
+        assertThat(PythonLiterals.parseStringListLenient("['a' b]")).isNull();
+        assertThat(TextCleaner.cleanTitle("[3D CAM] Couplings.")).isEqualTo("[3D CAM] Couplings");
+    }
+
+    @Test
     void pythonIntLists() {
         assertThat(PythonLiterals.parseIntList("[3466, 2697,3557]"))
                 .containsExactly(3466, 2697, 3557);

@@ -316,8 +316,8 @@ public final class TaskGenerator {
             String[] descriptions = new String[items.size()];
             for (int p = 0; p < titles.length; p++) {
                 Item item = items.get(p);
-                titles[p] = ItemTexts.title(item.title());
-                descriptions[p] = ItemTexts.description(item.description());
+                titles[p] = TextCleaner.cleanTitle(item.title());
+                descriptions[p] = TextCleaner.clean(item.description());
             }
             t = new String[][] {titles, descriptions};
             texts = t;

@@ -148,16 +148,26 @@ public final class TextEncoder implements AutoCloseable {
      */
     public static TextEncoder miniLm(TextEncoderConfig config) {
         byte[] model = resource(MINILM_MODEL_RESOURCE);
-        Tokenizer tokenizer;
+        return create("all-MiniLM-L6-v2", model, miniLmTokenizer(), config);
+    }
+
+    /**
+     * The bundled all-MiniLM-L6-v2 tokenizer (uncased WordPiece, 30,522 tokens, {@code [CLS]} and
+     * {@code [SEP]} around every text): also a ready tokenizer for a small decoder trained from
+     * scratch, as in the examples.
+     *
+     * @return the tokenizer
+     * @throws EncoderException if the artifact is not on the class path
+     */
+    public static Tokenizer miniLmTokenizer() {
         try (InputStream in = TextEncoder.class.getResourceAsStream(MINILM_TOKENIZER_RESOURCE)) {
             if (in == null) {
                 throw missingArtifact(MINILM_TOKENIZER_RESOURCE);
             }
-            tokenizer = Tokenizer.read(in, "classpath:" + MINILM_TOKENIZER_RESOURCE);
+            return Tokenizer.read(in, "classpath:" + MINILM_TOKENIZER_RESOURCE);
         } catch (IOException e) {
             throw new EncoderException("cannot read classpath:" + MINILM_TOKENIZER_RESOURCE, e);
         }
-        return create("all-MiniLM-L6-v2", model, tokenizer, config);
     }
 
     /**

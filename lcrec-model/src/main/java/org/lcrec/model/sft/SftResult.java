@@ -37,6 +37,9 @@ public record SftResult(
         long bestStep,
         Path modelDir,
         Path bestDir) {
+    /** Widest loss sparkline {@link #toString()} shows, in characters. */
+    static final int SPARKLINE_WIDTH = 40;
+
     /** Copies the loss list. */
     public SftResult {
         losses = List.copyOf(losses);
@@ -47,11 +50,57 @@ public record SftResult(
         return losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
     }
 
+    /**
+     * The step losses as a Unicode-block sparkline: one character per step, or per group of
+     * adjacent steps (averaged) when there are more than {@code width}; the lowest loss is drawn
+     * lowest. Non-finite losses are left out of the averages.
+     *
+     * @param width the most characters, {@code >= 1}
+     * @return the sparkline; empty without steps
+     */
+    public String sparkline(int width) {
+        if (width < 1) {
+            throw new IllegalArgumentException("sparkline width must be >= 1, found " + width);
+        }
+        int cols = Math.min(width, losses.size());
+        double[] v = new double[cols];
+        int[] n = new int[cols];
+        for (int i = 0; i < losses.size(); i++) {
+            double x = losses.get(i);
+            if (Double.isFinite(x)) {
+                int c = (int) ((long) i * cols / losses.size());
+                v[c] += x;
+                n[c]++;
+            }
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) {
+            v[c] = n[c] == 0 ? Double.NaN : v[c] / n[c];
+            if (n[c] > 0) {
+                lo = Math.min(lo, v[c]);
+                hi = Math.max(hi, v[c]);
+            }
+        }
+        String blocks = "▁▂▃▄▅▆▇█";
+        StringBuilder b = new StringBuilder(cols);
+        for (int c = 0; c < cols; c++) {
+            if (Double.isNaN(v[c])) {
+                b.append(' ');
+            } else {
+                b.append(
+                        blocks.charAt(hi > lo ? (int) Math.round(7 * (v[c] - lo) / (hi - lo)) : 0));
+            }
+        }
+        return b.toString();
+    }
+
     @Override
     public String toString() {
         return String.format(
                 "SftResult(steps=%d, finalLoss=%.5f, tokens=%d, %.0f tok/s, examples=%d, truncatedPrompts=%d,"
-                        + " droppedExamples=%d, resumedFrom=%d, bestMetric=%s at %d, model=%s)",
+                        + " droppedExamples=%d, resumedFrom=%d, bestMetric=%s at %d, model=%s,"
+                        + " loss=%s)",
                 steps,
                 finalLoss(),
                 tokens,
@@ -62,6 +111,7 @@ public record SftResult(
                 resumedFromStep,
                 bestMetric,
                 bestStep,
-                modelDir);
+                modelDir,
+                sparkline(SPARKLINE_WIDTH));
     }
 }

@@ -132,6 +132,12 @@ public final class IndexCommand implements Runnable {
     int threads;
 
     @Option(
+            names = "--balanced",
+            description =
+                    "RQ-KMeans: balance every level's assignment by Sinkhorn (even code usage).")
+    boolean balanced;
+
+    @Option(
             names = "--no-mapping",
             description = "Assign the last level by nearest code instead of uniform mapping.")
     boolean noMapping;
@@ -283,7 +289,7 @@ public final class IndexCommand implements Runnable {
             }
         } else {
             RqKMeansConfig c = RqKMeansConfig.preset(preset);
-            RqKMeansConfig.Builder b = c.toBuilder().numThreads(threads);
+            RqKMeansConfig.Builder b = c.toBuilder().numThreads(threads).balanced(balanced);
             if (seed != null) {
                 b.seed(seed);
             }

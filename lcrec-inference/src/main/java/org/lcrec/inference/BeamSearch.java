@@ -91,7 +91,17 @@ public final class BeamSearch {
             int[] hist = new int[0];
             int rowsPerUser = 1;
             for (int step = 0; step < depth; step++) {
-                select(constraint, logits, vocab, node, score, hist, rowsPerUser, step, s);
+                select(
+                        constraint,
+                        logits,
+                        run.logSumExp(),
+                        vocab,
+                        node,
+                        score,
+                        hist,
+                        rowsPerUser,
+                        step,
+                        s);
                 node = s.newNode.clone();
                 score = s.newScore.clone();
                 hist = s.newTokens.clone();
@@ -117,6 +127,8 @@ public final class BeamSearch {
      *
      * @param c the constraint
      * @param logits the rows' logits, row-major {@code rows × vocab}
+     * @param lse each row's log-sum-exp if already known (see {@link DecoderRun#logSumExp()}), else
+     *     {@code null} to compute it here
      * @param vocab the vocabulary size
      * @param node each row's constraint state (-1 for a dead row)
      * @param score each row's score so far
@@ -128,6 +140,7 @@ public final class BeamSearch {
     public static void select(
             DecodingConstraint c,
             float[] logits,
+            float[] lse,
             int vocab,
             int[] node,
             float[] score,
@@ -153,7 +166,8 @@ public final class BeamSearch {
                     continue;
                 }
                 int off = r * vocab;
-                float base = score[r] - LogitKernels.logSumExp(logits, off, vocab);
+                float norm = lse != null ? lse[r] : LogitKernels.logSumExp(logits, off, vocab);
+                float base = score[r] - norm;
                 for (int e = e0; e < e1; e++) {
                     top.offer(base + logits[off + c.edgeToken(e)], b * fan + (e - e0));
                 }

@@ -35,6 +35,18 @@ public interface DecoderRun extends AutoCloseable {
     float[] forwardAllPositions(long[] ids, int rows, int seq, long[] mask);
 
     /**
+     * The log-sum-exp of each row of the last {@link #forward} result, when the decoder computed it
+     * natively (the log-softmax normaliser, so callers need not exponentiate the vocabulary in
+     * Java).
+     *
+     * @return one value per row, owned by the run and overwritten by the next call; or {@code null}
+     *     when not available for the last call
+     */
+    default float[] logSumExp() {
+        return null;
+    }
+
+    /**
      * Rearranges the cache for the next call: new row {@code r} continues old row {@code
      * origin[r]}. The row count may change (expanding users to beams).
      *

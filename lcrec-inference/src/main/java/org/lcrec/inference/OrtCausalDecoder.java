@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.lcrec.inference.internal.OrtLogSumExp;
 
 /**
  * A {@link CausalDecoder} on ONNX Runtime for graphs in the Hugging Face Optimum decoder layout:
@@ -59,13 +60,15 @@ public final class OrtCausalDecoder implements CausalDecoder {
     private final Set<String> presentSet;
     private final String source;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final OrtLogSumExp logSumExp;
 
     private OrtCausalDecoder(
             OrtEnvironment env,
             OrtSession.SessionOptions sessionOptions,
             OrtSession session,
             DecoderConfig config,
-            String source) {
+            String source,
+            int intraOpThreads) {
         this.env = env;
         this.sessionOptions = sessionOptions;
         this.session = session;
@@ -121,6 +124,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
         }
         hasPositionIds = inputs.contains(POSITION_IDS);
         hasBeamIdx = inputs.contains(BEAM_IDX);
+        logSumExp = new OrtLogSumExp(env, intraOpThreads);
     }
 
     /**
@@ -197,7 +201,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
             }
             OrtSession session = env.createSession(modelFile.toString(), so);
             try {
-                return new OrtCausalDecoder(env, so, session, config, modelFile.toString());
+                return new OrtCausalDecoder(
+                        env, so, session, config, modelFile.toString(), options.intraOpThreads());
             } catch (RuntimeException e) {
                 session.close();
                 throw e;
@@ -241,6 +246,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                logSumExp.close();
                 session.close();
             } catch (OrtException e) {
                 throw new IllegalStateException("closing " + source + ": " + e.getMessage(), e);
@@ -312,6 +318,13 @@ public final class OrtCausalDecoder implements CausalDecoder {
         private FloatBuffer pinnedBuffer;
         private int pinnedRows = -1;
         private boolean runClosed;
+        private float[] lse = new float[0];
+        private boolean lseValid;
+
+        @Override
+        public float[] logSumExp() {
+            return lseValid ? lse : null;
+        }
 
         @Override
         public int rows() {
@@ -446,12 +459,18 @@ public final class OrtCausalDecoder implements CausalDecoder {
                     result = session.run(in, wanted);
                 }
                 float[] out;
+                lseValid = false;
                 if (pin) {
                     if (lastLogits.length != rows * vocab) {
                         lastLogits = new float[rows * vocab];
                     }
                     pinnedBuffer.get(0, lastLogits, 0, rows * vocab);
                     out = lastLogits;
+                    if (lse.length != rows) {
+                        lse = new float[rows];
+                    }
+                    logSumExp.compute(pinnedLogits, lse);
+                    lseValid = true;
                 } else {
                     OnnxValue v = result.get(LOGITS).orElseThrow();
                     FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();

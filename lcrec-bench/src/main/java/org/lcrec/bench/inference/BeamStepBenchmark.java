@@ -154,7 +154,8 @@ public class BeamStepBenchmark {
         run = decoder.newRun();
         float[] logits = run.forward(ids, users, maxLen, null);
         int[] root = new int[users];
-        BeamSearch.select(trie, logits, vocab(), root, new float[users], new int[0], 1, 0, ws0);
+        BeamSearch.select(
+                trie, logits, null, vocab(), root, new float[users], new int[0], 1, 0, ws0);
         run.reorder(ws0.origin());
         node = ws0.nodes().clone();
         score = ws0.scores().clone();
@@ -183,7 +184,7 @@ public class BeamStepBenchmark {
     @Benchmark
     public float beamStep() {
         float[] logits = run.forward(nextTokens, users * BEAMS, 1, null);
-        BeamSearch.select(trie, logits, vocab(), node, score, hist, BEAMS, 1, ws);
+        BeamSearch.select(trie, logits, run.logSumExp(), vocab(), node, score, hist, BEAMS, 1, ws);
         run.reorder(ws.origin());
         return ws.scores()[0];
     }

@@ -21,6 +21,12 @@ public final class LogitKernels {
      */
     private static final float EXP_MIN_ARG = -87f;
 
+    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer. */
+    private static final float ROUND_MAGIC = 12582912f;
+
+    /** The bit pattern of {@link #ROUND_MAGIC}. */
+    private static final int ROUND_MAGIC_BITS = 0x4B400000;
+
     private LogitKernels() {}
 
     /**
@@ -37,13 +43,13 @@ public final class LogitKernels {
         int i = offset;
         int end = offset + length;
         for (; i + 3 < end; i += 4) {
-            m0 = Math.max(m0, x[i]);
-            m1 = Math.max(m1, x[i + 1]);
-            m2 = Math.max(m2, x[i + 2]);
-            m3 = Math.max(m3, x[i + 3]);
+            m0 = x[i] > m0 ? x[i] : m0;
+            m1 = x[i + 1] > m1 ? x[i + 1] : m1;
+            m2 = x[i + 2] > m2 ? x[i + 2] : m2;
+            m3 = x[i + 3] > m3 ? x[i + 3] : m3;
         }
         for (; i < end; i++) {
-            m0 = Math.max(m0, x[i]);
+            m0 = x[i] > m0 ? x[i] : m0;
         }
         return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
@@ -120,9 +126,15 @@ public final class LogitKernels {
      * @return approximately {@code e^t}
      */
     public static float exp(float t) {
-        t = Math.max(t, EXP_MIN_ARG);
-        float n = (float) Math.rint(t * LOG2E);
-        float r = (t - n * LN2_HI) - n * LN2_LO;
+        if (t < EXP_MIN_ARG) {
+            t = EXP_MIN_ARG;
+        }
+        // round t·log2(e) to the nearest integer n without a call: adding 1.5·2^23 pushes the
+        // fraction out of the float's mantissa, whose low bits then hold n
+        float shifted = t * LOG2E + ROUND_MAGIC;
+        int n = Float.floatToRawIntBits(shifted) - ROUND_MAGIC_BITS;
+        float nf = shifted - ROUND_MAGIC;
+        float r = (t - nf * LN2_HI) - nf * LN2_LO;
         float p = 1f / 720;
         p = p * r + 1f / 120;
         p = p * r + 1f / 24;
@@ -130,6 +142,6 @@ public final class LogitKernels {
         p = p * r + 0.5f;
         p = p * r + 1f;
         p = p * r + 1f;
-        return p * Float.intBitsToFloat(((int) n + 127) << 23);
+        return p * Float.intBitsToFloat((n + 127) << 23);
     }
 }

@@ -24,7 +24,7 @@ class BeamSearchTest {
     private static final double TOL = 1e-4;
 
     /** An item and its exhaustive score. */
-    private record Scored(int item, double score) {}
+    record Scored(int item, double score) {}
 
     private static double logSoftmaxAt(float[] logits, int offset, int vocab, int token) {
         double m = Double.NEGATIVE_INFINITY;
@@ -39,7 +39,7 @@ class BeamSearchTest {
     }
 
     /** Scores every item by one full no-cache pass over prompt + index tokens, EOS included. */
-    private static List<Scored> exhaustive(
+    static List<Scored> exhaustive(
             CausalDecoder d, SemanticIndex index, IndexVocabulary v, int[] prompt, int eos) {
         int vocab = d.config().vocabularySize();
         List<Scored> out = new ArrayList<>();
@@ -83,7 +83,7 @@ class BeamSearchTest {
         return out;
     }
 
-    private static void assertSameRanking(
+    static void assertSameRanking(
             BeamResult beams, DecodingConstraint c, List<Scored> reference, int k) {
         assertThat(beams.size()).isGreaterThanOrEqualTo(k);
         for (int i = 0; i < k; i++) {

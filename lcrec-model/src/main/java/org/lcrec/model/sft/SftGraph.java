@@ -46,6 +46,9 @@ public final class SftGraph {
     /** Output: logits at the loss positions {@code [targets, vocab]}. */
     public static final String LOGITS = "sft.logits";
 
+    /** Output: the mean cross-entropy over the targets (a scalar). */
+    public static final String LOSS = "sft.loss";
+
     static final String BASE_ROWS = ".base_rows.weight";
     static final String NEW_ROWS = ".new_rows.weight";
 
@@ -91,6 +94,7 @@ public final class SftGraph {
         Tensor logits = DecoderGraph.logits(g, c, w, rows);
         g.output(LOGITS, logits);
         Tensor loss = Losses.crossEntropy(g, logits, labels, -100);
+        g.output(LOSS, loss);
         return new SftGraph(g, loss, c, lora, addedTokens);
     }
 

@@ -26,6 +26,7 @@ import org.lcrec.model.sft.SftExample;
 import org.lcrec.model.sft.SftListener;
 import org.lcrec.model.sft.SftResult;
 import org.lcrec.model.sft.SftTrainer;
+import org.lcrec.model.sft.ValidationLoss;
 import org.lcrec.model.tokenizer.Tokenizer;
 import org.lcrec.model.tokenizer.TokenizerException;
 import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
@@ -162,6 +163,22 @@ public final class TrainCommand implements Runnable {
     int threads;
 
     @Option(
+            names = "--eval-samples",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "Validation examples (valid split) scored by loss to keep the best model in out/best;"
+                            + " 0 = no evaluation. Default: 0.")
+    int evalSamples;
+
+    @Option(
+            names = "--eval-every",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Evaluate every N steps (and at the end).")
+    int evalEvery;
+
+    @Option(
             names = "--device",
             paramLabel = "cpu|cuda[:N]",
             defaultValue = "cpu",
@@ -245,16 +262,20 @@ public final class TrainCommand implements Runnable {
             Collections.shuffle(samples, new Random(seed));
             samples = samples.subList(0, maxSamples);
         }
-        List<SftExample> examples = new ArrayList<>(samples.size());
-        for (Sample s : samples) {
-            int[] p = tok.encode(s.sftPrompt(), false);
-            if (bos >= 0) {
-                int[] q = new int[p.length + 1];
-                q[0] = bos;
-                System.arraycopy(p, 0, q, 1, p.length);
-                p = q;
+        List<SftExample> examples = examples(samples, tok, bos);
+        List<SftExample> validation = List.of();
+        if (evalSamples > 0) {
+            List<TaskType> validTasks =
+                    taskList.stream()
+                            .filter(t -> gen.unavailableReason(t, Split.VALID) == null)
+                            .toList();
+            if (validTasks.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "--eval-samples: none of " + taskList + " has validation samples");
             }
-            examples.add(new SftExample(p, tok.encode(s.response(), false)));
+            List<Sample> vs = new ArrayList<>(gen.stream(validTasks, Split.VALID).toList());
+            Collections.shuffle(vs, new Random(seed + 1));
+            validation = examples(vs.subList(0, Math.min(evalSamples, vs.size())), tok, bos);
         }
         double peak = lr != null ? lr : model != null ? 5e-5 : 1e-3;
         SftConfig cfg =
@@ -268,6 +289,7 @@ public final class TrainCommand implements Runnable {
                         .lora(lora ? LoraConfig.lcRec() : null)
                         .addedTokens(added)
                         .checkpointEvery(checkpointEvery)
+                        .evaluateEvery(evalEvery)
                         .session(session())
                         .optimizerThreads(threads)
                         .build();
@@ -299,7 +321,10 @@ public final class TrainCommand implements Runnable {
                                                     p.tokensPerSecond()));
                                 }
                             },
-                            null);
+                            validation.isEmpty()
+                                    ? null
+                                    : new ValidationLoss(
+                                            validation, maxLength, batchSize, cfg.session()));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         tok.save(r.modelDir().resolve(HfCheckpoint.TOKENIZER));
@@ -309,6 +334,12 @@ public final class TrainCommand implements Runnable {
         o.printf(
                 "%-22s %,d prompts left-truncated (%,d tokens), %,d examples dropped%n",
                 "truncation", r.truncatedPrompts(), r.truncatedTokens(), r.droppedExamples());
+        if (r.bestDir() != null) {
+            tok.save(r.bestDir().resolve(HfCheckpoint.TOKENIZER));
+            o.printf(
+                    "%-22s %s (validation loss %.4f at step %,d on %,d examples)%n",
+                    "best", r.bestDir(), -r.bestMetric(), r.bestStep(), validation.size());
+        }
         if (r.resumedFromStep() > 0) {
             o.printf("%-22s step %,d%n", "resumed from", r.resumedFromStep());
         }
@@ -332,10 +363,30 @@ public final class TrainCommand implements Runnable {
         json.put("truncatedTokens", r.truncatedTokens());
         json.put("droppedExamples", r.droppedExamples());
         json.put("resumedFromStep", r.resumedFromStep());
+        if (r.bestDir() != null) {
+            json.put("bestValidationLoss", -r.bestMetric());
+            json.put("bestStep", r.bestStep());
+            json.put("bestDir", r.bestDir().toString());
+        }
         json.put("modelDir", r.modelDir().toString());
         json.put("seconds", secs);
         Reports.write(report, json);
         o.flush();
+    }
+
+    private static List<SftExample> examples(List<Sample> samples, Tokenizer tok, int bos) {
+        List<SftExample> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            int[] p = tok.encode(s.sftPrompt(), false);
+            if (bos >= 0) {
+                int[] q = new int[p.length + 1];
+                q[0] = bos;
+                System.arraycopy(p, 0, q, 1, p.length);
+                p = q;
+            }
+            out.add(new SftExample(p, tok.encode(s.response(), false)));
+        }
+        return out;
     }
 
     private SessionConfig session() {

@@ -90,6 +90,10 @@ class TrainExportCommandTest {
                         tok.toString(),
                         "--index",
                         index.toString(),
+                        "--eval-samples",
+                        "4",
+                        "--eval-every",
+                        "2",
                         "--tasks",
                         "seqrec,item2index",
                         "--max-samples",
@@ -113,6 +117,9 @@ class TrainExportCommandTest {
         assertThat(rep.get("samples").asInt()).isEqualTo(12);
         assertThat(rep.get("truncatedPrompts").asInt()).isPositive();
         assertThat(rep.get("losses")).hasSize(3);
+        assertThat(rep.get("bestStep").asInt()).isBetween(2, 3);
+        assertThat(rep.get("bestValidationLoss").asDouble()).isPositive();
+        assertThat(out.resolve("best").resolve("tokenizer.json")).isRegularFile();
         Path modelDir = out.resolve("model");
         assertThat(modelDir.resolve("tokenizer.json")).isRegularFile();
         assertThat(modelDir.resolve("model.safetensors")).isRegularFile();

@@ -13,6 +13,8 @@ import java.util.Random;
 import org.lcrec.core.Dataset;
 import org.lcrec.core.Split;
 import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.model.encoder.EncoderException;
+import org.lcrec.model.encoder.TextEncoder;
 import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.model.llm.HfCheckpoint;
 import org.lcrec.model.llm.LlamaConfig;
@@ -89,7 +91,8 @@ public final class TrainCommand implements Runnable {
             names = "--tokenizer",
             paramLabel = "FILE",
             description =
-                    "tokenizer.json (required with --preset; default with --model: DIR/tokenizer.json).")
+                    "tokenizer.json. Default: DIR/tokenizer.json with --model, the bundled MiniLM"
+                            + " WordPiece vocabulary with --preset.")
     Path tokenizerFile;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
@@ -195,6 +198,7 @@ public final class TrainCommand implements Runnable {
             execute();
         } catch (CheckpointException
                 | TokenizerException
+                | EncoderException
                 | ExecutionProviderUnavailableException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -220,14 +224,19 @@ public final class TrainCommand implements Runnable {
                 tokenizerFile != null
                         ? tokenizerFile
                         : model == null ? null : model.resolve(HfCheckpoint.TOKENIZER);
+        Tokenizer base;
+        String tokSource;
         if (tokPath == null) {
-            throw new IllegalArgumentException(
-                    "--preset needs --tokenizer FILE (a Hugging Face tokenizer.json)");
+            // --preset without --tokenizer: the bundled MiniLM WordPiece vocabulary
+            base = TextEncoder.miniLmTokenizer();
+            tokSource = "bundled all-MiniLM-L6-v2 WordPiece";
+        } else {
+            if (!Files.isRegularFile(tokPath)) {
+                throw new IllegalArgumentException(tokPath + ": tokenizer.json not found");
+            }
+            base = Tokenizer.load(tokPath);
+            tokSource = tokPath.toString();
         }
-        if (!Files.isRegularFile(tokPath)) {
-            throw new IllegalArgumentException(tokPath + ": tokenizer.json not found");
-        }
-        Tokenizer base = Tokenizer.load(tokPath);
         Tokenizer tok = base.withIndexTokens(ds.index());
         LlamaModel m;
         int added;
@@ -245,7 +254,7 @@ public final class TrainCommand implements Runnable {
             int eos = firstId(tok, "</s>", "<|endoftext|>", "<|im_end|>", "[SEP]");
             if (eos < 0) {
                 throw new IllegalArgumentException(
-                        tokPath + ": no end token (</s>, <|endoftext|>, <|im_end|> or [SEP])");
+                        tokSource + ": no end token (</s>, <|endoftext|>, <|im_end|> or [SEP])");
             }
             LlamaConfig c =
                     LlamaPreset.byName(preset).config(tok.vocabSize(), bos, eos, tok.padId());

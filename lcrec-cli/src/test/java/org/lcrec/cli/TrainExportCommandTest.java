@@ -174,9 +174,17 @@ class TrainExportCommandTest {
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.err()).contains("exactly one of --model DIR and --preset NAME");
 
-        Run noTok = lcrec("train", "--preset", "cpu-tiny", "--out", tmp.toString());
+        Run noTok =
+                lcrec(
+                        "train",
+                        "--preset",
+                        "cpu-tiny",
+                        "--tokenizer",
+                        tmp.resolve("nope.json").toString(),
+                        "--out",
+                        tmp.toString());
         assertThat(noTok.code()).isEqualTo(2);
-        assertThat(noTok.err()).contains("--preset needs --tokenizer FILE");
+        assertThat(noTok.err()).contains("nope.json: tokenizer.json not found");
 
         Path tok = tinyTokenizer(tmp);
         Run badDevice =

@@ -216,15 +216,53 @@ class TokenizerTest {
         assertVariantParity(dir, "normalizer", normalizer);
     }
 
+    /**
+     * The GPT-2 split (ByteLevel with use_regex, with and without a prefix space) and the LLaMA-3
+     * split (digits in threes), on Qwen3's byte-level vocabulary, against DJL.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true}",
+                "{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"trim_offsets\":true,\"use_regex\":true}",
+                "LLAMA3"
+            })
+    void gpt2AndLlama3SplitsMatchHuggingFace(String preTokenizer, @TempDir Path dir)
+            throws IOException {
+        String json = preTokenizer;
+        if (json.equals("LLAMA3")) {
+            ObjectNode seq = M.createObjectNode();
+            seq.put("type", "Sequence");
+            com.fasterxml.jackson.databind.node.ArrayNode parts = seq.putArray("pretokenizers");
+            ObjectNode split = parts.addObject();
+            split.put("type", "Split");
+            split.putObject("pattern").put("Regex", SplitPatterns.LLAMA3);
+            split.put("behavior", "Isolated");
+            split.put("invert", false);
+            ObjectNode bl = parts.addObject();
+            bl.put("type", "ByteLevel");
+            bl.put("add_prefix_space", false);
+            bl.put("trim_offsets", false);
+            bl.put("use_regex", false);
+            json = M.writeValueAsString(seq);
+        }
+        assertVariantParity(dir, "qwen3", "pre_tokenizer", json);
+    }
+
     private static void assertVariantParity(Path dir, String field, String json)
             throws IOException {
-        ObjectNode root = (ObjectNode) M.readTree(Reference.file("minilm").toFile());
+        assertVariantParity(dir, "minilm", field, json);
+    }
+
+    private static void assertVariantParity(Path dir, String base, String field, String json)
+            throws IOException {
+        ObjectNode root = (ObjectNode) M.readTree(Reference.file(base).toFile());
         root.set(field, M.readTree(json));
         Path f = dir.resolve("tokenizer.json");
         M.writeValue(f.toFile(), root);
         Tokenizer ours = Tokenizer.load(f);
         List<String> texts = new ArrayList<>(Reference.edgeCases());
-        texts.addAll(Reference.fuzz(5L, 400));
+        texts.addAll(Reference.fuzz(5L, base.equals("qwen3") ? 2000 : 400));
         List<String> corpus = Reference.corpus();
         for (int i = 0; i < corpus.size(); i += 40) {
             texts.add(corpus.get(i));

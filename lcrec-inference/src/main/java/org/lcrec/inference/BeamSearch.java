@@ -1,5 +1,6 @@
 package org.lcrec.inference;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.lcrec.inference.internal.LogitKernels;
@@ -83,7 +84,10 @@ public final class BeamSearch {
         int fan = Math.max(1, constraint.maxFanOut());
         Workspace s = new Workspace(users, beams, depth, fan);
         try (DecoderRun run = decoder.newRun()) {
+            // the prefill's normaliser is computed in Java (one row per prompt); decode steps
+            // get log-probabilities from the run (ORT-side for OrtCausalDecoder)
             float[] logits = run.forward(ids, users, maxLen, mask);
+            FloatBuffer logProbs = null;
             // the prefill row of each prompt is its single beam at the root
             int[] node = new int[users];
             Arrays.fill(node, constraint.root());
@@ -94,7 +98,7 @@ public final class BeamSearch {
                 select(
                         constraint,
                         logits,
-                        run.logSumExp(),
+                        logProbs,
                         vocab,
                         node,
                         score,
@@ -112,7 +116,8 @@ public final class BeamSearch {
                     for (int r = 0; r < next.length; r++) {
                         next[r] = s.token[r] >= 0 ? s.token[r] : cfg.padId();
                     }
-                    logits = run.forward(next, users * beams, 1, null);
+                    logits = null;
+                    logProbs = run.stepLogProbs(next, users * beams);
                 }
             }
             return s.results(node, score, hist);
@@ -126,9 +131,10 @@ public final class BeamSearch {
      * Workspace#tokens()}, ...).
      *
      * @param c the constraint
-     * @param logits the rows' logits, row-major {@code rows × vocab}
-     * @param lse each row's log-sum-exp if already known (see {@link DecoderRun#logSumExp()}), else
-     *     {@code null} to compute it here
+     * @param logits the rows' logits, row-major {@code rows × vocab}, normalised here; or {@code
+     *     null} when {@code logProbs} is given
+     * @param logProbs the rows' log-probabilities, row-major {@code rows × vocab} (see {@link
+     *     DecoderRun#stepLogProbs}); or {@code null} when {@code logits} is given
      * @param vocab the vocabulary size
      * @param node each row's constraint state (-1 for a dead row)
      * @param score each row's score so far
@@ -140,7 +146,7 @@ public final class BeamSearch {
     public static void select(
             DecodingConstraint c,
             float[] logits,
-            float[] lse,
+            FloatBuffer logProbs,
             int vocab,
             int[] node,
             float[] score,
@@ -166,10 +172,16 @@ public final class BeamSearch {
                     continue;
                 }
                 int off = r * vocab;
-                float norm = lse != null ? lse[r] : LogitKernels.logSumExp(logits, off, vocab);
-                float base = score[r] - norm;
-                for (int e = e0; e < e1; e++) {
-                    top.offer(base + logits[off + c.edgeToken(e)], b * fan + (e - e0));
+                if (logProbs != null) {
+                    float base = score[r];
+                    for (int e = e0; e < e1; e++) {
+                        top.offer(base + logProbs.get(off + c.edgeToken(e)), b * fan + (e - e0));
+                    }
+                } else {
+                    float base = score[r] - LogitKernels.logSumExp(logits, off, vocab);
+                    for (int e = e0; e < e1; e++) {
+                        top.offer(base + logits[off + c.edgeToken(e)], b * fan + (e - e0));
+                    }
                 }
             }
             int kept = top.drainBestFirst(s.keptScore, s.keptKey);

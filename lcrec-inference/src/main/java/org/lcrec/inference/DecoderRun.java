@@ -1,5 +1,8 @@
 package org.lcrec.inference;
 
+import java.nio.FloatBuffer;
+import org.lcrec.inference.internal.LogitKernels;
+
 /**
  * One generation's state: the KV cache of {@link #rows()} sequences, their attention masks and
  * positions. Not thread-safe; close it when done.
@@ -35,15 +38,26 @@ public interface DecoderRun extends AutoCloseable {
     float[] forwardAllPositions(long[] ids, int rows, int seq, long[] mask);
 
     /**
-     * The log-sum-exp of each row of the last {@link #forward} result, when the decoder computed it
-     * natively (the log-softmax normaliser, so callers need not exponentiate the vocabulary in
-     * Java).
+     * Feeds one token to each row and returns the log-softmax over the vocabulary of each row's new
+     * logits: the per-step input of the beam search. The default computes it in Java from {@link
+     * #forward}; {@link OrtCausalDecoder} runs it in ORT on the logits tensor.
      *
-     * @return one value per row, owned by the run and overwritten by the next call; or {@code null}
-     *     when not available for the last call
+     * @param ids one token id per row
+     * @param rows the batch size
+     * @return log-probabilities, row-major {@code rows × vocabulary} (read with absolute gets),
+     *     owned by the run and overwritten by the next call
      */
-    default float[] logSumExp() {
-        return null;
+    default FloatBuffer stepLogProbs(long[] ids, int rows) {
+        float[] logits = forward(ids, rows, 1, null);
+        int vocab = logits.length / rows;
+        float[] out = new float[logits.length];
+        for (int r = 0; r < rows; r++) {
+            float lse = LogitKernels.logSumExp(logits, r * vocab, vocab);
+            for (int v = r * vocab; v < (r + 1) * vocab; v++) {
+                out[v] = logits[v] - lse;
+            }
+        }
+        return FloatBuffer.wrap(out);
     }
 
     /**

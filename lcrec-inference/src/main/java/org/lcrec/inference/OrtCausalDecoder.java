@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.lcrec.inference.internal.OrtLogSumExp;
+import org.lcrec.inference.internal.OrtLogSoftmax;
 
 /**
  * A {@link CausalDecoder} on ONNX Runtime for graphs in the Hugging Face Optimum decoder layout:
@@ -60,15 +60,14 @@ public final class OrtCausalDecoder implements CausalDecoder {
     private final Set<String> presentSet;
     private final String source;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final OrtLogSumExp logSumExp;
+    private final OrtLogSoftmax logSoftmax;
 
     private OrtCausalDecoder(
             OrtEnvironment env,
             OrtSession.SessionOptions sessionOptions,
             OrtSession session,
             DecoderConfig config,
-            String source,
-            int intraOpThreads) {
+            String source) {
         this.env = env;
         this.sessionOptions = sessionOptions;
         this.session = session;
@@ -124,7 +123,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
         }
         hasPositionIds = inputs.contains(POSITION_IDS);
         hasBeamIdx = inputs.contains(BEAM_IDX);
-        logSumExp = new OrtLogSumExp(env, intraOpThreads);
+        logSoftmax = new OrtLogSoftmax(env);
     }
 
     /**
@@ -201,8 +200,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
             }
             OrtSession session = env.createSession(modelFile.toString(), so);
             try {
-                return new OrtCausalDecoder(
-                        env, so, session, config, modelFile.toString(), options.intraOpThreads());
+                return new OrtCausalDecoder(env, so, session, config, modelFile.toString());
             } catch (RuntimeException e) {
                 session.close();
                 throw e;
@@ -246,7 +244,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
-                logSumExp.close();
+                logSoftmax.close();
                 session.close();
             } catch (OrtException e) {
                 throw new IllegalStateException("closing " + source + ": " + e.getMessage(), e);
@@ -318,12 +316,13 @@ public final class OrtCausalDecoder implements CausalDecoder {
         private FloatBuffer pinnedBuffer;
         private int pinnedRows = -1;
         private boolean runClosed;
-        private float[] lse = new float[0];
-        private boolean lseValid;
+        private OnnxTensor pinnedLogProbs;
+        private FloatBuffer logProbsBuffer;
 
         @Override
-        public float[] logSumExp() {
-            return lseValid ? lse : null;
+        public FloatBuffer stepLogProbs(long[] ids, int batch) {
+            run(ids, batch, 1, null, Out.LOG_PROBS);
+            return logProbsBuffer;
         }
 
         @Override
@@ -338,15 +337,16 @@ public final class OrtCausalDecoder implements CausalDecoder {
 
         @Override
         public float[] forward(long[] ids, int batch, int seq, long[] newMask) {
-            return run(ids, batch, seq, newMask, false);
+            return run(ids, batch, seq, newMask, Out.LAST);
         }
 
         @Override
         public float[] forwardAllPositions(long[] ids, int batch, int seq, long[] newMask) {
-            return run(ids, batch, seq, newMask, true);
+            return run(ids, batch, seq, newMask, Out.ALL);
         }
 
-        private float[] run(long[] ids, int batch, int seq, long[] newMask, boolean all) {
+        private float[] run(long[] ids, int batch, int seq, long[] newMask, Out mode) {
+            boolean all = mode == Out.ALL;
             if (runClosed) {
                 throw new IllegalStateException("decoder run is closed");
             }
@@ -450,6 +450,10 @@ public final class OrtCausalDecoder implements CausalDecoder {
                         pinnedBuffer = directFloats((long) rows * vocab);
                         pinnedLogits =
                                 OnnxTensor.createTensor(env, pinnedBuffer, shape(rows, 1, vocab));
+                        if (pinnedLogProbs != null) {
+                            pinnedLogProbs.close();
+                            pinnedLogProbs = null;
+                        }
                         pinnedRows = rows;
                     }
                     result = session.run(in, presentSet, Map.of(LOGITS, pinnedLogits));
@@ -459,18 +463,20 @@ public final class OrtCausalDecoder implements CausalDecoder {
                     result = session.run(in, wanted);
                 }
                 float[] out;
-                lseValid = false;
-                if (pin) {
+                if (pin && mode == Out.LOG_PROBS) {
+                    if (pinnedLogProbs == null) {
+                        logProbsBuffer = directFloats((long) rows * vocab);
+                        pinnedLogProbs =
+                                OnnxTensor.createTensor(env, logProbsBuffer, shape(rows, 1, vocab));
+                    }
+                    logSoftmax.compute(pinnedLogits, pinnedLogProbs);
+                    out = null;
+                } else if (pin) {
                     if (lastLogits.length != rows * vocab) {
                         lastLogits = new float[rows * vocab];
                     }
                     pinnedBuffer.get(0, lastLogits, 0, rows * vocab);
                     out = lastLogits;
-                    if (lse.length != rows) {
-                        lse = new float[rows];
-                    }
-                    logSumExp.compute(pinnedLogits, lse);
-                    lseValid = true;
                 } else {
                     OnnxValue v = result.get(LOGITS).orElseThrow();
                     FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
@@ -641,11 +647,25 @@ public final class OrtCausalDecoder implements CausalDecoder {
             if (pinnedLogits != null) {
                 toClose.add(pinnedLogits);
             }
+            if (pinnedLogProbs != null) {
+                toClose.add(pinnedLogProbs);
+            }
             pastOwner = null;
             pastTensors = null;
             pinnedLogits = null;
+            pinnedLogProbs = null;
             closeAll(toClose);
         }
+    }
+
+    /** What a decoder call returns. */
+    private enum Out {
+        /** Logits of every position. */
+        ALL,
+        /** Logits of the last position, copied to the heap. */
+        LAST,
+        /** Log-softmax of the last position, in ORT, left in a direct buffer. */
+        LOG_PROBS
     }
 
     private static OnnxTensor track(List<OnnxTensor> owned, OnnxTensor t) {

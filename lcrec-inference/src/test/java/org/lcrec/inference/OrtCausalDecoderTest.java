@@ -66,23 +66,30 @@ class OrtCausalDecoderTest {
                 DecoderRun run = d.newRun()) {
             float[] last = run.forward(java.util.Arrays.copyOf(ids, prefill), 1, prefill, null);
             assertRow(last, 0, goldenRow(prefill - 1));
-            assertThat(run.logSumExp()).isNull(); // a prefill's normaliser is left to the caller
+            // a second run takes the decode steps through the ORT-side log-softmax
+            DecoderRun lp = d.newRun();
+            lp.forward(java.util.Arrays.copyOf(ids, prefill), 1, prefill, null);
             for (int t = prefill; t < ids.length; t++) {
                 last = run.forward(new long[] {ids[t]}, 1, 1, null);
                 assertRow(last, 0, goldenRow(t));
-                // the ORT-side log-sum-exp of a decode step against a double reference
+                java.nio.FloatBuffer logProbs = lp.stepLogProbs(new long[] {ids[t]}, 1);
+                float[] g = goldenRow(t);
                 double m = Double.NEGATIVE_INFINITY;
-                for (float x : goldenRow(t)) {
+                for (float x : g) {
                     m = Math.max(m, x);
                 }
                 double sum = 0;
-                for (float x : goldenRow(t)) {
+                for (float x : g) {
                     sum += Math.exp(x - m);
                 }
-                assertThat((double) run.logSumExp()[0])
-                        .isCloseTo(m + Math.log(sum), org.assertj.core.data.Offset.offset(TOL));
+                double lse = m + Math.log(sum);
+                for (int v = 0; v < g.length; v++) {
+                    assertThat((double) logProbs.get(v))
+                            .isCloseTo(g[v] - lse, org.assertj.core.data.Offset.offset(TOL));
+                }
                 assertThat(run.pastLength()).isEqualTo(t + 1);
             }
+            lp.close();
         }
     }
 

@@ -183,8 +183,8 @@ public class BeamStepBenchmark {
      */
     @Benchmark
     public float beamStep() {
-        float[] logits = run.forward(nextTokens, users * BEAMS, 1, null);
-        BeamSearch.select(trie, logits, run.logSumExp(), vocab(), node, score, hist, BEAMS, 1, ws);
+        FloatBuffer logProbs = run.stepLogProbs(nextTokens, users * BEAMS);
+        BeamSearch.select(trie, null, logProbs, vocab(), node, score, hist, BEAMS, 1, ws);
         run.reorder(ws.origin());
         return ws.scores()[0];
     }

@@ -14,7 +14,7 @@ import org.lcrec.inference.BeamSearch;
 import org.lcrec.inference.IndexVocabulary;
 import org.lcrec.inference.ItemTrie;
 import org.lcrec.inference.internal.LogitKernels;
-import org.lcrec.inference.internal.OrtLogSumExp;
+import org.lcrec.inference.internal.OrtLogSoftmax;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,8 +58,9 @@ public class DecodeHotPathBenchmark {
     private int[] hist;
     private BeamSearch.Workspace ws;
     private OnnxTensor tensor;
-    private OrtLogSumExp ortLse;
-    private float[] lse;
+    private OnnxTensor outTensor;
+    private FloatBuffer outBuffer;
+    private OrtLogSoftmax ortLogSoftmax;
 
     /** Builds the logits, the trie and 20 beams at depth 1. */
     @Setup
@@ -96,15 +97,28 @@ public class DecodeHotPathBenchmark {
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }
-        ortLse = new OrtLogSumExp(OrtEnvironment.getEnvironment(), 0);
-        lse = new float[BEAMS];
+        outBuffer =
+                ByteBuffer.allocateDirect(logits.length * 4)
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
+        try {
+            outTensor =
+                    OnnxTensor.createTensor(
+                            OrtEnvironment.getEnvironment(),
+                            outBuffer,
+                            new long[] {BEAMS, 1, vocab});
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+        ortLogSoftmax = new OrtLogSoftmax(OrtEnvironment.getEnvironment());
     }
 
     /** Releases the ORT objects. */
     @TearDown
     public void close() {
         tensor.close();
-        ortLse.close();
+        outTensor.close();
+        ortLogSoftmax.close();
     }
 
     /**
@@ -120,8 +134,8 @@ public class DecodeHotPathBenchmark {
      */
     @Benchmark
     public float trieMaskTopK() {
-        ortLse.compute(tensor, lse);
-        BeamSearch.select(trie, logits, lse, vocab, node, score, hist, BEAMS, 1, ws);
+        ortLogSoftmax.compute(tensor, outTensor);
+        BeamSearch.select(trie, null, outBuffer, vocab, node, score, hist, BEAMS, 1, ws);
         return ws.scores()[0];
     }
 

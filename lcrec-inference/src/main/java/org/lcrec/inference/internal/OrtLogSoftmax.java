@@ -7,28 +7,28 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
- * Row-wise log-sum-exp of a logits tensor {@code [rows, 1, vocab]} on ONNX Runtime (the bundled
- * one-node graph {@code logsumexp.onnx}, made by {@code make_logsumexp.py}): ORT's vectorised
- * exponential is an order of magnitude faster than a scalar Java loop, and the logits never leave
- * native memory. Thread-safe (one shared session); close when done.
+ * Row-wise log-softmax of a logits tensor {@code [rows, 1, vocab]} on ONNX Runtime (the bundled
+ * one-node graph {@code logsoftmax.onnx}, made by {@code make_logsoftmax.py}) into a pinned output
+ * tensor: ORT's MLAS kernel exponentiates with SIMD, about as fast as one streaming pass over the
+ * logits, where a scalar Java exp loop is an order of magnitude slower; the logits never leave
+ * native memory. Runs single-threaded (a spinning thread pool only hurts an op this short).
+ * Thread-safe (one shared session); close when done.
  */
-public final class OrtLogSumExp implements AutoCloseable {
-    private static final String RESOURCE = "logsumexp.onnx";
+public final class OrtLogSoftmax implements AutoCloseable {
+    private static final String RESOURCE = "logsoftmax.onnx";
 
     private final OrtSession session;
     private volatile boolean closed;
 
     /**
      * @param env the process's ORT environment
-     * @param intraOpThreads ORT threads, 0 for the default
      */
-    public OrtLogSumExp(OrtEnvironment env, int intraOpThreads) {
+    public OrtLogSoftmax(OrtEnvironment env) {
         byte[] model;
-        try (InputStream in = OrtLogSumExp.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream in = OrtLogSoftmax.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " missing from the lcrec-inference jar");
             }
@@ -37,9 +37,7 @@ public final class OrtLogSumExp implements AutoCloseable {
             throw new UncheckedIOException("reading " + RESOURCE, e);
         }
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            if (intraOpThreads > 0) {
-                so.setIntraOpNumThreads(intraOpThreads);
-            }
+            so.setIntraOpNumThreads(1);
             session = env.createSession(model, so);
         } catch (OrtException e) {
             throw new IllegalStateException("cannot open " + RESOURCE + ": " + e.getMessage(), e);
@@ -48,17 +46,17 @@ public final class OrtLogSumExp implements AutoCloseable {
 
     /**
      * @param logits a {@code [rows, 1, vocab]} float tensor
-     * @param out receives one value per row (length >= rows)
+     * @param logProbs a tensor of the same shape (over a direct buffer) receiving the result
      */
-    public void compute(OnnxTensor logits, float[] out) {
+    public void compute(OnnxTensor logits, OnnxTensor logProbs) {
         if (closed) {
-            throw new IllegalStateException("OrtLogSumExp is closed");
+            throw new IllegalStateException("OrtLogSoftmax is closed");
         }
-        try (OrtSession.Result r = session.run(Map.of("logits", logits))) {
-            FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
-            b.get(out, 0, b.remaining());
+        try {
+            // the only output is pinned, so the result owns nothing; close it all the same
+            session.run(Map.of("logits", logits), Map.of("logprobs", logProbs)).close();
         } catch (OrtException e) {
-            throw new IllegalStateException("log-sum-exp failed: " + e.getMessage(), e);
+            throw new IllegalStateException("log-softmax failed: " + e.getMessage(), e);
         }
     }
 

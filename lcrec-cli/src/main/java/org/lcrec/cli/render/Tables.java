@@ -28,7 +28,7 @@ public final class Tables {
                         Locale.ROOT,
                         "%s: %s constraint, %s split, %d sample(s)%n",
                         r.model(),
-                        r.constraint().toLowerCase(Locale.ROOT),
+                        r.constraint().toLowerCase(Locale.ROOT).replace('_', '-'),
                         r.split(),
                         r.templates().get(0).samples()));
         b.append(String.format(Locale.ROOT, "%-14s", "template"));

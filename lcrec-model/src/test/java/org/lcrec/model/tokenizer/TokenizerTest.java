@@ -309,6 +309,65 @@ class TokenizerTest {
                 .hasMessageContaining("<nope>");
     }
 
+    /** Added-token flags (single_word, lstrip, rstrip, normalized) against DJL. */
+    @ParameterizedTest
+    @ValueSource(strings = {"minilm", "qwen3", "llama2"})
+    void addedTokenFlagsMatchHuggingFace(String base, @TempDir Path dir) throws IOException {
+        ObjectNode root = (ObjectNode) M.readTree(Reference.file(base).toFile());
+        com.fasterxml.jackson.databind.node.ArrayNode list =
+                (com.fasterxml.jackson.databind.node.ArrayNode) root.get("added_tokens");
+        int next = Reference.ours(base).vocabSize();
+        String[][] specs = {
+            {"<mark>", "false", "true", "true", "false"},
+            {"cat", "true", "false", "false", "false"},
+            {"Hello World", "false", "false", "false", "true"},
+            {"caf\u00e9", "false", "false", "false", "true"},
+            {"\u2126", "false", "false", "false", "true"},
+            {"[x]", "true", "true", "false", "false"}
+        };
+        for (String[] t : specs) {
+            ObjectNode o = list.addObject();
+            o.put("id", next++);
+            o.put("content", t[0]);
+            o.put("single_word", Boolean.parseBoolean(t[1]));
+            o.put("lstrip", Boolean.parseBoolean(t[2]));
+            o.put("rstrip", Boolean.parseBoolean(t[3]));
+            o.put("normalized", Boolean.parseBoolean(t[4]));
+            o.put("special", false);
+        }
+        Path f = dir.resolve("tokenizer.json");
+        M.writeValue(f.toFile(), root);
+        Tokenizer ours = Tokenizer.load(f);
+        List<String> texts = new ArrayList<>(Reference.edgeCases());
+        texts.addAll(
+                List.of(
+                        "the cat sat",
+                        "concatenate cat",
+                        "cat!",
+                        "(cat)",
+                        "_cat_",
+                        "cat",
+                        "a cat\u00e9",
+                        " <mark> x",
+                        "a<mark>b",
+                        "a  <mark>  b",
+                        "<mark><mark>",
+                        "  <mark>",
+                        "Caf\u00e9 CAF\u00c9 cafe\u0301 caf\u00e9s",
+                        "Ohm \u2126 \u03a9",
+                        "HELLO WORLD hello world Hello World!",
+                        "x [x] y[x] [x]z  [x]  "));
+        texts.addAll(Reference.fuzz(9L, 300));
+        try (HuggingFaceTokenizer ref = Reference.djl(f, false)) {
+            Encoding[] exp = ref.batchEncode(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(Reference.toLong(ours.encode(texts.get(i), false)))
+                        .as("%s: %s", base, TokenizerParityTest.escape(texts.get(i)))
+                        .containsExactly(exp[i].getIds());
+            }
+        }
+    }
+
     @Test
     void toStringIsReadable() {
         assertThat(Reference.ours("qwen3").toString())

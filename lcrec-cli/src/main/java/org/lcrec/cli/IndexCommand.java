@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lcrec.cli.render.Charts;
 import org.lcrec.core.Dataset;
 import org.lcrec.core.Item;
 import org.lcrec.core.ItemCatalog;
@@ -142,6 +143,13 @@ public final class IndexCommand implements Runnable {
             description = "Assign the last level by nearest code instead of uniform mapping.")
     boolean noMapping;
 
+    @Option(
+            names = "--charts",
+            description =
+                    "Also write PNG charts next to --report: <report>.code-usage.png and, for"
+                            + " rqvae, <report>.loss.png (loss per epoch).")
+    boolean charts;
+
     @Override
     public void run() {
         try {
@@ -161,6 +169,10 @@ public final class IndexCommand implements Runnable {
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
+        }
+        if (charts && report == null) {
+            throw new IllegalArgumentException(
+                    "--charts needs --report FILE (the charts are written next to it)");
         }
         ItemCatalog catalog = catalog();
         int[] ids = catalog.ids();
@@ -235,6 +247,7 @@ public final class IndexCommand implements Runnable {
         json.put("embeddings", Map.of("source", embSource, "items", x.rows(), "dim", x.dim()));
         IndexConfig ic = IndexConfig.lcRec().withNumThreads(threads).withUniformMapping(!noMapping);
         GeneratedIndex g;
+        List<Double> epochLoss = new ArrayList<>();
         if (method.equals("rqvae")) {
             RqVaeConfig c = RqVaeConfig.preset(preset);
             RqVaeConfig.Builder b = c.toBuilder().numThreads(threads);
@@ -267,13 +280,16 @@ public final class IndexCommand implements Runnable {
             }
             try (RqVaeModel m = trained) {
                 TrainingHistory h = m.history();
+                Arrays.stream(h.epochLoss()).forEach(epochLoss::add);
                 o.printf(
-                        "%-24s %.3f s/epoch, %.0f items/s, loss %.5g -> %.5g, %d codes reseeded%n",
+                        "%-24s %.3f s/epoch, %.0f items/s, loss %.5g -> %.5g %s, %d codes"
+                                + " reseeded%n",
                         "trained",
                         h.secondsPerEpoch(),
                         h.itemsPerSecond(),
                         h.epochLoss()[0],
                         h.epochLoss()[h.epochLoss().length - 1],
+                        h.sparkline(40),
                         h.codesReseeded());
                 Map<String, Object> hj = new LinkedHashMap<>();
                 hj.put("secondsPerEpoch", h.secondsPerEpoch());
@@ -353,6 +369,21 @@ public final class IndexCommand implements Runnable {
         json.put("out", out.toString());
         json.put("seconds", seconds);
         Reports.write(report, json);
+        if (charts) {
+            o.printf(
+                    "%-24s %s%n",
+                    "chart",
+                    Charts.codeUsage(Reports.sibling(report, ".code-usage.png"), g.codeUsage()));
+            if (!epochLoss.isEmpty()) {
+                o.printf(
+                        "%-24s %s%n",
+                        "chart",
+                        Charts.lossCurve(
+                                Reports.sibling(report, ".loss.png"),
+                                "RQ-VAE loss per epoch",
+                                epochLoss));
+            }
+        }
         o.flush();
     }
 

@@ -25,6 +25,20 @@ public final class Reports {
     }
 
     /**
+     * A file next to a report: its name without {@code .json}, then {@code suffix} ({@code
+     * run/index.json} + {@code .loss.png} → {@code run/index.loss.png}).
+     *
+     * @param report the report file
+     * @param suffix what to append to its stem
+     * @return the sibling path
+     */
+    public static Path sibling(Path report, String suffix) {
+        String name = report.getFileName().toString();
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        return report.resolveSibling(stem + suffix);
+    }
+
+    /**
      * @param report a report
      * @return it as JSON text
      */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.lcrec.cli.render.Charts;
 import org.lcrec.core.Dataset;
 import org.lcrec.core.Split;
 import org.lcrec.core.io.LcRecFiles;
@@ -192,6 +193,12 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
     Path report;
 
+    @Option(
+            names = "--charts",
+            description =
+                    "Also write a PNG of the loss per step next to --report: <report>.loss.png.")
+    boolean charts;
+
     @Override
     public void run() {
         try {
@@ -211,6 +218,10 @@ public final class TrainCommand implements Runnable {
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
+        }
+        if (charts && report == null) {
+            throw new IllegalArgumentException(
+                    "--charts needs --report FILE (the chart is written next to it)");
         }
         Dataset ds = data.load();
         if (index != null) {
@@ -338,8 +349,8 @@ public final class TrainCommand implements Runnable {
         double secs = (System.nanoTime() - t0) / 1e9;
         tok.save(r.modelDir().resolve(HfCheckpoint.TOKENIZER));
         o.printf(
-                "%-22s %,d steps, final loss %.4f, %.0f tokens/s%n",
-                "trained", r.steps(), r.finalLoss(), r.tokensPerSecond());
+                "%-22s %,d steps, final loss %.4f, %.0f tokens/s  %s%n",
+                "trained", r.steps(), r.finalLoss(), r.tokensPerSecond(), r.sparkline(40));
         o.printf(
                 "%-22s %,d prompts left-truncated (%,d tokens), %,d examples dropped%n",
                 "truncation", r.truncatedPrompts(), r.truncatedTokens(), r.droppedExamples());
@@ -380,6 +391,13 @@ public final class TrainCommand implements Runnable {
         json.put("modelDir", r.modelDir().toString());
         json.put("seconds", secs);
         Reports.write(report, json);
+        if (charts && !r.losses().isEmpty()) {
+            o.printf(
+                    "%-22s %s%n",
+                    "chart",
+                    Charts.lossCurve(
+                            Reports.sibling(report, ".loss.png"), "SFT loss per step", r.losses()));
+        }
         o.flush();
     }
 

@@ -150,11 +150,26 @@ public record PromptTemplate(String name, int[] prefix, int[] separator, int[] s
         return "PromptTemplate("
                 + name
                 + ", prefix="
-                + Arrays.toString(prefix)
+                + ids(prefix)
                 + ", separator="
-                + Arrays.toString(separator)
+                + ids(separator)
                 + ", suffix="
-                + Arrays.toString(suffix)
+                + ids(suffix)
                 + ")";
+    }
+
+    /** Most token ids {@link #toString()} lists per piece before it abbreviates. */
+    static final int SHOWN_IDS = 6;
+
+    /** {@code [101, 2917, ...]}, abbreviated past {@value #SHOWN_IDS} ids with the total. */
+    static String ids(int[] ids) {
+        if (ids.length <= SHOWN_IDS) {
+            return Arrays.toString(ids);
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < SHOWN_IDS; i++) {
+            b.append(ids[i]).append(", ");
+        }
+        return b.append("... ").append(ids.length).append(" ids]").toString();
     }
 }

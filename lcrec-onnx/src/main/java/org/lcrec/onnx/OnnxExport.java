@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.onnx.internal.ProtoWriter;
 
 /**
@@ -94,7 +95,7 @@ public final class OnnxExport {
     /** Writes the model file (atomically) and its external data file, if any. */
     public void save(Graph g, Path modelFile) {
         byte[] b = toBytes(g);
-        Safetensors.atomicWrite(modelFile, ch -> Safetensors.writeFully(ch, ByteBuffer.wrap(b)));
+        AtomicFiles.writeChannel(modelFile, ch -> Safetensors.writeFully(ch, ByteBuffer.wrap(b)));
     }
 
     private byte[] write(Graph g) throws IOException {

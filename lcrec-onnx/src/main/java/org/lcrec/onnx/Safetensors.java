@@ -9,13 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.lcrec.core.io.AtomicFiles;
 
 /**
  * The Hugging Face safetensors format: an 8-byte little-endian header length, a JSON header {@code
@@ -166,7 +164,7 @@ public final class Safetensors {
             head.put((byte) ' ');
         }
         head.flip();
-        atomicWrite(
+        AtomicFiles.writeChannel(
                 file,
                 ch -> {
                     writeFully(ch, head);
@@ -179,51 +177,6 @@ public final class Safetensors {
     static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
-        }
-    }
-
-    /** Something that writes a file's content. */
-    @FunctionalInterface
-    public interface ChannelWriter {
-        void write(FileChannel ch) throws IOException;
-    }
-
-    /**
-     * Writes to a temporary file beside {@code file}, forces it to disk, then moves it into place.
-     */
-    public static void atomicWrite(Path file, ChannelWriter writer) {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-            try (FileChannel ch =
-                    FileChannel.open(
-                            tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                writer.write(ch);
-                ch.force(true);
-            }
-            try {
-                Files.move(
-                        tmp,
-                        abs,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort cleanup of the temporary file
-                }
-            }
         }
     }
 }

@@ -5,11 +5,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes files so that readers never see a partial one: the content goes to a temporary file in the
@@ -39,20 +44,85 @@ public final class AtomicFiles {
         void write(Writer out) throws IOException;
     }
 
+    /** Writes bytes to a file channel (for large binary files); may throw {@link IOException}. */
+    @FunctionalInterface
+    public interface ChannelWriter {
+        /**
+         * @param channel the channel, positioned at 0 (forced to disk and closed by the caller)
+         * @throws IOException on failure
+         */
+        void write(FileChannel channel) throws IOException;
+    }
+
+    /** Permissions of written files where the file system is POSIX: {@code rw-r--r--}. */
+    private static final Set<PosixFilePermission> FILE_PERMISSIONS =
+            PosixFilePermissions.fromString("rw-r--r--");
+
     /**
      * @param target the file to (re)place
      * @param body writes the content
      * @throws UncheckedIOException naming the target when writing or moving fails
      */
     public static void write(Path target, StreamWriter body) {
+        replace(
+                target,
+                tmp -> {
+                    try (OutputStream out =
+                            new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                        body.write(out);
+                    }
+                });
+    }
+
+    /**
+     * Writes through a file channel and forces the data to disk before the move, for large binary
+     * files (model weights, checkpoints).
+     *
+     * @param target the file to (re)place
+     * @param body writes the content
+     * @throws UncheckedIOException naming the target when writing or moving fails
+     */
+    public static void writeChannel(Path target, ChannelWriter body) {
+        replace(
+                target,
+                tmp -> {
+                    try (FileChannel ch =
+                            FileChannel.open(
+                                    tmp,
+                                    StandardOpenOption.WRITE,
+                                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                        body.write(ch);
+                        ch.force(true);
+                    }
+                });
+    }
+
+    /**
+     * Copies a file atomically.
+     *
+     * @param source the file to copy
+     * @param target the file to (re)place
+     */
+    public static void copy(Path source, Path target) {
+        replace(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    @FunctionalInterface
+    private interface Filler {
+        void fill(Path tmp) throws IOException;
+    }
+
+    private static void replace(Path target, Filler body) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                body.write(out);
+            body.fill(tmp);
+            // temporary files are created owner-only (0600); published files are world-readable
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(tmp, FILE_PERMISSIONS);
             }
             try {
                 Files.move(

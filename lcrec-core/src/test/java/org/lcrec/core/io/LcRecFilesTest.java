@@ -170,6 +170,24 @@ class LcRecFilesTest {
     }
 
     @Test
+    void writtenFilesAreWorldReadableAndCopiesAreAtomic() throws IOException {
+        Path f = dir.resolve("out/a.json");
+        AtomicFiles.writeString(f, "hello");
+        if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
+            assertThat(
+                            java.nio.file.attribute.PosixFilePermissions.toString(
+                                    Files.getPosixFilePermissions(f)))
+                    .isEqualTo("rw-r--r--");
+        }
+        AtomicFiles.writeChannel(
+                dir.resolve("b.bin"),
+                ch -> ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})));
+        assertThat(Files.readAllBytes(dir.resolve("b.bin"))).containsExactly(1, 2, 3);
+        AtomicFiles.copy(f, dir.resolve("c.json"));
+        assertThat(Files.readString(dir.resolve("c.json"))).isEqualTo("hello");
+    }
+
+    @Test
     void writersLeaveNoPartialFileOnFailure() throws IOException {
         Path target = file("keep.json", "original");
         assertThatThrownBy(

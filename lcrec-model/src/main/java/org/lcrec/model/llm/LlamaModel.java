@@ -3,8 +3,8 @@ package org.lcrec.model.llm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.onnx.ParameterStore;
 
 /**
@@ -98,18 +98,11 @@ public final class LlamaModel {
             return false;
         }
         try {
-            Files.createDirectories(to);
-            Path tmp = Files.createTempFile(to, ".tokenizer", ".tmp");
-            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(
-                    tmp,
-                    to.resolve(HfCheckpoint.TOKENIZER),
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.copy(src, to.resolve(HfCheckpoint.TOKENIZER));
             return true;
-        } catch (IOException e) {
+        } catch (java.io.UncheckedIOException e) {
             throw new CheckpointException(
-                    "copying " + src + " to " + to + ": " + e.getMessage(), e);
+                    "copying " + src + " to " + to + ": " + e.getCause().getMessage(), e);
         }
     }
 

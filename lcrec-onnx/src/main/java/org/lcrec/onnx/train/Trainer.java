@@ -88,6 +88,7 @@ public final class Trainer implements AutoCloseable {
     private final float[][][] state;
     private final Map<String, DirectTensor> dataInputs = new LinkedHashMap<>();
     private final Map<String, DirectTensor> masks = new LinkedHashMap<>();
+    private float[] maskScratch = new float[0];
     private final List<String> dataNames;
     private final Map<List<String>, InferenceSession> forwardSessions = new HashMap<>();
     private final Map<String, DirectTensor> maskOnes = new HashMap<>();
@@ -386,16 +387,38 @@ public final class Trainer implements AutoCloseable {
                 }
             }
             if (train) {
-                FloatBuffer b = t.floats();
-                float keep = 1f - m.getValue();
-                float scale = 1f / keep;
-                for (int i = 0; i < b.capacity(); i++) {
-                    b.put(i, rng.nextFloat() < keep ? scale : 0f);
-                }
+                fillDropoutMask(t.floats(), 1f - m.getValue());
             }
             f.put(m.getKey(), t);
         }
         return f;
+    }
+
+    /**
+     * Fills a dropout mask: each element is {@code 1 / keep} with probability {@code keep}, else 0.
+     * Two elements per 64-bit draw (24-bit uniforms, the resolution of a float) into a reused
+     * array, then one bulk copy: an element-wise {@code nextFloat} + {@code put} loop cost 0.4 s
+     * per step on cpu-small LoRA.
+     */
+    private void fillDropoutMask(FloatBuffer b, float keep) {
+        float scale = 1f / keep;
+        int threshold =
+                (int) (keep * (1 << 24)); // element kept when its 24-bit uniform < threshold
+        int n = b.capacity();
+        if (maskScratch.length < n) {
+            maskScratch = new float[n];
+        }
+        float[] a = maskScratch;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            long r = rng.nextLong();
+            a[i] = ((int) (r >>> 40)) < threshold ? scale : 0f;
+            a[i + 1] = ((int) ((r >>> 8) & 0xFFFFFF)) < threshold ? scale : 0f;
+        }
+        if (i < n) {
+            a[i] = ((int) (rng.nextLong() >>> 40)) < threshold ? scale : 0f;
+        }
+        b.put(0, a, 0, n);
     }
 
     /**

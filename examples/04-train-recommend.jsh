@@ -44,8 +44,8 @@ System.out.println("loss chart: " + Charts.lossCurve(modelDir.resolveSibling("sf
 // a recommender that prompts the way training did (seqrec template 0), beams over real items only
 var prompts = SeqrecPrompts.of(TemplateSet.defaults(), List.of(0), TaskConfig.defaults());
 var recommender = TextPrompts.open(modelDir, data.index(), prompts, RecommenderConfig.defaults().withBeams(10), DecoderOptions.cpu());
-System.out.println(recommender.constraint());
-// expect: ItemTrie(depth=4
+System.out.println(recommender);
+// expect: Recommender(ItemTrie(depth=4
 
 // user 0's test case: everything but the last item is history
 var sample = LeaveOneOut.lcRec().samples(data.interactions(), Split.TEST).findFirst().orElseThrow();

@@ -46,6 +46,9 @@ for (var r : org.lcrec.inference.baseline.BaselineEvaluation.evaluateAll(data, S
     System.out.println(r);
 // expect: most-popular(users=2000
 
-System.out.println("chart: " + Charts.metrics(out.resolve("metrics.png"), "test split, 100 users", Map.of("per-position", a.mean(), "trie", b.mean())));
+var runs = new LinkedHashMap<String, Map<String, Double>>();
+runs.put("per-position", a.mean());
+runs.put("trie", b.mean());
+System.out.println("chart: " + Charts.metrics(out.resolve("metrics.png"), "test split, 100 users", runs));
 // expect: metrics.png
 /exit

@@ -164,4 +164,25 @@ class IndexGeneratorTest {
         }
         return best;
     }
+
+    @Test
+    void mappingInSmallBatchesAndWithThreadsStillGivesADistinctIndex() {
+        Embeddings x = withDuplicates(300, 6, 5, 31);
+        RqKMeansModel m =
+                new RqKMeansTrainer(RqKMeansConfig.builder().levels(3).codes(8).seed(2).build())
+                        .fit(x);
+        IndexConfig small = new IndexConfig(true, 0.003, 50, 37, 3);
+        GeneratedIndex a = new IndexGenerator(small).generate(m, x);
+        GeneratedIndex b = new IndexGenerator(small).generate(m, x);
+        assertThat(a.index().collisions().groups()).isEmpty();
+        assertThat(a.index()).isEqualTo(b.index());
+        IndexStatistics s = a.statistics();
+        if (s.levelsAdded() == 0) {
+            // every group of k items sharing an ID must see at least k - 1 of them move
+            assertThat(s.itemsMoved()).isGreaterThanOrEqualTo(s.collisionsAfterMapping());
+        } else {
+            // 305 items, 8 x 8 prefixes: some prefix group outgrew 8 codes and got a 4th level
+            assertThat(a.index().levels()).isEqualTo(4);
+        }
+    }
 }

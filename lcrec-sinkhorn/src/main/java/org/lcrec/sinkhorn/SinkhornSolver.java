@@ -25,10 +25,18 @@ import org.lcrec.sinkhorn.internal.SinkhornKernels;
  * @implNote one iteration costs {@code O(rows × cols)}: the plain form reads the Gibbs kernel once
  *     per iteration (a fused row pass that also accumulates the column sums); the log form reads
  *     the costs twice and evaluates one {@code exp} per entry per half-step. Work is split over
- *     {@code numThreads} contiguous row blocks; partial column sums are reduced in block order, so
- *     a given thread count always gives the same result. Instances are immutable and thread-safe.
+ *     {@code numThreads} contiguous row blocks (fewer for small matrices: at least 65,536 entries
+ *     per thread); partial column sums are reduced in block order, so a given thread count and
+ *     shape always give the same result. Instances are immutable and thread-safe.
  */
 public final class SinkhornSolver {
+    /**
+     * Matrix entries per worker thread below which extra threads are not used: an iteration over 64
+     * Ki doubles takes tens of microseconds, about what handing work to a pool thread and waiting
+     * for it costs.
+     */
+    static final long PARALLEL_GRAIN = 1 << 16;
+
     private final SinkhornConfig config;
 
     /**
@@ -82,7 +90,11 @@ public final class SinkhornSolver {
             double[] cost, int rows, int cols, double[] rowMarginals, double[] columnMarginals) {
         checkInput(cost, rows, cols, rowMarginals, columnMarginals);
         double[] c = config.centreCosts() ? centred(cost) : cost;
-        int threads = Math.min(config.numThreads(), rows);
+        int threads =
+                (int)
+                        Math.min(
+                                Math.min(config.numThreads(), rows),
+                                Math.max(1, (long) rows * cols / PARALLEL_GRAIN));
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemon()) : null;
         try {
             return config.form() == SinkhornForm.PLAIN

@@ -118,8 +118,9 @@ class SinkhornSolverTest {
     @Test
     void threadsGiveTheSamePlan() {
         SplittableRandom rnd = new SplittableRandom(11);
-        int rows = 203;
-        int cols = 17;
+        // 4003 x 40 = 160,120 entries: enough for two threads (one per 65,536 entries)
+        int rows = 4003;
+        int cols = 40;
         double[] cost = uniform(rnd, rows * cols);
         for (SinkhornForm form : SinkhornForm.values()) {
             SinkhornConfig cfg = SinkhornConfig.of(form, 0.05);

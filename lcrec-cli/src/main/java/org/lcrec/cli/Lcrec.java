@@ -3,6 +3,13 @@ package org.lcrec.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.lcrec.core.DatasetException;
+import org.lcrec.model.encoder.EncoderException;
+import org.lcrec.model.llm.CheckpointException;
+import org.lcrec.model.tokenizer.TokenizerException;
+import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
+import org.lcrec.onnx.train.TrainingDivergedException;
+import org.lcrec.quantization.QuantizationException;
+import org.lcrec.tasks.llm.LlmException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -60,10 +67,7 @@ public final class Lcrec implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
-                    if (ex instanceof DatasetException
-                            || ex instanceof IllegalArgumentException
-                            || ex instanceof IllegalStateException
-                            || ex instanceof UncheckedIOException) {
+                    if (isBadInput(ex)) {
                         commandLine.getErr().println("lcrec: error: " + ex.getMessage());
                         commandLine.getErr().flush();
                         return 2;
@@ -74,6 +78,24 @@ public final class Lcrec implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Errors that mean "the input is wrong" (a file, an option, a model that does not fit) and are
+     * shown as one line, exit code 2, rather than as a stack trace.
+     */
+    static boolean isBadInput(Exception ex) {
+        return ex instanceof DatasetException
+                || ex instanceof IllegalArgumentException
+                || ex instanceof IllegalStateException
+                || ex instanceof UncheckedIOException
+                || ex instanceof TokenizerException
+                || ex instanceof EncoderException
+                || ex instanceof CheckpointException
+                || ex instanceof QuantizationException
+                || ex instanceof ExecutionProviderUnavailableException
+                || ex instanceof TrainingDivergedException
+                || ex instanceof LlmException;
     }
 
     /** Reports the SDK version from the jar manifest. */

@@ -401,7 +401,16 @@ public final class TrainCommand implements Runnable {
         o.flush();
     }
 
-    private static List<SftExample> examples(List<Sample> samples, Tokenizer tok, int bos) {
+    /**
+     * Tokenises samples for SFT: prompt and response separately (never the concatenation), BOS
+     * first when the model has one.
+     *
+     * @param samples task samples
+     * @param tok the tokenizer with index tokens
+     * @param bos BOS id, or -1
+     * @return the examples, in sample order
+     */
+    public static List<SftExample> examples(List<Sample> samples, Tokenizer tok, int bos) {
         List<SftExample> out = new ArrayList<>(samples.size());
         for (Sample s : samples) {
             int[] p = tok.encode(s.sftPrompt(), false);

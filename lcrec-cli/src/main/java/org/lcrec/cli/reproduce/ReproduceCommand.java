@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.lcrec.cli.Lcrec;
 import org.lcrec.cli.ProgressBar;
+import org.lcrec.cli.TrainCommand;
 import org.lcrec.cli.pipeline.Pipeline;
 import org.lcrec.cli.pipeline.Stage;
 import org.lcrec.core.Dataset;
@@ -334,14 +335,7 @@ public final class ReproduceCommand implements Runnable {
             Collections.shuffle(samples, new Random(cfg.seed()));
             samples = samples.subList(0, cfg.maxSamples());
         }
-        List<SftExample> examples = new ArrayList<>(samples.size());
-        for (Sample s : samples) {
-            int[] p = tok.encode(s.sftPrompt(), false);
-            int[] q = new int[p.length + 1];
-            q[0] = bos;
-            System.arraycopy(p, 0, q, 1, p.length);
-            examples.add(new SftExample(q, tok.encode(s.response(), false)));
-        }
+        List<SftExample> examples = TrainCommand.examples(samples, tok, bos);
         List<TextPrompts.TextTemplate> prompts =
                 SeqrecPrompts.of(TemplateSet.defaults(), cfg.templates(), tc);
         SftConfig sc0 =

@@ -113,6 +113,11 @@ public final class IndexCommand implements Runnable {
     @Option(names = "--save-model", paramLabel = "FILE", description = "Also save the model.")
     Path saveModel;
 
+    @Option(
+            names = "--batch-norm",
+            description = "RQ-VAE: batch normalisation after every hidden layer (LC-Rec's --bn).")
+    boolean batchNorm;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Override the preset's epochs.")
     Integer epochs;
 
@@ -251,6 +256,9 @@ public final class IndexCommand implements Runnable {
         if (method.equals("rqvae")) {
             RqVaeConfig c = RqVaeConfig.preset(preset);
             RqVaeConfig.Builder b = c.toBuilder().numThreads(threads);
+            if (batchNorm) {
+                b.batchNorm(true);
+            }
             if (epochs != null) {
                 b.epochs(epochs);
             }

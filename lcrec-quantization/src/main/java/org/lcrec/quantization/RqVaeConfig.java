@@ -19,6 +19,9 @@ import java.util.Arrays;
  * @param beta commitment loss weight, {@code >= 0}
  * @param reconstructionLoss MSE or L1
  * @param dropout dropout before every linear layer, in [0, 1)
+ * @param batchNorm batch normalisation after every hidden linear layer (LC-Rec's {@code --bn}):
+ *     batch statistics in training, population statistics (recomputed over all items after
+ *     training) in inference
  * @param learningRate peak AdamW learning rate, {@code > 0}
  * @param weightDecay AdamW decoupled weight decay, {@code >= 0}
  * @param batchSize items per step, {@code >= 1}
@@ -48,6 +51,7 @@ public record RqVaeConfig(
         double beta,
         ReconstructionLoss reconstructionLoss,
         double dropout,
+        boolean batchNorm,
         double learningRate,
         double weightDecay,
         int batchSize,
@@ -230,6 +234,7 @@ public record RqVaeConfig(
                 .beta(beta)
                 .reconstructionLoss(reconstructionLoss)
                 .dropout(dropout)
+                .batchNorm(batchNorm)
                 .learningRate(learningRate)
                 .weightDecay(weightDecay)
                 .batchSize(batchSize)
@@ -306,6 +311,9 @@ public record RqVaeConfig(
                 + "dropout="
                 + dropout
                 + ", "
+                + "batchNorm="
+                + batchNorm
+                + ", "
                 + "learningRate="
                 + learningRate
                 + ", "
@@ -362,6 +370,7 @@ public record RqVaeConfig(
         private double beta = 0.25;
         private ReconstructionLoss reconstructionLoss = ReconstructionLoss.MSE;
         private double dropout = 0.0;
+        private boolean batchNorm = false;
         private double learningRate = 1e-3;
         private double weightDecay = 1e-4;
         private int batchSize = 256;
@@ -441,6 +450,15 @@ public record RqVaeConfig(
          */
         public Builder dropout(double v) {
             dropout = v;
+            return this;
+        }
+
+        /**
+         * @param v batch normalisation after every hidden linear layer
+         * @return this
+         */
+        public Builder batchNorm(boolean v) {
+            batchNorm = v;
             return this;
         }
 
@@ -601,6 +619,7 @@ public record RqVaeConfig(
                     beta,
                     reconstructionLoss,
                     dropout,
+                    batchNorm,
                     learningRate,
                     weightDecay,
                     batchSize,

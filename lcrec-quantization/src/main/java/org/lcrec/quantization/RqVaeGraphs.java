@@ -51,8 +51,23 @@ final class RqVaeGraphs {
         return d;
     }
 
-    /** LC-Rec's MLP: per layer Dropout → Linear (xavier-normal, zero bias) → ReLU but the last. */
-    static Tensor mlp(GraphBuilder g, String scope, Tensor x, int[] dims, double dropout) {
+    /** Batch-norm epsilon (PyTorch's BatchNorm1d default). */
+    static final double BN_EPS = 1e-5;
+
+    /**
+     * LC-Rec's MLP: per layer Dropout → Linear (xavier-normal, zero bias) → [BatchNorm] → ReLU, the
+     * last layer without batch-norm and ReLU. Batch-norm normalises by the batch's statistics when
+     * {@code train} (and outputs them as {@code <scope>.bn.batch_mean/var} for the population pass)
+     * and by the stored population statistics otherwise.
+     */
+    static Tensor mlp(
+            GraphBuilder g,
+            String scope,
+            Tensor x,
+            int[] dims,
+            double dropout,
+            boolean bn,
+            boolean train) {
         Tensor h = x;
         for (int i = 0; i + 1 < dims.length; i++) {
             g.pushScope(scope + "." + i);
@@ -61,11 +76,56 @@ final class RqVaeGraphs {
             Tensor b = g.parameter("bias", Init.zeros(), dims[i + 1]);
             h = g.linear(h, w, b);
             if (i + 2 < dims.length) {
+                if (bn) {
+                    h = batchNorm(g, scope + "." + i, h, dims[i + 1], train);
+                }
                 h = g.relu(h);
             }
             g.popScope();
         }
         return h;
+    }
+
+    private static Tensor batchNorm(GraphBuilder g, String scope, Tensor h, int d, boolean train) {
+        Tensor gamma = g.parameter("bn.weight", Init.ones(), d);
+        Tensor beta = g.parameter("bn.bias", Init.zeros(), d);
+        Tensor runMean = g.frozenParameter("bn.running_mean", Init.zeros(), d);
+        Tensor runVar = g.frozenParameter("bn.running_var", Init.ones(), d);
+        Tensor normed;
+        if (train) {
+            Tensor mean = g.reduceMean(h, true, 0);
+            Tensor centred = g.sub(h, mean);
+            Tensor var = g.reduceMean(g.mul(centred, centred), true, 0);
+            g.output(bnMean(scope), mean);
+            g.output(bnVar(scope), var);
+            normed = g.div(centred, g.sqrt(g.add(var, BN_EPS)));
+        } else {
+            normed = g.div(g.sub(h, runMean), g.sqrt(g.add(runVar, BN_EPS)));
+        }
+        return g.add(g.mul(normed, gamma), beta);
+    }
+
+    static String bnMean(String layerScope) {
+        return layerScope + ".bn.batch_mean";
+    }
+
+    static String bnVar(String layerScope) {
+        return layerScope + ".bn.batch_var";
+    }
+
+    /** The scopes of the layers that carry batch-norm (hidden layers of encoder and decoder). */
+    static java.util.List<String> bnLayers(int inputDim, RqVaeConfig c) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (!c.batchNorm()) {
+            return out;
+        }
+        for (int i = 0; i + 2 < encoderDims(inputDim, c).length; i++) {
+            out.add("encoder." + i);
+        }
+        for (int i = 0; i + 2 < decoderDims(inputDim, c).length; i++) {
+            out.add("decoder." + i);
+        }
+        return out;
     }
 
     /** Squared L2 distances {@code [batch, K]} from rows of {@code r} to rows of {@code c}. */
@@ -83,7 +143,7 @@ final class RqVaeGraphs {
      */
     static Tensor training(GraphBuilder g, int inputDim, RqVaeConfig c) {
         Tensor x = g.input(X, DType.FLOAT, Dim.dim("batch"), inputDim);
-        Tensor z = mlp(g, "encoder", x, encoderDims(inputDim, c), c.dropout());
+        Tensor z = mlp(g, "encoder", x, encoderDims(inputDim, c), c.dropout(), c.batchNorm(), true);
         g.output(Z, z);
         int k = c.codes();
         double[] sk = c.sinkhornEpsilons();
@@ -112,7 +172,8 @@ final class RqVaeGraphs {
             residual = g.sub(residual, st);
             xq = xq == null ? st : g.add(xq, st);
         }
-        Tensor recon = mlp(g, "decoder", xq, decoderDims(inputDim, c), c.dropout());
+        Tensor recon =
+                mlp(g, "decoder", xq, decoderDims(inputDim, c), c.dropout(), c.batchNorm(), true);
         g.output(RECON, recon);
         Tensor rec =
                 c.reconstructionLoss() == ReconstructionLoss.MSE
@@ -125,7 +186,7 @@ final class RqVaeGraphs {
     static Graph encoder(int inputDim, RqVaeConfig c) {
         GraphBuilder g = new GraphBuilder("rqvae-encoder").training(false);
         Tensor x = g.input(X, DType.FLOAT, Dim.dim("batch"), inputDim);
-        g.output(Z, mlp(g, "encoder", x, encoderDims(inputDim, c), 0));
+        g.output(Z, mlp(g, "encoder", x, encoderDims(inputDim, c), 0, c.batchNorm(), false));
         return g.build();
     }
 
@@ -133,7 +194,7 @@ final class RqVaeGraphs {
     static Graph decoder(int inputDim, RqVaeConfig c) {
         GraphBuilder g = new GraphBuilder("rqvae-decoder").training(false);
         Tensor xq = g.input(XQ, DType.FLOAT, Dim.dim("batch"), c.latentDim());
-        g.output(RECON, mlp(g, "decoder", xq, decoderDims(inputDim, c), 0));
+        g.output(RECON, mlp(g, "decoder", xq, decoderDims(inputDim, c), 0, c.batchNorm(), false));
         return g.build();
     }
 

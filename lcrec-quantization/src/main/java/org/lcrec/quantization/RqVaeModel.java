@@ -79,6 +79,11 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
         return InferenceSession.create(model, sc);
     }
 
+    /** The parameters (package-private: tests run other graphs of the same model on them). */
+    ParameterStore store() {
+        return store;
+    }
+
     /** The store restricted to the parameters of one graph. */
     private ParameterStore subset(org.lcrec.onnx.Graph g) {
         ParameterStore s = new ParameterStore();
@@ -301,6 +306,7 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
         m.put("config.beta", Double.toString(c.beta()));
         m.put("config.reconstructionLoss", c.reconstructionLoss().name());
         m.put("config.dropout", Double.toString(c.dropout()));
+        m.put("config.batchNorm", Boolean.toString(c.batchNorm()));
         m.put("config.learningRate", Double.toString(c.learningRate()));
         m.put("config.weightDecay", Double.toString(c.weightDecay()));
         m.put("config.batchSize", Integer.toString(c.batchSize()));
@@ -334,6 +340,7 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
                 .beta(Double.parseDouble(m.get("config.beta")))
                 .reconstructionLoss(ReconstructionLoss.valueOf(m.get("config.reconstructionLoss")))
                 .dropout(Double.parseDouble(m.get("config.dropout")))
+                .batchNorm(Boolean.parseBoolean(m.getOrDefault("config.batchNorm", "false")))
                 .learningRate(Double.parseDouble(m.get("config.learningRate")))
                 .weightDecay(Double.parseDouble(m.get("config.weightDecay")))
                 .batchSize(Integer.parseInt(m.get("config.batchSize")))

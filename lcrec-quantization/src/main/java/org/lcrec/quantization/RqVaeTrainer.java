@@ -5,9 +5,11 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import org.lcrec.onnx.GraphBuilder;
+import org.lcrec.onnx.HostTensor;
 import org.lcrec.onnx.ParameterStore;
 import org.lcrec.onnx.Tensor;
 import org.lcrec.onnx.runtime.SessionConfig;
@@ -179,6 +181,7 @@ public final class RqVaeTrainer {
                 epochSeconds[epoch] = dt / 1e9;
                 listener.epochDone(epoch + 1, epochLoss[epoch], epochSeconds[epoch]);
             }
+            populationStatistics(t, store, x, n, in);
         }
         double ips = trainNanos == 0 ? 0 : (double) n * c.epochs() / (trainNanos / 1e9);
         TrainingHistory h =
@@ -192,6 +195,56 @@ public final class RqVaeTrainer {
                         stepNanos / 1e9,
                         mapNanos / 1e9);
         return new RqVaeModel(c, in, store, h, mean, scale);
+    }
+
+    /**
+     * Batch-norm's inference statistics, recomputed exactly over all items with the final weights
+     * ("precise BN"): per layer, the mean and the biased variance of its input over the whole
+     * catalogue, from each batch's mean and variance (E[h^2] - E[h]^2), batches as in training.
+     */
+    private void populationStatistics(Trainer t, ParameterStore store, float[] x, int n, int in) {
+        List<String> layers = RqVaeGraphs.bnLayers(in, config);
+        if (layers.isEmpty()) {
+            return;
+        }
+        String[] names = new String[2 * layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            names[2 * i] = RqVaeGraphs.bnMean(layers.get(i));
+            names[2 * i + 1] = RqVaeGraphs.bnVar(layers.get(i));
+        }
+        double[][] sum = new double[layers.size()][];
+        double[][] sumSq = new double[layers.size()][];
+        for (int start = 0; start < n; start += config.batchSize()) {
+            int b = Math.min(config.batchSize(), n - start);
+            FloatBuffer fb = t.input(RqVaeGraphs.X, b, in).floats().duplicate();
+            fb.clear();
+            fb.put(x, start * in, b * in);
+            sinkhornCodes(t, b);
+            Map<String, HostTensor> out = t.forward(names);
+            for (int i = 0; i < layers.size(); i++) {
+                float[] mean = out.get(names[2 * i]).toFloatArray();
+                float[] var = out.get(names[2 * i + 1]).toFloatArray();
+                if (sum[i] == null) {
+                    sum[i] = new double[mean.length];
+                    sumSq[i] = new double[mean.length];
+                }
+                for (int j = 0; j < mean.length; j++) {
+                    sum[i][j] += (double) b * mean[j];
+                    sumSq[i][j] += (double) b * (var[j] + (double) mean[j] * mean[j]);
+                }
+            }
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            float[] mean = new float[sum[i].length];
+            float[] var = new float[sum[i].length];
+            for (int j = 0; j < mean.length; j++) {
+                double m = sum[i][j] / n;
+                mean[j] = (float) m;
+                var[j] = (float) Math.max(0, sumSq[i][j] / n - m * m);
+            }
+            store.get(layers.get(i) + ".bn.running_mean").set(mean);
+            store.get(layers.get(i) + ".bn.running_var").set(var);
+        }
     }
 
     /** Fills the code inputs of the Sinkhorn levels for the batch now in the trainer. */

@@ -2,6 +2,7 @@ package org.lcrec.quantization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,105 @@ class RqVaeTest {
             new IndexGenerator(IndexConfig.lcRec()).generate(again, x).writeIndexJson(f2);
         }
         assertThat(Files.readAllBytes(f2)).isEqualTo(Files.readAllBytes(f1));
+    }
+
+    @Test
+    void batchNormPopulationStatisticsAreExactOverAllItems() throws Exception {
+        Embeddings x = Embeddings.gaussianClusters(400, 24, 6, 3.0, 5);
+        RqVaeConfig c =
+                tiny().toBuilder()
+                        .batchNorm(true)
+                        .standardize(false)
+                        .sinkhornEpsilons(new double[] {0, 0, 0})
+                        .build();
+        try (RqVaeModel m = new RqVaeTrainer(c).fit(x)) {
+            double[] loss = m.history().epochLoss();
+            assertThat(loss[loss.length - 1]).isLessThan(loss[0]);
+            // the first layer's statistics, accumulated over 7 batches, equal the mean and the
+            // biased variance of x W + b over all 400 items, computed here directly
+            float[] w = m.store().get("encoder.0.weight").toArray();
+            float[] b = m.store().get("encoder.0.bias").toArray();
+            float[] mean = m.store().get("encoder.0.bn.running_mean").toArray();
+            float[] var = m.store().get("encoder.0.bn.running_var").toArray();
+            int in = x.dim();
+            int out = b.length;
+            for (int j = 0; j < out; j++) {
+                double s = 0;
+                double ss = 0;
+                for (int i = 0; i < x.rows(); i++) {
+                    double h = b[j];
+                    for (int k = 0; k < in; k++) {
+                        h += (double) x.get(i, k) * w[k * out + j];
+                    }
+                    s += h;
+                    ss += h * h;
+                }
+                double mu = s / x.rows();
+                double v = ss / x.rows() - mu * mu;
+                assertThat((double) mean[j])
+                        .as("mean[%d]", j)
+                        .isCloseTo(mu, within(1e-4 * (1 + Math.abs(mu))));
+                assertThat((double) var[j]).as("var[%d]", j).isCloseTo(v, within(1e-4 * (1 + v)));
+            }
+            Path saved = dir.resolve("bn.safetensors");
+            m.save(saved);
+            try (RqVaeModel back = RqVaeModel.load(saved)) {
+                assertThat(back.config().batchNorm()).isTrue();
+                assertThat(back.encode(x, 1).codes()).containsExactly(m.encode(x, 1).codes());
+            }
+        }
+    }
+
+    @Test
+    void batchNormInferenceEqualsTrainingOnOneBatchOfAllItems() {
+        // with one batch holding every item, population statistics are that batch's statistics,
+        // so the inference encoder must reproduce the training graph's latent vectors
+        Embeddings x = Embeddings.gaussianClusters(300, 24, 6, 3.0, 9);
+        RqVaeConfig c =
+                tiny().toBuilder()
+                        .batchNorm(true)
+                        .standardize(false)
+                        .batchSize(512)
+                        .kmeansSample(300)
+                        .sinkhornEpsilons(new double[] {0, 0, 0})
+                        .build();
+        try (RqVaeModel m = new RqVaeTrainer(c).fit(x)) {
+            org.lcrec.onnx.GraphBuilder g = new org.lcrec.onnx.GraphBuilder("t").training(true);
+            RqVaeGraphs.training(g, x.dim(), c);
+            float[] trainZ = run(m, g.build(), x, RqVaeGraphs.Z);
+            float[] inferZ = run(m, RqVaeGraphs.encoder(x.dim(), c), x, RqVaeGraphs.Z);
+            assertThat(inferZ).hasSameSizeAs(trainZ);
+            for (int i = 0; i < trainZ.length; i++) {
+                assertThat(inferZ[i])
+                        .as("z[%d]", i)
+                        .isCloseTo(trainZ[i], org.assertj.core.data.Offset.offset(1e-3f));
+            }
+        }
+    }
+
+    private static float[] run(RqVaeModel m, org.lcrec.onnx.Graph graph, Embeddings x, String out) {
+        org.lcrec.onnx.ParameterStore sub = new org.lcrec.onnx.ParameterStore();
+        for (org.lcrec.onnx.ParameterSpec p : graph.parameters()) {
+            sub.add(p.name(), p.shape(), p.trainable(), p.decay())
+                    .set(m.store().get(p.name()).toArray());
+        }
+        byte[] bytes =
+                org.lcrec.onnx.OnnxExport.builder()
+                        .parameterValues(sub)
+                        .outputs(java.util.List.of(out))
+                        .build()
+                        .toBytes(graph);
+        try (org.lcrec.onnx.runtime.InferenceSession s =
+                org.lcrec.onnx.runtime.InferenceSession.create(
+                        bytes, org.lcrec.onnx.runtime.SessionConfig.cpu())) {
+            return s.run(
+                            java.util.Map.of(
+                                    RqVaeGraphs.X,
+                                    org.lcrec.onnx.HostTensor.ofFloats(
+                                            x.toArray(), x.rows(), x.dim())))
+                    .get(out)
+                    .toFloatArray();
+        }
     }
 
     @Test

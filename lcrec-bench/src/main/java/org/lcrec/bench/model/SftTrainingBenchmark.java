@@ -1,23 +1,16 @@
 package org.lcrec.bench.model;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.lcrec.bench.MatMulReference;
 import org.lcrec.model.llm.LlamaConfig;
 import org.lcrec.model.llm.LlamaModel;
 import org.lcrec.model.llm.LlamaPreset;
 import org.lcrec.model.sft.LoraConfig;
 import org.lcrec.model.sft.SftGraph;
-import org.lcrec.onnx.DType;
-import org.lcrec.onnx.GraphBuilder;
-import org.lcrec.onnx.OnnxExport;
 import org.lcrec.onnx.ParameterStore;
-import org.lcrec.onnx.Tensor;
-import org.lcrec.onnx.runtime.DirectTensor;
-import org.lcrec.onnx.runtime.InferenceSession;
 import org.lcrec.onnx.runtime.SessionConfig;
 import org.lcrec.onnx.train.LrSchedule;
 import org.lcrec.onnx.train.StepResult;
@@ -63,41 +56,6 @@ public class SftTrainingBenchmark {
     public static class Counters {
         public double gflop;
         public double tokens;
-    }
-
-    /** Reference: [1024x2048] x [2048x1024] in one ORT session, output pre-allocated. */
-    @State(Scope.Benchmark)
-    public static class MatMulState {
-        /** ORT intra-op threads (0 = ORT's default, one per physical core). */
-        @Param({"0"})
-        public int threads;
-
-        InferenceSession session;
-        Map<String, DirectTensor> in;
-        Map<String, DirectTensor> out;
-
-        @Setup(Level.Trial)
-        public void setup() {
-            GraphBuilder g = new GraphBuilder("matmul");
-            Tensor a = g.input("a", DType.FLOAT, 1024, 2048);
-            Tensor b = g.input("b", DType.FLOAT, 2048, 1024);
-            g.output("c", g.matMul(a, b));
-            session =
-                    InferenceSession.create(
-                            OnnxExport.builder().build().toBytes(g.build()),
-                            SessionConfig.cpu().withIntraOpThreads(threads));
-            DirectTensor ta = new DirectTensor(DType.FLOAT, 1024, 2048);
-            DirectTensor tb = new DirectTensor(DType.FLOAT, 2048, 1024);
-            fill(ta.floats(), 1);
-            fill(tb.floats(), 2);
-            in = Map.of("a", ta, "b", tb);
-            out = Map.of("c", new DirectTensor(DType.FLOAT, 1024, 1024));
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            session.close();
-        }
     }
 
     /** One SFT optimiser step of the cpu-small preset. */
@@ -229,18 +187,10 @@ public class SftTrainingBenchmark {
         return -1;
     }
 
-    static void fill(FloatBuffer b, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = 0; i < b.capacity(); i++) {
-            b.put(i, (float) (r.nextDouble() * 2 - 1));
-        }
-    }
-
     /** The ORT MatMul reference: 2*1024*2048*1024 FLOPs per call. */
     @Benchmark
-    public void matMulReference(MatMulState s, Counters c) {
-        s.session.runInto(s.in, s.out);
-        c.gflop += 2.0 * 1024 * 2048 * 1024 / 1e9;
+    public void matMulReference(MatMulReference s, Counters c) {
+        c.gflop += s.run();
     }
 
     /** One optimiser step (forward, backward, clipping, AdamW). */

@@ -7,17 +7,12 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.lcrec.onnx.DType;
+import org.lcrec.bench.MatMulReference;
 import org.lcrec.onnx.GraphBuilder;
-import org.lcrec.onnx.OnnxExport;
 import org.lcrec.onnx.ParameterStore;
 import org.lcrec.onnx.Tensor;
-import org.lcrec.onnx.runtime.DirectTensor;
-import org.lcrec.onnx.runtime.InferenceSession;
-import org.lcrec.onnx.runtime.SessionConfig;
 import org.lcrec.onnx.train.StepResult;
 import org.lcrec.onnx.train.Trainer;
 import org.lcrec.onnx.train.TrainerConfig;
@@ -52,36 +47,6 @@ public class OnnxTrainingBenchmark {
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Flops {
         public double gflop;
-    }
-
-    /** Reference: [1024x2048] x [2048x1024] in one ORT session, output pre-allocated. */
-    @State(Scope.Benchmark)
-    public static class MatMulState {
-        InferenceSession session;
-        Map<String, DirectTensor> in;
-        Map<String, DirectTensor> out;
-
-        @Setup(Level.Trial)
-        public void setup() {
-            GraphBuilder g = new GraphBuilder("matmul");
-            Tensor a = g.input("a", DType.FLOAT, 1024, 2048);
-            Tensor b = g.input("b", DType.FLOAT, 2048, 1024);
-            g.output("c", g.matMul(a, b));
-            session =
-                    InferenceSession.create(
-                            OnnxExport.builder().build().toBytes(g.build()), SessionConfig.cpu());
-            DirectTensor ta = new DirectTensor(DType.FLOAT, 1024, 2048);
-            DirectTensor tb = new DirectTensor(DType.FLOAT, 2048, 1024);
-            fill(ta.floats(), 1);
-            fill(tb.floats(), 2);
-            in = Map.of("a", ta, "b", tb);
-            out = Map.of("c", new DirectTensor(DType.FLOAT, 1024, 1024));
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            session.close();
-        }
     }
 
     /** One MLP training step at batch 1024. */
@@ -196,9 +161,8 @@ public class OnnxTrainingBenchmark {
     }
 
     @Benchmark
-    public void matMulReference(MatMulState s, Flops f) {
-        s.session.runInto(s.in, s.out);
-        f.gflop += 2.0 * 1024 * 2048 * 1024 / 1e9;
+    public void matMulReference(MatMulReference s, Flops f) {
+        f.gflop += s.run();
     }
 
     @Benchmark

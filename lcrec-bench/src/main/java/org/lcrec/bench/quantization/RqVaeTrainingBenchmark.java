@@ -1,14 +1,7 @@
 package org.lcrec.bench.quantization;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.lcrec.onnx.DType;
-import org.lcrec.onnx.GraphBuilder;
-import org.lcrec.onnx.OnnxExport;
-import org.lcrec.onnx.Tensor;
-import org.lcrec.onnx.runtime.DirectTensor;
-import org.lcrec.onnx.runtime.InferenceSession;
-import org.lcrec.onnx.runtime.SessionConfig;
+import org.lcrec.bench.MatMulReference;
 import org.lcrec.quantization.DeadCodePolicy;
 import org.lcrec.quantization.Embeddings;
 import org.lcrec.quantization.RqVaeConfig;
@@ -99,44 +92,10 @@ public class RqVaeTrainingBenchmark {
         }
     }
 
-    /** Reference: [1024x2048] x [2048x1024] in one ORT session (2 threads), output reused. */
-    @State(Scope.Benchmark)
-    public static class MatMul {
-        InferenceSession session;
-        Map<String, DirectTensor> in;
-        Map<String, DirectTensor> out;
-
-        @Setup(Level.Trial)
-        public void setup() {
-            GraphBuilder g = new GraphBuilder("matmul");
-            Tensor a = g.input("a", DType.FLOAT, 1024, 2048);
-            Tensor b = g.input("b", DType.FLOAT, 2048, 1024);
-            g.output("c", g.matMul(a, b));
-            session =
-                    InferenceSession.create(
-                            OnnxExport.builder().build().toBytes(g.build()),
-                            SessionConfig.cpu().withIntraOpThreads(2));
-            DirectTensor ta = new DirectTensor(DType.FLOAT, 1024, 2048);
-            DirectTensor tb = new DirectTensor(DType.FLOAT, 2048, 1024);
-            for (int i = 0; i < 1024 * 2048; i++) {
-                ta.floats().put(i, (i % 7) * 0.1f);
-                tb.floats().put(i, (i % 5) * 0.1f);
-            }
-            in = Map.of("a", ta, "b", tb);
-            out = Map.of("c", new DirectTensor(DType.FLOAT, 1024, 1024));
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            session.close();
-        }
-    }
-
     /** The reference rate. */
     @Benchmark
-    public void matMulReference(MatMul s, Work w) {
-        s.session.runInto(s.in, s.out);
-        w.gflop += 2.0 * 1024 * 2048 * 1024 / 1e9;
+    public void matMulReference(MatMulReference s, Work w) {
+        w.gflop += s.run();
     }
 
     /** Train {@value #EPOCHS} epochs from scratch. */

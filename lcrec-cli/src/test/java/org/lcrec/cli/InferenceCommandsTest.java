@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,21 +55,12 @@ class InferenceCommandsTest {
         Files.writeString(tokenMap, JSON.writeValueAsString(map));
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Lcrec.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void recommendWritesRealItemsWithScores() throws Exception {
         int[] ids = index.itemIds();
         Path out = tmp.resolve("rec.json");
-        Run r =
-                run(
+        CliTesting.Run r =
+                CliTesting.run(
                         "recommend",
                         "--model",
                         MODEL.toString(),
@@ -113,7 +102,7 @@ class InferenceCommandsTest {
         Path a = tmp.resolve("a.json");
         Path b = tmp.resolve("b.json");
         assertThat(
-                        run(
+                        CliTesting.run(
                                         "recommend",
                                         "--model",
                                         MODEL.toString(),
@@ -134,7 +123,7 @@ class InferenceCommandsTest {
                                 .code())
                 .isZero();
         assertThat(
-                        run(
+                        CliTesting.run(
                                         "recommend",
                                         "--model",
                                         MODEL.toString(),
@@ -165,8 +154,8 @@ class InferenceCommandsTest {
     void evaluateThenCompare() throws Exception {
         Path trie = tmp.resolve("trie.json");
         Path pp = tmp.resolve("pp.json");
-        Run r =
-                run(
+        CliTesting.Run r =
+                CliTesting.run(
                         "evaluate",
                         "--model",
                         MODEL.toString(),
@@ -192,17 +181,18 @@ class InferenceCommandsTest {
         assertThat(res.get("version").asInt()).isEqualTo(1);
         assertThat(res.get("templates").get(0).get("ranks")).hasSize(12);
         assertThat(res.get("mean").has("hr@5")).isTrue();
-        Run c = run("compare", trie.toString(), trie.toString(), "--metric", "ndcg@10");
+        CliTesting.Run c =
+                CliTesting.run("compare", trie.toString(), trie.toString(), "--metric", "ndcg@10");
         assertThat(c.code()).as(c.err()).isZero();
         assertThat(c.out()).contains("ndcg@10").contains("+0.0000");
-        Run c2 = run("compare", pp.toString(), trie.toString());
+        CliTesting.Run c2 = CliTesting.run("compare", pp.toString(), trie.toString());
         assertThat(c2.code()).as(c2.err()).isZero();
     }
 
     @Test
     void badInputsExitWithTwoAndAMessage() {
-        Run unknown =
-                run(
+        CliTesting.Run unknown =
+                CliTesting.run(
                         "recommend",
                         "--model",
                         MODEL.toString(),
@@ -214,8 +204,8 @@ class InferenceCommandsTest {
                         "99999");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("99999").contains("does not know");
-        Run big =
-                run(
+        CliTesting.Run big =
+                CliTesting.run(
                         "recommend",
                         "--model",
                         MODEL.toString(),
@@ -229,8 +219,8 @@ class InferenceCommandsTest {
                         "1000");
         assertThat(big.code()).isEqualTo(2);
         assertThat(big.err()).contains("larger than the catalogue");
-        Run noMap =
-                run(
+        CliTesting.Run noMap =
+                CliTesting.run(
                         "recommend",
                         "--model",
                         MODEL.toString(),

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,15 +18,6 @@ import org.lcrec.onnx.runtime.InferenceSession;
 import org.lcrec.onnx.runtime.SessionConfig;
 
 class TrainExportCommandTest {
-    record Run(int code, String out, String err) {}
-
-    static Run lcrec(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Lcrec.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     /** A character-level WordPiece tokenizer.json (lower-case letters, digits, punctuation). */
     static Path tinyTokenizer(Path dir) throws Exception {
         StringBuilder vocab = new StringBuilder();
@@ -81,8 +70,8 @@ class TrainExportCommandTest {
         Path report = tmp.resolve("train.json");
         Path index = tmp.resolve("synthetic.index.json");
         org.lcrec.core.io.LcRecFiles.writeIndex(index, org.lcrec.core.Dataset.synthetic().index());
-        Run r =
-                lcrec(
+        CliTesting.Run r =
+                CliTesting.run(
                         "train",
                         "--preset",
                         "cpu-tiny",
@@ -125,7 +114,8 @@ class TrainExportCommandTest {
         assertThat(modelDir.resolve("model.safetensors")).isRegularFile();
 
         Path onnx = tmp.resolve("onnx");
-        Run e = lcrec("export", "--model", modelDir.toString(), "--out", onnx.toString());
+        CliTesting.Run e =
+                CliTesting.run("export", "--model", modelDir.toString(), "--out", onnx.toString());
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(onnx.resolve("model.onnx")).isRegularFile();
         assertThat(onnx.resolve("tokenizer.json")).isRegularFile();
@@ -157,13 +147,14 @@ class TrainExportCommandTest {
 
     @Test
     void badInputsExitWithTwoAndANamedProblem(@TempDir Path tmp) throws Exception {
-        Run notCkpt =
-                lcrec("export", "--model", tmp.toString(), "--out", tmp.resolve("o").toString());
+        CliTesting.Run notCkpt =
+                CliTesting.run(
+                        "export", "--model", tmp.toString(), "--out", tmp.resolve("o").toString());
         assertThat(notCkpt.code()).isEqualTo(2);
         assertThat(notCkpt.err()).contains(tmp.toString(), "not a checkpoint directory");
 
-        Run both =
-                lcrec(
+        CliTesting.Run both =
+                CliTesting.run(
                         "train",
                         "--preset",
                         "cpu-tiny",
@@ -174,8 +165,8 @@ class TrainExportCommandTest {
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.err()).contains("exactly one of --model DIR and --preset NAME");
 
-        Run noTok =
-                lcrec(
+        CliTesting.Run noTok =
+                CliTesting.run(
                         "train",
                         "--preset",
                         "cpu-tiny",
@@ -187,8 +178,8 @@ class TrainExportCommandTest {
         assertThat(noTok.err()).contains("nope.json: tokenizer.json not found");
 
         Path tok = tinyTokenizer(tmp);
-        Run badDevice =
-                lcrec(
+        CliTesting.Run badDevice =
+                CliTesting.run(
                         "train",
                         "--preset",
                         "cpu-tiny",
@@ -210,8 +201,9 @@ class TrainExportCommandTest {
                         + "\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":2,\"vocab_size\":10,"
                         + "\"hidden_act\":\"gelu\"}");
         Files.writeString(tmp.resolve("model.safetensors"), "x");
-        Run badCfg =
-                lcrec("export", "--model", tmp.toString(), "--out", tmp.resolve("o").toString());
+        CliTesting.Run badCfg =
+                CliTesting.run(
+                        "export", "--model", tmp.toString(), "--out", tmp.resolve("o").toString());
         assertThat(badCfg.code()).isEqualTo(2);
         assertThat(badCfg.err()).contains("hidden_act: only 'silu'");
     }

@@ -40,7 +40,8 @@ public interface DecoderRun extends AutoCloseable {
     /**
      * Feeds one token to each row and returns the log-softmax over the vocabulary of each row's new
      * logits: the per-step input of the beam search. The default computes it in Java from {@link
-     * #forward}; {@link OrtCausalDecoder} runs it in ORT on the logits tensor.
+     * #forward}; {@link OrtCausalDecoder} runs it in ORT, inside the decoder's graph where it could
+     * add it there.
      *
      * @param ids one token id per row
      * @param rows the batch size

@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.lcrec.inference.internal.LogProbsOutput;
 import org.lcrec.inference.internal.OrtLogSoftmax;
 
 /**
@@ -37,7 +40,13 @@ import org.lcrec.inference.internal.OrtLogSoftmax;
  * <p>The names are read from the session, so models with or without {@code position_ids} and {@code
  * beam_idx} work alike; anything else (e.g. the {@code use_cache_branch} of merged Optimum exports)
  * is rejected when opening, by name. The cache stays in ORT-owned tensors between steps;
- * decode-step logits are written into a pinned direct buffer.
+ * decode-step outputs are written into pinned direct buffers.
+ *
+ * <p>When opening, the graph gets one more node: a log-softmax of {@code logits} as the extra
+ * output {@code lcrec.log_probs} ({@link LogProbsOutput}), so that a beam step is one ORT call
+ * returning normalised scores. Models that cannot be edited that way (over {@value
+ * #MAX_EDITED_BYTES} bytes, or with weights in external data files) are opened as they are, and the
+ * log-softmax runs as a second, one-node session.
  *
  * @implNote the session is shared: {@link #newRun()} may be called from any number of threads, each
  *     run being confined to one thread. One {@link OrtEnvironment} per process.
@@ -48,6 +57,13 @@ public final class OrtCausalDecoder implements CausalDecoder {
     private static final String POSITION_IDS = "position_ids";
     private static final String BEAM_IDX = "beam_idx";
     private static final String LOGITS = "logits";
+
+    /**
+     * Models up to this size are read into memory to add the log-softmax output (ORT takes a model
+     * from a Java array of at most 2 GiB; past 1 GiB the second session's cost is negligible
+     * against the decoder's anyway).
+     */
+    static final long MAX_EDITED_BYTES = 1L << 30;
 
     private final OrtEnvironment env;
     private final OrtSession.SessionOptions sessionOptions;
@@ -60,6 +76,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
     private final Set<String> presentSet;
     private final String source;
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** The standalone log-softmax, for graphs without {@link LogProbsOutput#NAME}; else null. */
     private final OrtLogSoftmax logSoftmax;
 
     private OrtCausalDecoder(
@@ -123,7 +141,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
         }
         hasPositionIds = inputs.contains(POSITION_IDS);
         hasBeamIdx = inputs.contains(BEAM_IDX);
-        logSoftmax = new OrtLogSoftmax(env);
+        logSoftmax = outputs.contains(LogProbsOutput.NAME) ? null : new OrtLogSoftmax(env);
     }
 
     /**
@@ -179,6 +197,15 @@ public final class OrtCausalDecoder implements CausalDecoder {
      */
     public static OrtCausalDecoder open(
             Path modelFile, DecoderConfig config, DecoderOptions options) {
+        return open(modelFile, config, options, true);
+    }
+
+    /**
+     * @param addLogProbs whether to try adding the in-graph log-softmax (tests switch it off to
+     *     exercise the two-session path)
+     */
+    static OrtCausalDecoder open(
+            Path modelFile, DecoderConfig config, DecoderOptions options, boolean addLogProbs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
@@ -198,7 +225,10 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 }
                 so.addCUDA(options.deviceId());
             }
-            OrtSession session = env.createSession(modelFile.toString(), so);
+            OrtSession session = addLogProbs ? openWithLogProbs(env, modelFile, so) : null;
+            if (session == null) {
+                session = env.createSession(modelFile.toString(), so);
+            }
             try {
                 return new OrtCausalDecoder(env, so, session, config, modelFile.toString());
             } catch (RuntimeException e) {
@@ -213,6 +243,37 @@ public final class OrtCausalDecoder implements CausalDecoder {
             so.close();
             throw e;
         }
+    }
+
+    /**
+     * The session of the model with {@link LogProbsOutput#NAME} added, or null where the model is
+     * too large or ORT rejects the edited bytes (external data files are resolved against the
+     * model's path, which a model given as bytes does not have).
+     */
+    private static OrtSession openWithLogProbs(
+            OrtEnvironment env, Path modelFile, OrtSession.SessionOptions so) {
+        byte[] bytes;
+        try {
+            if (Files.size(modelFile) > MAX_EDITED_BYTES) {
+                return null;
+            }
+            bytes = Files.readAllBytes(modelFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(modelFile + ": cannot read the model", e);
+        }
+        try {
+            return env.createSession(LogProbsOutput.append(bytes), so);
+        } catch (OrtException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @return whether the log-softmax of a beam step runs inside the decoder's own graph (one ORT
+     *     call per step) rather than as a second session
+     */
+    public boolean logProbsInGraph() {
+        return logSoftmax == null;
     }
 
     @Override
@@ -244,7 +305,9 @@ public final class OrtCausalDecoder implements CausalDecoder {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
-                logSoftmax.close();
+                if (logSoftmax != null) {
+                    logSoftmax.close();
+                }
                 session.close();
             } catch (OrtException e) {
                 throw new IllegalStateException("closing " + source + ": " + e.getMessage(), e);
@@ -264,6 +327,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 + hasPositionIds
                 + ", beamIdx="
                 + hasBeamIdx
+                + ", logProbs="
+                + (logSoftmax == null ? "in-graph" : "second session")
                 + ")";
     }
 
@@ -318,6 +383,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
         private boolean runClosed;
         private OnnxTensor pinnedLogProbs;
         private FloatBuffer logProbsBuffer;
+        private int logProbsRows = -1;
 
         @Override
         public FloatBuffer stepLogProbs(long[] ids, int batch) {
@@ -442,7 +508,12 @@ public final class OrtCausalDecoder implements CausalDecoder {
                                     OnnxTensor.createTensor(env, directLongs(beam), shape(rows))));
                 }
                 boolean pin = !all && seq == 1;
-                if (pin) {
+                if (pin && mode == Out.LOG_PROBS && logSoftmax == null) {
+                    pinLogProbs(vocab);
+                    result =
+                            session.run(
+                                    in, presentSet, Map.of(LogProbsOutput.NAME, pinnedLogProbs));
+                } else if (pin) {
                     if (pinnedRows != rows) {
                         if (pinnedLogits != null) {
                             pinnedLogits.close();
@@ -450,10 +521,6 @@ public final class OrtCausalDecoder implements CausalDecoder {
                         pinnedBuffer = directFloats((long) rows * vocab);
                         pinnedLogits =
                                 OnnxTensor.createTensor(env, pinnedBuffer, shape(rows, 1, vocab));
-                        if (pinnedLogProbs != null) {
-                            pinnedLogProbs.close();
-                            pinnedLogProbs = null;
-                        }
                         pinnedRows = rows;
                     }
                     result = session.run(in, presentSet, Map.of(LOGITS, pinnedLogits));
@@ -464,12 +531,10 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 }
                 float[] out;
                 if (pin && mode == Out.LOG_PROBS) {
-                    if (pinnedLogProbs == null) {
-                        logProbsBuffer = directFloats((long) rows * vocab);
-                        pinnedLogProbs =
-                                OnnxTensor.createTensor(env, logProbsBuffer, shape(rows, 1, vocab));
+                    if (logSoftmax != null) {
+                        pinLogProbs(vocab);
+                        logSoftmax.compute(pinnedLogits, pinnedLogProbs);
                     }
-                    logSoftmax.compute(pinnedLogits, pinnedLogProbs);
                     out = null;
                 } else if (pin) {
                     if (lastLogits.length != rows * vocab) {
@@ -541,6 +606,19 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 }
                 closeAll(owned);
             }
+        }
+
+        /** Makes {@link #pinnedLogProbs} a {@code rows × 1 × vocab} tensor. */
+        private void pinLogProbs(int vocab) throws OrtException {
+            if (pinnedLogProbs != null && logProbsRows == rows) {
+                return;
+            }
+            if (pinnedLogProbs != null) {
+                pinnedLogProbs.close();
+            }
+            logProbsBuffer = directFloats((long) rows * vocab);
+            pinnedLogProbs = OnnxTensor.createTensor(env, logProbsBuffer, shape(rows, 1, vocab));
+            logProbsRows = rows;
         }
 
         @Override

@@ -42,6 +42,16 @@ final class Fixtures {
         return OrtCausalDecoder.open(model(variant), DecoderOptions.cpu().withIntraOpThreads(1));
     }
 
+    /** The model as it is, its beam-step log-softmax in a second session. */
+    static OrtCausalDecoder openUnedited(String variant) {
+        Path dir = model(variant);
+        return OrtCausalDecoder.open(
+                dir.resolve("model.onnx"),
+                DecoderConfig.read(dir.resolve("config.json")),
+                DecoderOptions.cpu().withIntraOpThreads(1),
+                false);
+    }
+
     static Map<String, Integer> tokenMap() {
         return IndexVocabulary.readTokenMap(dir().resolve("token-map.json"));
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -58,15 +59,20 @@ class OrtCausalDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pos", "nopos", "beam"})
-    void stepByStepWithCacheMatchesGolden(String variant) {
+    @CsvSource({"pos,true", "nopos,true", "beam,true", "pos,false", "beam,false"})
+    void stepByStepWithCacheMatchesGolden(String variant, boolean inGraph) {
         long[] ids = prompt();
         int prefill = 4;
-        try (OrtCausalDecoder d = Fixtures.open(variant);
+        try (OrtCausalDecoder d =
+                        inGraph ? Fixtures.open(variant) : Fixtures.openUnedited(variant);
                 DecoderRun run = d.newRun()) {
+            assertThat(d.logProbsInGraph()).isEqualTo(inGraph);
+            assertThat(d.toString())
+                    .contains(inGraph ? "logProbs=in-graph" : "logProbs=second session");
             float[] last = run.forward(java.util.Arrays.copyOf(ids, prefill), 1, prefill, null);
             assertRow(last, 0, goldenRow(prefill - 1));
-            // a second run takes the decode steps through the ORT-side log-softmax
+            // a second run takes the decode steps through the ORT-side log-softmax (in the
+            // decoder's graph, or in a second session)
             DecoderRun lp = d.newRun();
             lp.forward(java.util.Arrays.copyOf(ids, prefill), 1, prefill, null);
             for (int t = prefill; t < ids.length; t++) {

@@ -608,7 +608,10 @@ public final class OrtCausalDecoder implements CausalDecoder {
             }
         }
 
-        /** Makes {@link #pinnedLogProbs} a {@code rows × 1 × vocab} tensor. */
+        /**
+         * Makes {@link #pinnedLogProbs} a {@code rows × vocab} tensor (the graph's output) or
+         * {@code rows × 1 × vocab} (the second session's).
+         */
         private void pinLogProbs(int vocab) throws OrtException {
             if (pinnedLogProbs != null && logProbsRows == rows) {
                 return;
@@ -617,7 +620,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 pinnedLogProbs.close();
             }
             logProbsBuffer = directFloats((long) rows * vocab);
-            pinnedLogProbs = OnnxTensor.createTensor(env, logProbsBuffer, shape(rows, 1, vocab));
+            long[] dims = logSoftmax == null ? shape(rows, vocab) : shape(rows, 1, vocab);
+            pinnedLogProbs = OnnxTensor.createTensor(env, logProbsBuffer, dims);
             logProbsRows = rows;
         }
 

@@ -131,7 +131,7 @@ public class BeamStepBenchmark {
                         ByteBuffer.allocateDirect(users * BEAMS * vocab() * 4)
                                 .order(ByteOrder.nativeOrder())
                                 .asFloatBuffer(),
-                        new long[] {users * BEAMS, 1, vocab()});
+                        new long[] {users * BEAMS, vocab()});
         int rows = users * BEAMS;
         rawInputs = new HashMap<>();
         rawInputs.put("input_ids", longs(new long[rows], rows, 1));

@@ -42,10 +42,12 @@ import org.lcrec.inference.internal.OrtLogSoftmax;
  * is rejected when opening, by name. The cache stays in ORT-owned tensors between steps;
  * decode-step outputs are written into pinned direct buffers.
  *
- * <p>When opening, the graph gets one more node: a log-softmax of {@code logits} as the extra
+ * <p>When opening, the graph gets a log-softmax of the last position's {@code logits} as the extra
  * output {@code lcrec.log_probs} ({@link LogProbsOutput}), so that a beam step is one ORT call
- * returning normalised scores. Models that cannot be edited that way (over {@value
- * #MAX_EDITED_BYTES} bytes, or with weights in external data files) are opened as they are, and the
+ * returning normalised scores. Weights in external data files (Optimum's layout past 2 GB) are
+ * found through the session option {@code session.model_external_initializers_file_folder_path}.
+ * Models that cannot be edited that way (a graph file over {@value #MAX_EDITED_BYTES} bytes, or one
+ * that ORT rejects once edited, such as an opset below 12) are opened as they are, and the
  * log-softmax runs as a second, one-node session.
  *
  * @implNote the session is shared: {@link #newRun()} may be called from any number of threads, each
@@ -64,6 +66,10 @@ public final class OrtCausalDecoder implements CausalDecoder {
      * against the decoder's anyway).
      */
     static final long MAX_EDITED_BYTES = 1L << 30;
+
+    /** ORT's session config key for the external data folder of a model loaded from bytes. */
+    private static final String EXTERNAL_DATA_FOLDER =
+            "session.model_external_initializers_file_folder_path";
 
     private final OrtEnvironment env;
     private final OrtSession.SessionOptions sessionOptions;
@@ -247,8 +253,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
 
     /**
      * The session of the model with {@link LogProbsOutput#NAME} added, or null where the model is
-     * too large or ORT rejects the edited bytes (external data files are resolved against the
-     * model's path, which a model given as bytes does not have).
+     * too large or ORT rejects the edited bytes. A model given as bytes has no path against which
+     * to resolve external data files, so the folder is passed as a session option.
      */
     private static OrtSession openWithLogProbs(
             OrtEnvironment env, Path modelFile, OrtSession.SessionOptions so) {
@@ -262,6 +268,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
             throw new UncheckedIOException(modelFile + ": cannot read the model", e);
         }
         try {
+            so.addConfigEntry(
+                    EXTERNAL_DATA_FOLDER, modelFile.toAbsolutePath().getParent().toString());
             return env.createSession(LogProbsOutput.append(bytes), so);
         } catch (OrtException e) {
             return null;

@@ -46,7 +46,7 @@ class OrtCausalDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pos", "nopos", "beam"})
+    @ValueSource(strings = {"pos", "nopos", "beam", "external"})
     void fullPassMatchesGolden(String variant) {
         long[] ids = prompt();
         try (OrtCausalDecoder d = Fixtures.open(variant);
@@ -59,7 +59,7 @@ class OrtCausalDecoderTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"pos,true", "nopos,true", "beam,true", "pos,false", "beam,false"})
+    @CsvSource({"pos,true", "nopos,true", "beam,true", "external,true", "pos,false", "beam,false"})
     void stepByStepWithCacheMatchesGolden(String variant, boolean inGraph) {
         long[] ids = prompt();
         int prefill = 4;

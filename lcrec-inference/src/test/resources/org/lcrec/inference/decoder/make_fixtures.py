@@ -9,6 +9,8 @@ Writes, in the Hugging Face Optimum decoder layout (inputs input_ids, attention_
   pos/model.onnx      with position_ids, no beam_idx
   nopos/model.onnx    without position_ids (positions computed in-graph from attention_mask)
   beam/model.onnx     with position_ids and beam_idx (past reordered in-graph by Gather)
+  external/model.onnx the beam graph with its weights in external data (model.onnx.data), as
+                      Optimum writes models over 2 GB (needs the onnx package)
   */config.json       the HF-style config
   token-map.json      index token -> vocabulary id for the synthetic 3-level index used by the tests
   golden.json         full-sequence logits (no cache) of one fixed prompt, for the cached decoding test
@@ -216,6 +218,17 @@ def config():
     }
 
 
+def externalize(here):
+    """Copies beam/model.onnx to external/, its weights moved to external/model.onnx.data."""
+    import onnx
+    m = onnx.load(os.path.join(here, "beam", "model.onnx"))
+    os.makedirs(os.path.join(here, "external"), exist_ok=True)
+    onnx.save_model(m, os.path.join(here, "external", "model.onnx"), save_as_external_data=True,
+                    all_tensors_to_one_file=True, location="model.onnx.data", size_threshold=1024)
+    with open(os.path.join(here, "external", "config.json"), "w") as f:
+        json.dump(config(), f, indent=2)
+
+
 def main():
     torch.manual_seed(1234)
     here = os.path.dirname(os.path.abspath(__file__))
@@ -226,6 +239,7 @@ def main():
         export(mod, os.path.join(here, sub, "model.onnx"), wp, wb)
         with open(os.path.join(here, sub, "config.json"), "w") as f:
             json.dump(config(), f, indent=2)
+    externalize(here)
     # Index tokens of a 3-level index with 16 codes per level: <a_c> -> 100 + c, <b_c> -> 200 + c,
     # <c_c> -> 300 + c (ids 3..99 are "text" tokens for prompts).
     tm = {}

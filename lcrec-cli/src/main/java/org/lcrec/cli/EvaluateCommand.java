@@ -104,7 +104,11 @@ public final class EvaluateCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "2024", description = "Bootstrap seed.")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda.")
+    @Option(
+            names = "--device",
+            paramLabel = "cpu|cuda[:N]",
+            defaultValue = "cpu",
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Option(names = "--threads", defaultValue = "0", description = "ORT threads (0 = auto).")

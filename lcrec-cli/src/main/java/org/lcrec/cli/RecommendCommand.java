@@ -13,7 +13,6 @@ import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.ConstraintMode;
 import org.lcrec.inference.DecoderOptions;
-import org.lcrec.inference.Device;
 import org.lcrec.inference.IndexVocabulary;
 import org.lcrec.inference.PromptTemplate;
 import org.lcrec.inference.Recommendation;
@@ -111,8 +110,9 @@ public final class RecommendCommand implements Runnable {
 
     @Option(
             names = "--device",
+            paramLabel = "cpu|cuda[:N]",
             defaultValue = "cpu",
-            description = "cpu or cuda (needs onnxruntime_gpu).")
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Option(names = "--threads", defaultValue = "0", description = "ORT threads (0 = auto).")
@@ -209,15 +209,7 @@ public final class RecommendCommand implements Runnable {
             RecommenderConfig config,
             String device,
             int threads) {
-        Device d =
-                switch (device.toLowerCase(java.util.Locale.ROOT)) {
-                    case "cpu" -> Device.CPU;
-                    case "cuda", "gpu" -> Device.CUDA;
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "--device: expected cpu or cuda, found " + device);
-                };
-        DecoderOptions options = new DecoderOptions(d, 0, threads);
+        DecoderOptions options = DeviceOption.parse(device).decoder(threads);
         if (tokenMap != null) {
             return Recommender.open(
                     model, idx, IndexVocabulary.readTokenMap(tokenMap), config, options);

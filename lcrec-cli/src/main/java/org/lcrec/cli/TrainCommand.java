@@ -186,8 +186,7 @@ public final class TrainCommand implements Runnable {
             names = "--device",
             paramLabel = "cpu|cuda[:N]",
             defaultValue = "cpu",
-            description =
-                    "ONNX Runtime execution provider (cuda needs onnxruntime_gpu). Default: cpu.")
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
@@ -426,16 +425,7 @@ public final class TrainCommand implements Runnable {
     }
 
     private SessionConfig session() {
-        String d = device.trim().toLowerCase(Locale.ROOT);
-        if (d.equals("cpu")) {
-            return SessionConfig.cpu().withIntraOpThreads(threads);
-        }
-        if (d.equals("cuda") || d.matches("cuda:\\d+")) {
-            int id = d.equals("cuda") ? 0 : Integer.parseInt(d.substring(5));
-            return SessionConfig.cuda(id).withIntraOpThreads(threads);
-        }
-        throw new IllegalArgumentException(
-                "--device: expected cpu, cuda or cuda:N, found \"" + device + "\"");
+        return DeviceOption.parse(device).session(threads);
     }
 
     private static int firstId(Tokenizer t, String... tokens) {

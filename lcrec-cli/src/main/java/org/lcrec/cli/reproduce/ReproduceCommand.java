@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.lcrec.cli.DeviceOption;
 import org.lcrec.cli.Lcrec;
 import org.lcrec.cli.ProgressBar;
 import org.lcrec.cli.TrainCommand;
@@ -27,8 +28,6 @@ import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.Split;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.LcRecFiles;
-import org.lcrec.inference.DecoderOptions;
-import org.lcrec.inference.Device;
 import org.lcrec.inference.EvaluationConfig;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.Evaluator;
@@ -51,7 +50,6 @@ import org.lcrec.model.sft.SftListener;
 import org.lcrec.model.sft.SftResult;
 import org.lcrec.model.sft.SftTrainer;
 import org.lcrec.model.tokenizer.Tokenizer;
-import org.lcrec.onnx.runtime.SessionConfig;
 import org.lcrec.tasks.Sample;
 import org.lcrec.tasks.TaskConfig;
 import org.lcrec.tasks.TaskGenerator;
@@ -123,6 +121,16 @@ public final class ReproduceCommand implements Runnable {
             description = "Threads. Default: 2.")
     int threads;
 
+    @Option(
+            names = "--device",
+            paramLabel = "cpu|cuda[:N]",
+            defaultValue = "cpu",
+            description =
+                    "Where training and evaluation run (the index is built on the CPU); not part"
+                            + " of the stage fingerprints, so a run may resume on another device. "
+                            + DeviceOption.DESCRIPTION)
+    String device;
+
     private ReproduceConfig cfg;
     private Dataset dataset;
     private Path dataPath;
@@ -134,12 +142,14 @@ public final class ReproduceCommand implements Runnable {
         cfg = effectiveConfig();
         dataPath = dataDir != null ? dataDir : cfg.data() == null ? null : Path.of(cfg.data());
         Path root = out != null ? out : Path.of("runs", cfg.name());
+        DeviceOption dev = DeviceOption.parse(device);
         o.printf(
                 Locale.ROOT,
-                "reproduce %s on %s -> %s%n",
+                "reproduce %s on %s -> %s (%s)%n",
                 cfg.name(),
                 dataPath == null ? "the synthetic dataset" : dataPath,
-                root);
+                root,
+                dev);
         Pipeline p = new Pipeline(root, o);
         p.add(dataStage());
         p.add(indexStage(root));
@@ -353,7 +363,7 @@ public final class ReproduceCommand implements Runnable {
                 sc0.toBuilder()
                         .checkpointEvery(every)
                         .evaluateEvery(every)
-                        .session(SessionConfig.cpu().withIntraOpThreads(threads))
+                        .session(DeviceOption.parse(device).session(threads))
                         .optimizerThreads(threads)
                         .build();
         o.printf(
@@ -503,7 +513,7 @@ public final class ReproduceCommand implements Runnable {
                         ds.index(),
                         prompts,
                         rc,
-                        new DecoderOptions(Device.CPU, 0, threads))) {
+                        DeviceOption.parse(device).decoder(threads))) {
             return Evaluator.evaluate(rec, ds.interactions(), ec, modelDir.toString());
         }
     }

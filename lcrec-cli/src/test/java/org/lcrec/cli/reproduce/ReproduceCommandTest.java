@@ -59,4 +59,24 @@ class ReproduceCommandTest {
                 .contains("train-seqrec reused", "test-seqrec reused", "baselines  reused");
         assertThat(second).doesNotContain("running ...");
     }
+
+    @Test
+    void badDeviceFailsBeforeAnyStage(@TempDir Path tmp) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path dir = tmp.resolve("run");
+        int code =
+                Lcrec.run(
+                        new PrintWriter(out),
+                        new PrintWriter(err),
+                        "reproduce",
+                        "--out",
+                        dir.toString(),
+                        "--device",
+                        "tpu");
+        assertThat(code).isNotZero();
+        assertThat(err.toString())
+                .contains("--device: expected cpu, cuda or cuda:N, found \"tpu\"");
+        assertThat(dir).doesNotExist();
+    }
 }

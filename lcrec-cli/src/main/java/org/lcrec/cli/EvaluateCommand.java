@@ -104,12 +104,7 @@ public final class EvaluateCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "2024", description = "Bootstrap seed.")
     long seed;
 
-    @Option(
-            names = "--device",
-            paramLabel = "cpu|cuda[:N]",
-            defaultValue = "cpu",
-            description = DeviceOption.DESCRIPTION)
-    String device;
+    @Mixin DeviceFlag device;
 
     @Option(names = "--threads", defaultValue = "0", description = "ORT threads (0 = auto).")
     int threads;
@@ -177,7 +172,8 @@ public final class EvaluateCommand implements Runnable {
             EvaluationConfig ec) {
         long t0 = System.nanoTime();
         EvaluationResult r;
-        try (Recommender rec = RecommendCommand.open(model, idx, tokenMap, cfg, device, threads)) {
+        try (Recommender rec =
+                RecommendCommand.open(model, idx, tokenMap, cfg, device.get().decoder(threads))) {
             r = Evaluator.evaluate(rec, dataset.interactions(), ec, model.toString());
         }
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -21,6 +21,7 @@ import org.lcrec.inference.RecommenderConfig;
 import org.lcrec.inference.ScoredItem;
 import org.lcrec.inference.UnknownItemPolicy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -108,12 +109,7 @@ public final class RecommendCommand implements Runnable {
     @Option(names = "--skip-unknown", description = "Skip unknown history items, do not fail.")
     boolean skipUnknown;
 
-    @Option(
-            names = "--device",
-            paramLabel = "cpu|cuda[:N]",
-            defaultValue = "cpu",
-            description = DeviceOption.DESCRIPTION)
-    String device;
+    @Mixin DeviceFlag device;
 
     @Option(names = "--threads", defaultValue = "0", description = "ORT threads (0 = auto).")
     int threads;
@@ -141,7 +137,8 @@ public final class RecommendCommand implements Runnable {
         }
         long t0 = System.nanoTime();
         List<Recommendation> recs;
-        try (Recommender rec = open(model, idx, tokenMap, cfg.build(), device, threads)) {
+        try (Recommender rec =
+                open(model, idx, tokenMap, cfg.build(), device.get().decoder(threads))) {
             if (history != null) {
                 recs = List.of(rec.recommend(history, k, template));
             } else {
@@ -207,9 +204,7 @@ public final class RecommendCommand implements Runnable {
             SemanticIndex idx,
             Path tokenMap,
             RecommenderConfig config,
-            String device,
-            int threads) {
-        DecoderOptions options = DeviceOption.parse(device).decoder(threads);
+            DecoderOptions options) {
         if (tokenMap != null) {
             return Recommender.open(
                     model, idx, IndexVocabulary.readTokenMap(tokenMap), config, options);

@@ -182,12 +182,7 @@ public final class TrainCommand implements Runnable {
             description = "Evaluate every N steps (and at the end).")
     int evalEvery;
 
-    @Option(
-            names = "--device",
-            paramLabel = "cpu|cuda[:N]",
-            defaultValue = "cpu",
-            description = DeviceOption.DESCRIPTION)
-    String device;
+    @Mixin DeviceFlag device;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
     Path report;
@@ -425,7 +420,7 @@ public final class TrainCommand implements Runnable {
     }
 
     private SessionConfig session() {
-        return DeviceOption.parse(device).session(threads);
+        return device.get().session(threads);
     }
 
     private static int firstId(Tokenizer t, String... tokens) {

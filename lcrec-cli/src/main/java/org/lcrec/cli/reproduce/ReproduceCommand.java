@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.lcrec.cli.DeviceFlag;
 import org.lcrec.cli.DeviceOption;
 import org.lcrec.cli.Lcrec;
 import org.lcrec.cli.ProgressBar;
@@ -57,6 +58,7 @@ import org.lcrec.tasks.TaskType;
 import org.lcrec.tasks.TemplateSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -121,15 +123,8 @@ public final class ReproduceCommand implements Runnable {
             description = "Threads. Default: 2.")
     int threads;
 
-    @Option(
-            names = "--device",
-            paramLabel = "cpu|cuda[:N]",
-            defaultValue = "cpu",
-            description =
-                    "Where training and evaluation run (the index is built on the CPU); not part"
-                            + " of the stage fingerprints, so a run may resume on another device. "
-                            + DeviceOption.DESCRIPTION)
-    String device;
+    /** Training and evaluation run there, the index on the CPU; not in the stage fingerprints. */
+    @Mixin DeviceFlag device;
 
     private ReproduceConfig cfg;
     private Dataset dataset;
@@ -142,7 +137,7 @@ public final class ReproduceCommand implements Runnable {
         cfg = effectiveConfig();
         dataPath = dataDir != null ? dataDir : cfg.data() == null ? null : Path.of(cfg.data());
         Path root = out != null ? out : Path.of("runs", cfg.name());
-        DeviceOption dev = DeviceOption.parse(device);
+        DeviceOption dev = device.get();
         o.printf(
                 Locale.ROOT,
                 "reproduce %s on %s -> %s (%s)%n",
@@ -363,7 +358,7 @@ public final class ReproduceCommand implements Runnable {
                 sc0.toBuilder()
                         .checkpointEvery(every)
                         .evaluateEvery(every)
-                        .session(DeviceOption.parse(device).session(threads))
+                        .session(device.get().session(threads))
                         .optimizerThreads(threads)
                         .build();
         o.printf(
@@ -509,11 +504,7 @@ public final class ReproduceCommand implements Runnable {
                         .build();
         try (Recommender rec =
                 TextPrompts.open(
-                        modelDir,
-                        ds.index(),
-                        prompts,
-                        rc,
-                        DeviceOption.parse(device).decoder(threads))) {
+                        modelDir, ds.index(), prompts, rc, device.get().decoder(threads))) {
             return Evaluator.evaluate(rec, ds.interactions(), ec, modelDir.toString());
         }
     }

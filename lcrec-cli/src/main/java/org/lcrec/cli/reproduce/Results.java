@@ -75,14 +75,20 @@ final class Results {
     private static String note(Pipeline.StageResult s) {
         Map<String, Object> f = s.figures();
         if (s.name().startsWith("train-")) {
+            String resumed =
+                    num(f.get("resumedFromStep")) > 0
+                            ? ", resumed from step " + f.get("resumedFromStep")
+                            : "";
             return String.format(
                     Locale.ROOT,
-                    "%s samples, %s steps, final loss %.4f, best validation NDCG@10 %.4f at step %s",
+                    "%s samples, %s steps, final loss %.4f, best validation NDCG@10 %.4f at step"
+                            + " %s%s",
                     f.get("samples"),
                     f.get("steps"),
                     num(f.get("finalLoss")),
                     num(f.get("bestValidNdcg10")),
-                    f.get("bestStep"));
+                    f.get("bestStep"),
+                    resumed);
         }
         return "";
     }

@@ -173,8 +173,11 @@ public final class EvaluateCommand implements Runnable {
         long t0 = System.nanoTime();
         EvaluationResult r;
         try (Recommender rec =
-                RecommendCommand.open(model, idx, tokenMap, cfg, device.get().decoder(threads))) {
-            r = Evaluator.evaluate(rec, dataset.interactions(), ec, model.toString());
+                        RecommendCommand.open(
+                                model, idx, tokenMap, cfg, device.get().decoder(threads));
+                EvaluationBar bar =
+                        new EvaluationBar(o, ec.split().name().toLowerCase(Locale.ROOT))) {
+            r = Evaluator.evaluate(rec, dataset.interactions(), ec, model.toString(), bar);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         String[] names = RankingMetrics.names(ec.ks());

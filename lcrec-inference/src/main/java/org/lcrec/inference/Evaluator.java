@@ -20,6 +20,12 @@ import org.lcrec.core.SemanticIndex;
  * skipped.
  */
 public final class Evaluator {
+    /**
+     * Users decoded between two progress updates, in decoder batches: a multiple of the batch size
+     * keeps the batches, and so the results, those of one call over all users.
+     */
+    private static final int BATCHES_PER_UPDATE = 8;
+
     private Evaluator() {}
 
     /**
@@ -31,6 +37,26 @@ public final class Evaluator {
      */
     public static EvaluationResult evaluate(
             Recommender recommender, Interactions data, EvaluationConfig config, String model) {
+        return evaluate(recommender, data, config, model, EvaluationProgress.NONE);
+    }
+
+    /**
+     * Like {@link #evaluate(Recommender, Interactions, EvaluationConfig, String)}, reporting
+     * progress.
+     *
+     * @param recommender the model to evaluate
+     * @param data the interactions (complete sequences)
+     * @param config the protocol
+     * @param model a label for the report
+     * @param progress told after every few decoder batches
+     * @return the results
+     */
+    public static EvaluationResult evaluate(
+            Recommender recommender,
+            Interactions data,
+            EvaluationConfig config,
+            String model,
+            EvaluationProgress progress) {
         SemanticIndex index = recommender.index();
         List<LeaveOneOut.Sample> samples =
                 new LeaveOneOut(config.maxHistory()).list(data, config.split());
@@ -80,10 +106,20 @@ public final class Evaluator {
         }
         String[] names = RankingMetrics.names(config.ks());
         List<EvaluationResult.TemplateResult> results = new ArrayList<>();
+        long total = (long) histories.size() * templates.size();
+        long done = 0;
+        int chunk = recommender.config().batchSize() * BATCHES_PER_UPDATE;
+        progress.update(0, total);
         for (int t : templates) {
             int[] ranks = new int[samples.size()];
             int invalid = 0;
-            List<Recommendation> recs = recommender.recommendAll(histories, k, t);
+            List<Recommendation> recs = new ArrayList<>(histories.size());
+            for (int from = 0; from < histories.size(); from += chunk) {
+                int to = Math.min(histories.size(), from + chunk);
+                recs.addAll(recommender.recommendAll(histories.subList(from, to), k, t));
+                done += to - from;
+                progress.update(done, total);
+            }
             for (int i = 0; i < recs.size(); i++) {
                 int s = rows.get(i);
                 ranks[s] = recs.get(i).rankOf(samples.get(s).target());

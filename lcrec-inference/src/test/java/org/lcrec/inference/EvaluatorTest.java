@@ -39,11 +39,22 @@ class EvaluatorTest {
                         PromptTemplate.indexOnly(Fixtures.BOS),
                         new PromptTemplate("t1", new int[] {1, 40}, new int[] {9}, new int[] {41}));
         RecommenderConfig cfg =
-                RecommenderConfig.builder().beams(10).batchSize(7).templates(templates).build();
+                // batches of 2: progress comes every 8 batches (16 users), so 30 users take two
+                // chunks per template, and the ranks below are checked against single calls
+                RecommenderConfig.builder().beams(10).batchSize(2).templates(templates).build();
         EvaluationConfig ec = EvaluationConfig.builder().ks(1, 5, 10).maxHistory(4).build();
         try (Recommender rec =
                 new Recommender(Fixtures.open("pos"), index, Fixtures.tokenMap(), cfg)) {
-            EvaluationResult res = Evaluator.evaluate(rec, data, ec, "tiny");
+            List<long[]> updates = new java.util.ArrayList<>();
+            EvaluationResult res =
+                    Evaluator.evaluate(
+                            rec,
+                            data,
+                            ec,
+                            "tiny",
+                            (done, total) -> updates.add(new long[] {done, total}));
+            assertThat(updates).extracting(u -> u[0]).containsExactly(0L, 16L, 30L, 46L, 60L);
+            assertThat(updates).extracting(u -> u[1]).containsOnly(60L);
             assertThat(res.templates()).hasSize(2);
             for (int t = 0; t < 2; t++) {
                 EvaluationResult.TemplateResult tr = res.templates().get(t);

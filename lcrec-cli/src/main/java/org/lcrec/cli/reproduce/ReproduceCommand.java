@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.lcrec.cli.DeviceFlag;
 import org.lcrec.cli.DeviceOption;
+import org.lcrec.cli.EvaluationBar;
 import org.lcrec.cli.Lcrec;
 import org.lcrec.cli.ProgressBar;
 import org.lcrec.cli.TrainCommand;
@@ -505,7 +506,13 @@ public final class ReproduceCommand implements Runnable {
         try (Recommender rec =
                 TextPrompts.open(
                         modelDir, ds.index(), prompts, rc, device.get().decoder(threads))) {
-            return Evaluator.evaluate(rec, ds.interactions(), ec, modelDir.toString());
+            if (split != Split.TEST) {
+                // validation runs inside training, under the training's progress bar
+                return Evaluator.evaluate(rec, ds.interactions(), ec, modelDir.toString());
+            }
+            try (EvaluationBar bar = new EvaluationBar(spec.commandLine().getOut(), "test")) {
+                return Evaluator.evaluate(rec, ds.interactions(), ec, modelDir.toString(), bar);
+            }
         }
     }
 

@@ -44,7 +44,8 @@ class ReproduceCommandTest {
                         "| LC-Rec (seqrec) | 30 |",
                         "| random |",
                         "| most-popular |",
-                        "| co-occurrence |");
+                        "| co-occurrence |",
+                        "test       [");
         assertThat(out.resolve("results.md")).exists();
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(results.at("/stages/index/figures/statistics/collisionsFinal").asInt(-1))

@@ -2,11 +2,14 @@ package org.lcrec.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * A terminal progress bar for long stages: {@code train [#######.....] 58% 1,234/2,100 loss 0.412
  * ETA 0:42}. On an interactive console it redraws one line; otherwise (CI logs, pipes) it prints a
- * plain line at most every 10% so logs stay short.
+ * plain line at most every 10% so logs stay short. The ETA extrapolates the rate since the first
+ * update, so a stage that resumes half-way (its first update at 50%) is not credited with the work
+ * done before.
  *
  * @implNote not thread-safe; call {@link #update} from one thread.
  */
@@ -17,7 +20,10 @@ public final class ProgressBar implements AutoCloseable {
     private final String label;
     private final long total;
     private final boolean interactive;
-    private final long start = System.nanoTime();
+    private final LongSupplier clock;
+    private final long start;
+    private long firstDone = -1;
+    private long firstTime;
     private long lastDraw;
     private int lastDecile = -1;
     private boolean closed;
@@ -28,14 +34,17 @@ public final class ProgressBar implements AutoCloseable {
      * @param total the number of units of work (0 if unknown)
      */
     public ProgressBar(PrintWriter out, String label, long total) {
-        this(out, label, total, System.console() != null);
+        this(out, label, total, System.console() != null, System::nanoTime);
     }
 
-    ProgressBar(PrintWriter out, String label, long total, boolean interactive) {
+    ProgressBar(
+            PrintWriter out, String label, long total, boolean interactive, LongSupplier clock) {
         this.out = out;
         this.label = label;
         this.total = total;
         this.interactive = interactive;
+        this.clock = clock;
+        this.start = clock.getAsLong();
     }
 
     /**
@@ -43,7 +52,11 @@ public final class ProgressBar implements AutoCloseable {
      * @param note extra figures to show (e.g. {@code "loss 0.41"}), or {@code null}
      */
     public void update(long done, String note) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
+        if (firstDone < 0) {
+            firstDone = done;
+            firstTime = now;
+        }
         int decile = total > 0 ? (int) Math.min(10, done * 10 / total) : -1;
         if (interactive) {
             if (now - lastDraw < 100_000_000L && done < total) {
@@ -81,8 +94,9 @@ public final class ProgressBar implements AutoCloseable {
         if (note != null && !note.isEmpty()) {
             sb.append("  ").append(note);
         }
-        if (total > 0 && done > 0 && done < total) {
-            sb.append("  ETA ").append(clock(elapsed * (total - done) / done));
+        if (total > 0 && done > firstDone && done < total) {
+            double rate = (done - firstDone) / ((now - firstTime) / 1e9);
+            sb.append("  ETA ").append(clock((total - done) / rate));
         } else {
             sb.append("  ").append(clock(elapsed));
         }

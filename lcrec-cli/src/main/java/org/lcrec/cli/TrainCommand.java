@@ -314,7 +314,7 @@ public final class TrainCommand implements Runnable {
                 "parameters", c.parameterCount(), tok.vocabSize() - base.vocabSize(), added);
         o.printf("%-22s %,d samples from %s%n", "data", examples.size(), taskList);
         o.printf("%-22s %s%n", "config", cfg);
-        long total = trainer.totalSteps(examples.size());
+        long total = trainer.totalSteps(examples, c);
         long t0 = System.nanoTime();
         SftResult r;
         try (ProgressBar bar = new ProgressBar(o, "train", total)) {

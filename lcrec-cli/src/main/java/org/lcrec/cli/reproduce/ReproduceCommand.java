@@ -352,7 +352,8 @@ public final class ReproduceCommand implements Runnable {
                         .learningRate(cfg.learningRate())
                         .seed(cfg.seed())
                         .build();
-        long total = new SftTrainer(sc0).totalSteps(examples.size());
+        // per epoch as the trainer counts it: examples too long for maxLength are left out
+        long total = new SftTrainer(sc0).totalSteps(examples, lc);
         long perEpoch = Math.max(1, total / cfg.epochs());
         int every = (int) (cfg.evaluateEvery() > 0 ? cfg.evaluateEvery() : perEpoch);
         SftConfig sc =
@@ -435,6 +436,7 @@ public final class ReproduceCommand implements Runnable {
         m.put("bestValidNdcg10", r.bestMetric());
         m.put("validations", validations);
         m.put("truncatedPrompts", r.truncatedPrompts());
+        m.put("droppedExamples", r.droppedExamples());
         m.put("resumedFromStep", r.resumedFromStep());
         return m;
     }

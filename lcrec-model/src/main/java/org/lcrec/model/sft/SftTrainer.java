@@ -86,8 +86,28 @@ public final class SftTrainer {
         }
     }
 
+    /**
+     * Number of optimiser steps that {@link #train} takes over {@code examples} on {@code model}:
+     * examples whose response alone does not fit {@code maxLength} are dropped there, so they do
+     * not count here either.
+     *
+     * @param examples the training examples
+     * @param model the model's config (special ids, vocabulary)
+     * @return the planned steps
+     */
+    public long totalSteps(List<SftExample> examples, LlamaConfig model) {
+        return totalSteps(
+                SftBatches.prepare(
+                                examples,
+                                cfg.maxLength(),
+                                model.bosTokenId(),
+                                model.eosTokenId(),
+                                model.vocabSize())
+                        .size());
+    }
+
     /** Number of optimiser steps a run over {@code examples} prepared examples takes. */
-    public long totalSteps(int examples) {
+    private long totalSteps(int examples) {
         long micro = (long) ((examples + cfg.batchSize() - 1) / cfg.batchSize()) * cfg.epochs();
         return Math.max(1, micro / cfg.accumulationSteps());
     }

@@ -55,6 +55,22 @@ class SftBatchesTest {
     }
 
     @Test
+    void plannedStepsLeaveOutTheExamplesTrainingDrops() {
+        List<SftExample> ex = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            ex.add(new SftExample(new int[] {BOS, 3}, new int[] {20}));
+        }
+        // responses of 6 tokens cannot fit maxLength 7 with EOS and one prompt token: dropped
+        for (int i = 0; i < 3; i++) {
+            ex.add(new SftExample(new int[] {BOS, 3}, new int[] {20, 21, 22, 23, 24, 25}));
+        }
+        SftTrainer t =
+                new SftTrainer(SftConfig.builder().maxLength(7).batchSize(2).epochs(3).build());
+        // 9 kept examples: 5 batches per epoch (12 would make 6)
+        assertThat(t.totalSteps(ex, TinySft.config(30, true))).isEqualTo(15);
+    }
+
+    @Test
     void tokensOutsideTheVocabularyAreRejected() {
         SftExample bad = new SftExample(new int[] {BOS, 3}, new int[] {31});
         assertThatThrownBy(() -> SftBatches.prepare(List.of(bad), 16, BOS, EOS, 30))

@@ -57,7 +57,7 @@ public final class CompareCommand implements Runnable {
                         "--metric " + metric + ": not in both reports (try hr@10 or ndcg@10)");
             }
         }
-        print(o, rows, a.getFileName().toString(), b.getFileName().toString());
+        print(o, rows, label(a, b), label(b, a));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", 1);
         json.put("a", a.toString());
@@ -86,5 +86,15 @@ public final class CompareCommand implements Runnable {
                     r.tTestP(),
                     r.wilcoxonP());
         }
+    }
+
+    /** The file name, with its folder when the other file has the same name. */
+    private static String label(Path file, Path other) {
+        String name = file.getFileName().toString();
+        Path parent = file.toAbsolutePath().getParent();
+        if (!name.equals(other.getFileName().toString()) || parent == null) {
+            return name;
+        }
+        return parent.getFileName() + "/" + name;
     }
 }

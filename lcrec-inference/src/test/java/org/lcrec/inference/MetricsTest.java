@@ -119,11 +119,42 @@ class MetricsTest {
         assertThat(row.tTestP()).isCloseTo(p, within(1e-9));
         assertThat(row.low()).isLessThan(md);
         assertThat(row.high()).isGreaterThan(md);
-        assertThat(row.wilcoxonP()).isBetween(0.0, 1.0);
+        assertThat(row.wilcoxonP()).isEqualTo(PairedComparison.wilcoxonP(d));
         PairedComparison.Row same =
                 PairedComparison.compare(result("A", a), result("A2", a), 1000, 0.95, 3).get(0);
         assertThat(same.difference()).isZero();
         assertThat(same.tTestP()).isEqualTo(1);
         assertThat(same.wilcoxonP()).isEqualTo(1);
+    }
+
+    @Test
+    void wilcoxonDropsZerosAndMatchesTheHandComputedNormalApproximation() {
+        // non-zero |d| = 0.5, 1, 1, 2, 3 -> ranks 1, 2.5, 2.5, 4, 5; W+ = 2.5 + 4 + 5 = 11.5;
+        // mean 5*6/4 = 7.5; variance 5*6*11/24 - (2^3 - 2)/48 = 13.625; z = 4 / sqrt(13.625);
+        // p = erfc(z / sqrt 2) = 0.27851702382957816 (Python's math.erfc)
+        double[] d = {0, 0, 0, 0, 1, -1, 2, 3, -0.5};
+        assertThat(PairedComparison.wilcoxonP(d)).isCloseTo(0.27851702382957816, within(1e-12));
+        // the zeros do not matter, however many there are
+        double[] manyZeros = java.util.Arrays.copyOf(d, 5000);
+        assertThat(PairedComparison.wilcoxonP(manyZeros))
+                .isCloseTo(0.27851702382957816, within(1e-12));
+        assertThat(PairedComparison.wilcoxonP(new double[10])).isEqualTo(1);
+    }
+
+    @Test
+    void wilcoxonOnMostlyTiedUsersIsNotSignificantWhenTheDifferencesBalance() {
+        // 3,000 users who both miss, 100 that B gains and 100 that B loses by the same amount:
+        // Commons Math's test gave p = 0 on such data
+        double[] d = new double[3200];
+        for (int i = 0; i < 100; i++) {
+            d[3000 + i] = 0.5;
+            d[3100 + i] = -0.5;
+        }
+        assertThat(PairedComparison.wilcoxonP(d)).isCloseTo(1.0, within(1e-12));
+        // and clearly significant when B only gains
+        for (int i = 0; i < 100; i++) {
+            d[3100 + i] = 0.5;
+        }
+        assertThat(PairedComparison.wilcoxonP(d)).isLessThan(1e-20);
     }
 }

@@ -37,7 +37,7 @@ public final class Pipeline {
      * The outcome of one stage.
      *
      * @param name the stage
-     * @param seconds time spent in this run (0 when reused)
+     * @param seconds time the stage took to compute (in the run that computed it, when reused)
      * @param reused whether a previous run's result was reused
      * @param figures the stage's summary figures
      */
@@ -67,6 +67,7 @@ public final class Pipeline {
      *
      * @return each stage's result, in order
      */
+    @SuppressWarnings("unchecked")
     public List<StageResult> run() {
         List<StageResult> results = new ArrayList<>();
         String chain = "";
@@ -79,9 +80,13 @@ public final class Pipeline {
             Path dir = root.resolve(stage.name());
             Path marker = dir.resolve("done.json");
             if (!invalidated && matches(marker, hash)) {
-                Map<String, Object> figures = readFigures(marker);
+                Map<String, Object> done = readMarker(marker);
+                Object f = done.get("figures");
+                Map<String, Object> figures =
+                        f instanceof Map<?, ?> ? (Map<String, Object>) f : Map.of();
+                double took = done.get("seconds") instanceof Number n ? n.doubleValue() : 0;
                 out.printf(Locale.ROOT, "%-10s reused from %s%n", stage.name(), dir);
-                results.add(new StageResult(stage.name(), 0, true, figures));
+                results.add(new StageResult(stage.name(), took, true, figures));
                 continue;
             }
             invalidated = true;
@@ -132,11 +137,9 @@ public final class Pipeline {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> readFigures(Path marker) {
+    private static Map<String, Object> readMarker(Path marker) {
         try {
-            Map<String, Object> m = JSON.readValue(marker.toFile(), Map.class);
-            Object f = m.get("figures");
-            return f instanceof Map<?, ?> ? (Map<String, Object>) f : Map.of();
+            return JSON.readValue(marker.toFile(), Map.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + marker + ": " + e.getMessage(), e);
         }

@@ -33,6 +33,7 @@ import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.EvaluationConfig;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.Evaluator;
+import org.lcrec.inference.PairedComparison;
 import org.lcrec.inference.Recommender;
 import org.lcrec.inference.RecommenderConfig;
 import org.lcrec.inference.TextPrompts;
@@ -161,13 +162,47 @@ public final class ReproduceCommand implements Runnable {
         }
         write(root.resolve("config.json"), cfg);
         List<Pipeline.StageResult> results = p.run();
+        List<Results.MixComparison> paired = compareMixes(root);
         double total = (System.nanoTime() - t0) / 1e9;
-        String md = Results.markdown(cfg, dataPath, results, total);
+        String md = Results.markdown(cfg, dataPath, results, paired, total);
         AtomicFiles.writeString(root.resolve("results.md"), md);
-        write(root.resolve("results.json"), Results.json(cfg, dataPath, results, total));
+        write(root.resolve("results.json"), Results.json(cfg, dataPath, results, paired, total));
         o.println();
         o.print(md);
         o.flush();
+    }
+
+    /**
+     * Every mix after the first against the first (seqrec alone in the shipped configs), paired
+     * over the test users: the paper's claim that the other tasks help is a claim about this
+     * difference, so it gets an interval and p-values, not just two means.
+     */
+    private List<Results.MixComparison> compareMixes(Path root) {
+        List<Results.MixComparison> rows = new ArrayList<>();
+        List<List<String>> mixes = cfg.mixes();
+        if (mixes.size() < 2) {
+            return rows;
+        }
+        EvaluationResult first = testResult(root, mixes.get(0));
+        for (List<String> mix : mixes.subList(1, mixes.size())) {
+            for (PairedComparison.Row r :
+                    PairedComparison.compare(
+                            first, testResult(root, mix), 1000, 0.95, cfg.seed())) {
+                if (r.metric().equals("ndcg@10") || r.metric().equals("hr@10")) {
+                    rows.add(
+                            new Results.MixComparison(
+                                    ReproduceConfig.mixName(mix),
+                                    ReproduceConfig.mixName(mixes.get(0)),
+                                    r));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static EvaluationResult testResult(Path root, List<String> mix) {
+        return EvaluationResult.read(
+                root.resolve("test-" + ReproduceConfig.mixName(mix)).resolve("evaluation.json"));
     }
 
     private ReproduceConfig effectiveConfig() {

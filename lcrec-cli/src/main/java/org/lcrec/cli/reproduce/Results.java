@@ -7,14 +7,28 @@ import java.util.Locale;
 import java.util.Map;
 import org.lcrec.cli.ProgressBar;
 import org.lcrec.cli.pipeline.Pipeline;
+import org.lcrec.inference.PairedComparison;
 
 /** Renders a reproduce run as {@code results.md} and {@code results.json}. */
 final class Results {
+    /**
+     * A paired comparison of two task mixes on one template and metric.
+     *
+     * @param mix the mix compared (B)
+     * @param baseline the mix it is compared against (A)
+     * @param row B − A over the shared test users
+     */
+    record MixComparison(String mix, String baseline, PairedComparison.Row row) {}
+
     private Results() {}
 
     @SuppressWarnings("unchecked")
     static String markdown(
-            ReproduceConfig cfg, Path data, List<Pipeline.StageResult> stages, double seconds) {
+            ReproduceConfig cfg,
+            Path data,
+            List<Pipeline.StageResult> stages,
+            List<MixComparison> paired,
+            double seconds) {
         String[] cols = ReproduceCommand.table();
         StringBuilder sb = new StringBuilder();
         sb.append("# LC-Rec reproduction: ").append(cfg.name()).append("\n\n");
@@ -58,12 +72,38 @@ final class Results {
                 }
             }
         }
+        if (!paired.isEmpty()) {
+            sb.append("\nPaired over the test users (difference of means, 95% bootstrap interval,")
+                    .append(" two-sided p-values):\n\n")
+                    .append("| B | A | template | metric | users | B - A | 95% CI | t-test p |")
+                    .append(" Wilcoxon p |\n|---|---|---|---|---|---|---|---|---|\n");
+            for (MixComparison c : paired) {
+                PairedComparison.Row r = c.row();
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %s | %s | %s | %d | %+.4f | [%+.4f, %+.4f] | %.2g | %.2g |%n",
+                                c.mix(),
+                                c.baseline(),
+                                r.template(),
+                                r.metric(),
+                                r.users(),
+                                r.difference(),
+                                r.low(),
+                                r.high(),
+                                r.tTestP(),
+                                r.wilcoxonP()));
+            }
+        }
         sb.append("\n| stage | time | |\n|---|---|---|\n");
         for (Pipeline.StageResult s : stages) {
             sb.append("| ")
                     .append(s.name())
                     .append(" | ")
-                    .append(s.reused() ? "reused" : ProgressBar.clock(s.seconds()))
+                    .append(
+                            s.reused()
+                                    ? "reused (took " + ProgressBar.clock(s.seconds()) + ")"
+                                    : ProgressBar.clock(s.seconds()))
                     .append(" | ")
                     .append(note(s))
                     .append(" |\n");
@@ -108,7 +148,11 @@ final class Results {
     }
 
     static Map<String, Object> json(
-            ReproduceConfig cfg, Path data, List<Pipeline.StageResult> stages, double seconds) {
+            ReproduceConfig cfg,
+            Path data,
+            List<Pipeline.StageResult> stages,
+            List<MixComparison> paired,
+            double seconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("config", cfg);
         m.put("data", data == null ? "synthetic" : data.toString());
@@ -121,6 +165,7 @@ final class Results {
             st.put(s.name(), e);
         }
         m.put("stages", st);
+        m.put("paired", paired);
         m.put("totalSeconds", seconds);
         return m;
     }

@@ -19,7 +19,8 @@ class ReproduceCommandTest {
     private static final String TINY =
             """
             {"name": "tiny", "data": null, "index": "rqkmeans", "indexPreset": "cpu", "indexCodes": 16,
-             "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny", "epochs": 1,
+             "embedder": "lexical", "mixes": [["seqrec"], ["seqrec", "index2item"]], "model": "cpu-tiny",
+             "epochs": 1,
              "learningRate": 0.003, "batchSize": 16, "maxLength": 160, "maxSamples": 160,
              "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 10, "testUsers": 30,
              "evaluateEvery": 0, "seed": 7}
@@ -45,7 +46,10 @@ class ReproduceCommandTest {
                         "| random |",
                         "| most-popular |",
                         "| co-occurrence |",
-                        "test       [");
+                        "test       [",
+                        "| LC-Rec (seqrec+index2item) | 30 |",
+                        "Paired over the test users",
+                        "| seqrec+index2item | seqrec | ");
         assertThat(out.resolve("results.md")).exists();
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(results.at("/stages/index/figures/statistics/collisionsFinal").asInt(-1))
@@ -54,10 +58,16 @@ class ReproduceCommandTest {
         assertThat(results.at("/stages/test-seqrec/figures/mean/hr@10").asDouble(-1))
                 .isBetween(0.0, 1.0);
         assertThat(out.resolve("train-seqrec/onnx/model.onnx")).exists();
+        assertThat(results.get("paired")).hasSize(2); // ndcg@10 and hr@10, one template
+        assertThat(results.at("/paired/0/row/users").asInt()).isEqualTo(30);
 
         String second = run("reproduce", "--config", config.toString(), "--out", out.toString());
         assertThat(second)
-                .contains("train-seqrec reused", "test-seqrec reused", "baselines  reused");
+                .contains(
+                        "train-seqrec reused",
+                        "test-seqrec reused",
+                        "test-seqrec+index2item reused",
+                        "baselines  reused");
         assertThat(second).doesNotContain("running ...");
     }
 

@@ -17,15 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *     SentencePiece-style models that see whole sentences as one word stay fast. Words of at most
  *     {@value #CACHE_WORD_LIMIT} chars are cached (at most {@value #CACHE_CAPACITY} of them).
  */
-final class BpeModel implements Model {
+final class BpeModel extends VocabularyModel {
     static final int CACHE_WORD_LIMIT = 64;
     static final int CACHE_CAPACITY = 200_000;
 
     /** The SentencePiece space, U+2581. */
     static final String META = "\u2581";
 
-    private final Map<String, Integer> vocab;
-    private final String[] idToToken;
     private final PairMap merges;
     private final boolean byteLevel;
     private final int[] byteIds;
@@ -61,15 +59,7 @@ final class BpeModel implements Model {
             boolean ignoreMerges,
             boolean mergesCrossMeta,
             String where) {
-        this.vocab = vocab;
-        int max = -1;
-        for (int id : vocab.values()) {
-            max = Math.max(max, id);
-        }
-        this.idToToken = new String[max + 1];
-        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
-            idToToken[e.getValue()] = e.getKey();
-        }
+        super(vocab);
         this.merges = merges;
         this.byteLevel = byteLevel;
         this.byteFallback = byteFallback;
@@ -383,22 +373,6 @@ final class BpeModel implements Model {
             out[k++] = sym[i];
         }
         return out;
-    }
-
-    @Override
-    public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return id >= 0 && id < idToToken.length ? idToToken[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
     }
 
     /** Open-addressing map from an id pair to a long value ((rank << 32) | merged id). */

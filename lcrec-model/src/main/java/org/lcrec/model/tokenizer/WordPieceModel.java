@@ -13,27 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * @implNote Thread-safe. Segmentations of words up to {@value #CACHE_WORD_LIMIT} chars are cached
  *     (at most {@value #CACHE_CAPACITY} words).
  */
-final class WordPieceModel implements Model {
+final class WordPieceModel extends VocabularyModel {
     static final int CACHE_WORD_LIMIT = 64;
     static final int CACHE_CAPACITY = 200_000;
 
-    private final Map<String, Integer> vocab;
-    private final String[] idToToken;
     private final int unkId;
     private final String prefix;
     private final int maxChars;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
     private WordPieceModel(Map<String, Integer> vocab, int unkId, String prefix, int maxChars) {
-        this.vocab = vocab;
-        int max = -1;
-        for (int id : vocab.values()) {
-            max = Math.max(max, id);
-        }
-        this.idToToken = new String[max + 1];
-        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
-            idToToken[e.getValue()] = e.getKey();
-        }
+        super(vocab);
         this.unkId = unkId;
         this.prefix = prefix;
         this.maxChars = maxChars;
@@ -124,22 +114,6 @@ final class WordPieceModel implements Model {
             start = end;
         }
         return ids.toArray();
-    }
-
-    @Override
-    public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return id >= 0 && id < idToToken.length ? idToToken[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
     }
 
     String prefix() {

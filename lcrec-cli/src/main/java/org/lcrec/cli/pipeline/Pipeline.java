@@ -67,7 +67,6 @@ public final class Pipeline {
      *
      * @return each stage's result, in order
      */
-    @SuppressWarnings("unchecked")
     public List<StageResult> run() {
         List<StageResult> results = new ArrayList<>();
         String chain = "";
@@ -80,13 +79,8 @@ public final class Pipeline {
             Path dir = root.resolve(stage.name());
             Path marker = dir.resolve("done.json");
             if (!invalidated && matches(marker, hash)) {
-                Map<String, Object> done = readMarker(marker);
-                Object f = done.get("figures");
-                Map<String, Object> figures =
-                        f instanceof Map<?, ?> ? (Map<String, Object>) f : Map.of();
-                double took = done.get("seconds") instanceof Number n ? n.doubleValue() : 0;
                 out.printf(Locale.ROOT, "%-10s reused from %s%n", stage.name(), dir);
-                results.add(new StageResult(stage.name(), took, true, figures));
+                results.add(reused(stage.name(), marker));
                 continue;
             }
             invalidated = true;
@@ -136,10 +130,16 @@ public final class Pipeline {
         }
     }
 
+    /** A reused stage's result: its figures and the time it took, from its marker. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> readMarker(Path marker) {
+    private static StageResult reused(String name, Path marker) {
         try {
-            return JSON.readValue(marker.toFile(), Map.class);
+            Map<String, Object> done = JSON.readValue(marker.toFile(), Map.class);
+            Object f = done.get("figures");
+            Map<String, Object> figures =
+                    f instanceof Map<?, ?> ? (Map<String, Object>) f : Map.of();
+            double took = done.get("seconds") instanceof Number n ? n.doubleValue() : 0;
+            return new StageResult(name, took, true, figures);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + marker + ": " + e.getMessage(), e);
         }

@@ -140,6 +140,120 @@ public record LeaveOneOut(int maxHistory) {
     }
 
     /**
+     * A stretch of one user's training items to be written as one sequence, in which every item
+     * from {@code firstTarget} on is a training target predicted from the items before it in the
+     * window.
+     *
+     * @param userRow the user's row in the interactions
+     * @param user the user id
+     * @param items the window's items, oldest first
+     * @param firstTarget index into {@code items} of the first target (>= 1)
+     * @param from position of {@code items[0]} in the user's full sequence
+     */
+    public record Window(int userRow, String user, int[] items, int firstTarget, int from) {
+        /** Validates and copies. */
+        public Window {
+            if (firstTarget < 1 || firstTarget >= items.length) {
+                throw new IllegalArgumentException(
+                        "window of "
+                                + items.length
+                                + " items: expected 1 <= firstTarget < "
+                                + items.length
+                                + ", found "
+                                + firstTarget);
+            }
+            items = items.clone();
+        }
+
+        @Override
+        public int[] items() {
+            return items.clone();
+        }
+
+        /**
+         * @return how many targets the window holds
+         */
+        public int targets() {
+            return items.length - firstTarget;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Window w
+                    && userRow == w.userRow
+                    && user.equals(w.user)
+                    && Arrays.equals(items, w.items)
+                    && firstTarget == w.firstTarget
+                    && from == w.from;
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * user.hashCode() + Arrays.hashCode(items)) * 31 + firstTarget;
+        }
+
+        @Override
+        public String toString() {
+            return "Window(user="
+                    + user
+                    + ", items="
+                    + Arrays.toString(items)
+                    + ", firstTarget="
+                    + firstTarget
+                    + ")";
+        }
+    }
+
+    /**
+     * The training split as whole sequences instead of one sample per position: every training
+     * target of {@link Split#TRAIN} (positions {@code 1..n-3}, never the validation or test item)
+     * appears in exactly one window, and no target sees more than {@link #maxHistory()} items
+     * before it. A user whose training part (all but the last two items) fits in {@code maxHistory
+     * + 1} items is one window, and then each target has exactly the history of its {@link
+     * #samples} sample. Longer training parts are covered by windows of {@code maxHistory + 1}
+     * items: the first holds targets {@code 1..maxHistory} (again with their sample's history);
+     * each later one adds the next {@code stride} targets, so those see between {@code maxHistory +
+     * 1 - stride} and {@code maxHistory} items instead of exactly {@code maxHistory}. Smaller
+     * strides keep more context and repeat more tokens.
+     *
+     * @param data the interactions
+     * @param stride new targets per later window, in {@code [1, maxHistory]} (ignored when the cap
+     *     is 0 = unlimited: then every user is one window)
+     * @return the windows, users in file order and windows in time order
+     */
+    public List<Window> trainingWindows(Interactions data, int stride) {
+        if (maxHistory > 0 && (stride < 1 || stride > maxHistory)) {
+            throw new IllegalArgumentException(
+                    "stride must be in [1, maxHistory=" + maxHistory + "], found " + stride);
+        }
+        List<Window> out = new ArrayList<>();
+        for (int r = 0; r < data.userCount(); r++) {
+            int n = data.length(r) - 2; // the training part: all but the validation and test item
+            if (n < 2) {
+                continue;
+            }
+            int w = maxHistory == 0 ? n : Math.min(n, maxHistory + 1);
+            out.add(window(data, r, 0, w, 1));
+            int covered = w - 1; // the last target position so far
+            while (covered < n - 1) {
+                int end = Math.min(n, covered + 1 + stride);
+                int start = Math.max(0, end - (maxHistory + 1));
+                out.add(window(data, r, start, end, covered + 1 - start));
+                covered = end - 1;
+            }
+        }
+        return out;
+    }
+
+    private static Window window(Interactions data, int row, int start, int end, int first) {
+        int[] items = new int[end - start];
+        for (int i = start; i < end; i++) {
+            items[i - start] = data.item(row, i);
+        }
+        return new Window(row, data.user(row), items, first, start);
+    }
+
+    /**
      * The history to recommend from after a user's whole sequence (for serving, not evaluation).
      *
      * @param sequence the user's items in time order

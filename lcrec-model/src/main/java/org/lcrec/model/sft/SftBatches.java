@@ -6,24 +6,31 @@ import java.util.List;
 import org.lcrec.onnx.train.Rng;
 
 /**
- * Examples prepared for training: prompt (left-truncated if needed) + response + EOS, grouped into
- * length-bucketed batches with dynamic padding.
+ * Training inputs prepared as token sequences with target spans: an {@link SftExample} becomes
+ * prompt (left-truncated if needed) + response + EOS with one span over response and EOS; an {@link
+ * SftSequence} is kept as it is. Grouped into length-bucketed batches with dynamic padding.
  */
 final class SftBatches {
     final int[][] seqs;
+
+    /** Where the first target span starts, per sequence (the prompt length of an example). */
     final int[] promptLens;
+
+    /** Target spans per sequence, as {@code [start, end)} pairs. */
+    final int[][] spans;
+
     final int truncatedPrompts;
     final long truncatedTokens;
     final int droppedExamples;
 
     private SftBatches(
-            int[][] seqs,
-            int[] promptLens,
-            int truncatedPrompts,
-            long truncatedTokens,
-            int dropped) {
+            int[][] seqs, int[][] spans, int truncatedPrompts, long truncatedTokens, int dropped) {
         this.seqs = seqs;
-        this.promptLens = promptLens;
+        this.spans = spans;
+        this.promptLens = new int[spans.length];
+        for (int i = 0; i < spans.length; i++) {
+            promptLens[i] = spans[i][0];
+        }
         this.truncatedPrompts = truncatedPrompts;
         this.truncatedTokens = truncatedTokens;
         this.droppedExamples = dropped;
@@ -32,23 +39,38 @@ final class SftBatches {
     /**
      * Appends EOS; when prompt + response + EOS exceeds {@code maxLength}, drops prompt tokens from
      * the left (keeping a leading BOS); an example whose response + EOS plus one prompt token does
-     * not fit is dropped and counted.
+     * not fit is dropped and counted. A sequence longer than {@code maxLength} is dropped and
+     * counted (the caller cuts windows that fit).
      *
      * @throws IllegalArgumentException when a token id is outside the vocabulary (a tokenizer that
      *     does not match the embedding rows)
      */
-    static SftBatches prepare(List<SftExample> data, int maxLength, int bos, int eos, int vocab) {
-        if (eos < 0) {
-            throw new IllegalArgumentException(
-                    "the model config has no eos_token_id; SFT needs one");
-        }
+    static SftBatches prepare(
+            List<? extends SftInput> data, int maxLength, int bos, int eos, int vocab) {
         List<int[]> seqs = new ArrayList<>();
-        List<Integer> lens = new ArrayList<>();
+        List<int[]> spans = new ArrayList<>();
         int truncated = 0;
         long cut = 0;
         int dropped = 0;
         for (int e = 0; e < data.size(); e++) {
-            SftExample x = data.get(e);
+            if (data.get(e) instanceof SftSequence q) {
+                for (int i = 0; i < q.length(); i++) {
+                    checkId(q.tokenAt(i), vocab, e, "sequence", i);
+                }
+                if (q.length() > maxLength) {
+                    dropped++;
+                    continue;
+                }
+                seqs.add(q.tokens());
+                spans.add(q.spans());
+                continue;
+            }
+            if (eos < 0) {
+                throw new IllegalArgumentException(
+                        "the model config has no eos_token_id; SFT on prompt/response examples"
+                                + " needs one");
+            }
+            SftExample x = (SftExample) data.get(e);
             int p = x.promptLength();
             int r = x.responseLength();
             for (int i = 0; i < p; i++) {
@@ -86,13 +108,12 @@ final class SftBatches {
             }
             s[k++] = eos;
             seqs.add(k == s.length ? s : Arrays.copyOf(s, k));
-            lens.add(pl);
+            // the span starts at the first response token, predicted from the last prompt token
+            // (a prompt cut to nothing predicts from position 0 onwards)
+            spans.add(new int[] {Math.max(1, pl), k});
         }
-        int[] pl = new int[lens.size()];
-        for (int i = 0; i < pl.length; i++) {
-            pl[i] = lens.get(i);
-        }
-        return new SftBatches(seqs.toArray(new int[0][]), pl, truncated, cut, dropped);
+        return new SftBatches(
+                seqs.toArray(new int[0][]), spans.toArray(new int[0][]), truncated, cut, dropped);
     }
 
     private static void checkId(int id, int vocab, int example, String part, int pos) {
@@ -171,7 +192,10 @@ final class SftBatches {
         long tokens = 0;
         for (int e : batch) {
             s = Math.max(s, seqs[e].length);
-            targets += seqs[e].length - Math.max(1, promptLens[e]);
+            int[] sp = spans[e];
+            for (int j = 0; j < sp.length; j += 2) {
+                targets += sp[j + 1] - sp[j];
+            }
             tokens += seqs[e].length;
         }
         int b = batch.length;
@@ -189,10 +213,13 @@ final class SftBatches {
                 mask[row * s + t] = 1;
                 pos[row * s + t] = t;
             }
-            for (int t = Math.max(1, promptLens[batch[row]]) - 1; t < seq.length - 1; t++) {
-                where[k] = (long) row * s + t;
-                labels[k] = seq[t + 1];
-                k++;
+            int[] sp = spans[batch[row]];
+            for (int j = 0; j < sp.length; j += 2) {
+                for (int t = sp[j] - 1; t < sp[j + 1] - 1; t++) {
+                    where[k] = (long) row * s + t;
+                    labels[k] = seq[t + 1];
+                    k++;
+                }
             }
         }
         return new Batch(ids, mask, pos, where, labels, b, s, tokens);

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * @param prompt prompt ids (with the tokenizer's leading special tokens, if any)
  * @param response response ids (without special tokens)
  */
-public record SftExample(int[] prompt, int[] response) {
+public record SftExample(int[] prompt, int[] response) implements SftInput {
     /** Validates and copies. */
     public SftExample {
         if (prompt == null || response == null) {
@@ -31,6 +31,12 @@ public record SftExample(int[] prompt, int[] response) {
     @Override
     public int[] response() {
         return response.clone();
+    }
+
+    /** The response tokens plus the EOS that training appends. */
+    @Override
+    public int targetTokens() {
+        return response.length + 1;
     }
 
     int promptLength() {

@@ -93,6 +93,29 @@ public final class DecoderGraph {
             List<Tensor> pastKeys,
             List<Tensor> pastValues,
             Tensor beamIdx) {
+        return forward(
+                g, c, w, inputIds, attentionMask, positionIds, pastKeys, pastValues, beamIdx, 0);
+    }
+
+    /**
+     * The decoder blocks with hidden dropout: in a training graph, inverted dropout at {@code
+     * dropout} on the token embeddings and on the output of every attention and feed-forward block
+     * before its residual add (the GPT-2 / T5 placement); a no-op in inference graphs or at rate 0.
+     *
+     * @param dropout the dropout rate in {@code [0, 1)}
+     * @see #forward(GraphBuilder, LlamaConfig, Weights, Tensor, Tensor, Tensor, List, List, Tensor)
+     */
+    public static Result forward(
+            GraphBuilder g,
+            LlamaConfig c,
+            Weights w,
+            Tensor inputIds,
+            Tensor attentionMask,
+            Tensor positionIds,
+            List<Tensor> pastKeys,
+            List<Tensor> pastValues,
+            Tensor beamIdx,
+            double dropout) {
         long d = c.hiddenSize();
         long hd = c.headDim();
         long kvh = c.numKvHeads();
@@ -102,6 +125,8 @@ public final class DecoderGraph {
 
         Tensor emb = w.tensor(g, LlamaParameters.EMBED, c.vocabSize(), d);
         Tensor h = g.reshape(g.gather(emb, inputIds, 0), -1, d);
+        Tensor bsd = g.shapeTensor(bDim, sDim, d);
+        h = dropoutRows(g, h, bsd, d, dropout);
 
         // rotary tables [b, s, hd] from position ids (HF: emb = cat(freqs, freqs))
         float[] invFreq = new float[(int) hd / 2];
@@ -174,7 +199,7 @@ public final class DecoderGraph {
             Tensor probs = g.softmax(scores, -1);
             Tensor ctx = g.matMul(probs, g.unsqueeze(v4, 2));
             ctx = g.reshape(g.transpose(ctx, 0, 3, 1, 2, 4), -1, (long) c.numHeads() * hd);
-            h = g.add(h, proj(g, c, w, ctx, i, "o_proj"));
+            h = g.add(h, dropoutRows(g, proj(g, c, w, ctx, i, "o_proj"), bsd, d, dropout));
 
             Tensor xn2 =
                     g.rmsNorm(
@@ -183,9 +208,22 @@ public final class DecoderGraph {
                             c.rmsNormEps());
             Tensor gate = proj(g, c, w, xn2, i, "gate_proj");
             Tensor up = proj(g, c, w, xn2, i, "up_proj");
-            h = g.add(h, proj(g, c, w, g.mul(g.silu(gate), up), i, "down_proj"));
+            Tensor mlp = proj(g, c, w, g.mul(g.silu(gate), up), i, "down_proj");
+            h = g.add(h, dropoutRows(g, mlp, bsd, d, dropout));
         }
         return new Result(h, presentsK, presentsV);
+    }
+
+    /**
+     * Dropout on hidden rows {@code [b*s, d]}: the mask is declared as {@code [b, s, d]} so the
+     * trainer can size it from the inputs' symbolic dimensions.
+     */
+    private static Tensor dropoutRows(
+            GraphBuilder g, Tensor rows, Tensor bsd, long d, double rate) {
+        if (rate == 0 || !g.isTraining()) {
+            return rows;
+        }
+        return g.reshape(g.dropout(g.reshape(rows, bsd), rate), -1, d);
     }
 
     private static Tensor proj(

@@ -18,6 +18,8 @@ import org.lcrec.onnx.runtime.SessionConfig;
  * @param schedule learning-rate decay after warmup
  * @param warmupRatio fraction of the optimiser steps spent in linear warmup
  * @param clipNorm global gradient-norm clipping; 0 disables
+ * @param dropout hidden dropout rate of the decoder in training (embeddings and the output of every
+ *     attention and feed-forward block); 0 disables (LC-Rec tunes pretrained models without it)
  * @param seed batch order, LoRA initialisation and dropout masks
  * @param lora LoRA settings, or null for full fine-tuning
  * @param addedTokens rows at the end of the vocabulary that were added (index tokens); trained even
@@ -28,6 +30,8 @@ import org.lcrec.onnx.runtime.SessionConfig;
  *     in {@code out/best})
  * @param evaluateEvery call the evaluator every N optimiser steps (and at the end); 0 = only at the
  *     end
+ * @param patience early stopping: training ends once the evaluator has not improved on its best for
+ *     this many evaluations in a row (the best model is kept in {@code out/best}); 0 disables
  * @param session ORT provider and threads
  * @param optimizerThreads Java threads of the optimiser update
  */
@@ -41,12 +45,14 @@ public record SftConfig(
         Schedule schedule,
         double warmupRatio,
         double clipNorm,
+        double dropout,
         long seed,
         LoraConfig lora,
         int addedTokens,
         int checkpointEvery,
         int keepLastCheckpoints,
         int evaluateEvery,
+        int patience,
         SessionConfig session,
         int optimizerThreads) {
 
@@ -88,6 +94,10 @@ public record SftConfig(
                             + ", "
                             + clipNorm);
         }
+        if (dropout < 0 || dropout >= 1 || patience < 0) {
+            throw new IllegalArgumentException(
+                    "need 0 <= dropout < 1 and patience >= 0; found " + dropout + ", " + patience);
+        }
         if (schedule == null || session == null) {
             throw new IllegalArgumentException("schedule and session must not be null");
         }
@@ -128,12 +138,14 @@ public record SftConfig(
         b.schedule = schedule;
         b.warmupRatio = warmupRatio;
         b.clipNorm = clipNorm;
+        b.dropout = dropout;
         b.seed = seed;
         b.lora = lora;
         b.addedTokens = addedTokens;
         b.checkpointEvery = checkpointEvery;
         b.keepLastCheckpoints = keepLastCheckpoints;
         b.evaluateEvery = evaluateEvery;
+        b.patience = patience;
         b.session = session;
         b.optimizerThreads = optimizerThreads;
         return b;
@@ -150,12 +162,14 @@ public record SftConfig(
         private Schedule schedule = Schedule.COSINE;
         private double warmupRatio = 0.01;
         private double clipNorm = 1.0;
+        private double dropout;
         private long seed = 42;
         private LoraConfig lora;
         private int addedTokens;
         private int checkpointEvery;
         private int keepLastCheckpoints = 2;
         private int evaluateEvery;
+        private int patience;
         private SessionConfig session = SessionConfig.cpu();
         private int optimizerThreads =
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -204,6 +218,24 @@ public record SftConfig(
 
         public Builder clipNorm(double v) {
             clipNorm = v;
+            return this;
+        }
+
+        /**
+         * @param v hidden dropout rate in training
+         * @return this
+         */
+        public Builder dropout(double v) {
+            dropout = v;
+            return this;
+        }
+
+        /**
+         * @param v evaluations without improvement before training stops; 0 disables
+         * @return this
+         */
+        public Builder patience(int v) {
+            patience = v;
             return this;
         }
 
@@ -259,12 +291,14 @@ public record SftConfig(
                     schedule,
                     warmupRatio,
                     clipNorm,
+                    dropout,
                     seed,
                     lora,
                     addedTokens,
                     checkpointEvery,
                     keepLastCheckpoints,
                     evaluateEvery,
+                    patience,
                     session,
                     optimizerThreads);
         }
@@ -290,6 +324,7 @@ public record SftConfig(
                 + warmupRatio
                 + ", clip="
                 + clipNorm
+                + (dropout > 0 ? ", dropout=" + dropout : "")
                 + ", seed="
                 + seed
                 + ", lora="
@@ -308,6 +343,7 @@ public record SftConfig(
                 + keepLastCheckpoints
                 + ", evaluateEvery="
                 + evaluateEvery
+                + (patience > 0 ? ", patience=" + patience : "")
                 + ", "
                 + session
                 + ")";

@@ -78,6 +78,17 @@ public final class SftGraph {
      * @param addedTokens trailing vocabulary rows trained under LoRA when not all embeddings are
      */
     public static SftGraph build(LlamaConfig c, LoraConfig lora, int addedTokens) {
+        return build(c, lora, addedTokens, 0);
+    }
+
+    /**
+     * Builds the graph with hidden dropout (see {@link DecoderGraph#forward(GraphBuilder,
+     * LlamaConfig, DecoderGraph.Weights, Tensor, Tensor, Tensor, java.util.List, java.util.List,
+     * Tensor, double)}).
+     *
+     * @param dropout the rate in {@code [0, 1)}
+     */
+    public static SftGraph build(LlamaConfig c, LoraConfig lora, int addedTokens, double dropout) {
         if (addedTokens > c.vocabSize()) {
             throw new IllegalArgumentException(
                     "addedTokens " + addedTokens + " exceeds the vocabulary of " + c.vocabSize());
@@ -89,7 +100,8 @@ public final class SftGraph {
         Tensor where = g.input(LOSS_POSITIONS, DType.INT64, "targets");
         Tensor labels = g.input(LABELS, DType.INT64, "targets");
         Weights w = new Weights(c, lora, addedTokens, ids);
-        DecoderGraph.Result r = DecoderGraph.forward(g, c, w, ids, mask, pos, null, null, null);
+        DecoderGraph.Result r =
+                DecoderGraph.forward(g, c, w, ids, mask, pos, null, null, null, dropout);
         Tensor rows = g.gather(r.hidden(), where, 0);
         Tensor logits = DecoderGraph.logits(g, c, w, rows);
         g.output(LOGITS, logits);

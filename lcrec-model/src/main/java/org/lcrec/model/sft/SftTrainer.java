@@ -95,7 +95,7 @@ public final class SftTrainer {
      * @param model the model's config (special ids, vocabulary)
      * @return the planned steps
      */
-    public long totalSteps(List<SftExample> examples, LlamaConfig model) {
+    public long totalSteps(List<? extends SftInput> examples, LlamaConfig model) {
         return totalSteps(
                 SftBatches.prepare(
                                 examples,
@@ -120,7 +120,7 @@ public final class SftTrainer {
      */
     public SftResult train(
             LlamaModel base,
-            List<SftExample> examples,
+            List<? extends SftInput> examples,
             Path out,
             SftListener listener,
             Evaluator evaluator) {
@@ -166,7 +166,7 @@ public final class SftTrainer {
                         .session(cfg.session())
                         .optimizerThreads(cfg.optimizerThreads())
                         .build();
-        SftGraph graph = SftGraph.build(c, cfg.lora(), cfg.addedTokens());
+        SftGraph graph = SftGraph.build(c, cfg.lora(), cfg.addedTokens(), cfg.dropout());
         ParameterStore store = graph.initialStore(base, cfg.seed());
         String signature = cfg.trainingSignature() + "; model=" + c + "; examples=" + data.size();
         int padId = c.padTokenId() >= 0 ? c.padTokenId() : c.eosTokenId();
@@ -200,7 +200,9 @@ public final class SftTrainer {
             int curEpoch = -1;
             List<int[]> order = null;
             double windowLoss = 0;
-            while (micro < totalMicro) {
+            // a run resumed after it had stopped early stays stopped
+            boolean stoppedEarly = patienceExhausted(trainer.stepCount(), bestStep);
+            while (micro < totalMicro && !stoppedEarly) {
                 int epoch = (int) (micro / perEpoch);
                 if (epoch != curEpoch) {
                     order = data.epoch(cfg.batchSize(), cfg.seed(), epoch);
@@ -243,8 +245,11 @@ public final class SftTrainer {
                         saveModelDir(graph.merged(store), bestDir);
                     }
                     ls.onEvaluation(step, m, better);
+                    stoppedEarly = !last && patienceExhausted(step, bestStep);
                 }
-                if (last || (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0)) {
+                if (last
+                        || stoppedEarly
+                        || (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0)) {
                     Path dir =
                             writeCheckpoint(
                                     out,
@@ -279,6 +284,14 @@ public final class SftTrainer {
                     modelDir,
                     bestDir);
         }
+    }
+
+    /** Whether the evaluator has not improved for {@code patience} evaluations in a row. */
+    private boolean patienceExhausted(long step, long bestStep) {
+        return cfg.patience() > 0
+                && cfg.evaluateEvery() > 0
+                && bestStep >= 0
+                && step - bestStep >= (long) cfg.patience() * cfg.evaluateEvery();
     }
 
     static void feed(Trainer t, SftBatches.Batch b) {

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -655,6 +656,105 @@ public final class Tokenizer {
      */
     public Tokenizer withIndexTokens(SemanticIndex index) {
         return withAddedTokens(index.tokens(), false);
+    }
+
+    /**
+     * A tokenizer whose vocabulary keeps only the tokens that {@code texts} use, plus every added
+     * token (specials, index tokens) and the unknown token, renumbered densely in the original
+     * order. For a model trained from scratch the other rows of its embedding and output layer
+     * would never be a target: they only cost compute (on MiniLM's 30,522-token vocabulary the
+     * output layer is most of a small model's work) and probability mass that training has to push
+     * down.
+     *
+     * <p>The kept texts tokenise to the same tokens as before (WordPiece is greedy longest-match
+     * first, so a token that none of these texts produced never won a match; removing it changes no
+     * decision), with the new ids. Other text may split differently or become the unknown token.
+     *
+     * @param texts the texts the model will see (training data and prompts)
+     * @return the restricted tokenizer
+     * @throws TokenizerException for a model other than WordPiece
+     */
+    public Tokenizer restrictedTo(Iterable<String> texts) {
+        if (!(model instanceof WordPieceModel)) {
+            throw new TokenizerException(
+                    source
+                            + ": vocabulary restriction supports WordPiece models, found "
+                            + model.getClass().getSimpleName());
+        }
+        int size = vocabSize();
+        BitSet keep = new BitSet(size);
+        for (AddedToken t : added.tokens()) {
+            keep.set(t.id());
+        }
+        String unk = json.path("model").path("unk_token").asText("");
+        if (tokenToId(unk) >= 0) {
+            keep.set(tokenToId(unk));
+        }
+        if (padId >= 0) {
+            keep.set(padId);
+        }
+        for (String text : texts) {
+            for (int id : encode(text, true)) {
+                keep.set(id);
+            }
+        }
+        int[] map = new int[size];
+        Arrays.fill(map, -1);
+        int n = 0;
+        for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
+            map[i] = n++;
+        }
+        ObjectNode copy = json.deepCopy();
+        ObjectNode modelNode = (ObjectNode) copy.get("model");
+        ObjectNode vocab = MAPPER.createObjectNode();
+        List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+        modelNode.get("vocab").properties().forEach(entries::add);
+        entries.sort((a, b) -> Integer.compare(a.getValue().asInt(), b.getValue().asInt()));
+        for (Map.Entry<String, JsonNode> e : entries) {
+            int id = e.getValue().asInt();
+            if (id >= 0 && id < size && map[id] >= 0) {
+                vocab.put(e.getKey(), map[id]);
+            }
+        }
+        modelNode.set("vocab", vocab);
+        ArrayNode list = copy.putArray("added_tokens");
+        List<AddedToken> sorted = new ArrayList<>(added.tokens());
+        sorted.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        for (AddedToken t : sorted) {
+            ObjectNode o = list.addObject();
+            o.put("id", map[t.id()]);
+            o.put("content", t.content());
+            o.put("single_word", t.singleWord());
+            o.put("lstrip", t.lstrip());
+            o.put("rstrip", t.rstrip());
+            o.put("normalized", t.normalized());
+            o.put("special", t.special());
+        }
+        JsonNode padding = copy.get("padding");
+        if (padding instanceof ObjectNode pn && pn.has("pad_id")) {
+            pn.put("pad_id", map[pn.get("pad_id").asInt()]);
+        }
+        JsonNode specials = copy.path("post_processor").path("special_tokens");
+        if (specials instanceof ObjectNode sn) {
+            for (Map.Entry<String, JsonNode> e : sn.properties()) {
+                if (e.getValue().get("ids") instanceof ArrayNode ids) {
+                    for (int i = 0; i < ids.size(); i++) {
+                        int old = ids.get(i).asInt();
+                        if (old < 0 || old >= size || map[old] < 0) {
+                            throw new TokenizerException(
+                                    source
+                                            + ": post-processor special token "
+                                            + e.getKey()
+                                            + " has id "
+                                            + old
+                                            + ", which is not a kept token");
+                        }
+                        ids.set(i, MAPPER.getNodeFactory().numberNode(map[old]));
+                    }
+                }
+            }
+        }
+        return fromTree(copy, source + " (restricted to " + n + " tokens)");
     }
 
     /**

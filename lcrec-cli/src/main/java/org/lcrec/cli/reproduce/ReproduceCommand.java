@@ -25,6 +25,7 @@ import org.lcrec.cli.TrainCommand;
 import org.lcrec.cli.pipeline.Pipeline;
 import org.lcrec.cli.pipeline.Stage;
 import org.lcrec.core.Dataset;
+import org.lcrec.core.Interactions;
 import org.lcrec.core.LeaveOneOut;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.Split;
@@ -33,6 +34,7 @@ import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.EvaluationConfig;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.Evaluator;
+import org.lcrec.inference.IndexVocabulary;
 import org.lcrec.inference.PairedComparison;
 import org.lcrec.inference.Recommender;
 import org.lcrec.inference.RecommenderConfig;
@@ -48,7 +50,7 @@ import org.lcrec.model.llm.LlamaModel;
 import org.lcrec.model.llm.LlamaPreset;
 import org.lcrec.model.sft.Progress;
 import org.lcrec.model.sft.SftConfig;
-import org.lcrec.model.sft.SftExample;
+import org.lcrec.model.sft.SftInput;
 import org.lcrec.model.sft.SftListener;
 import org.lcrec.model.sft.SftResult;
 import org.lcrec.model.sft.SftTrainer;
@@ -117,6 +119,12 @@ public final class ReproduceCommand implements Runnable {
             paramLabel = "N",
             description = "Override how many test users are scored (0: all).")
     Integer testUsersOverride;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "Override the seed (a run per seed shows the spread of the figures).")
+    Long seedOverride;
 
     @Option(
             names = "--threads",
@@ -228,7 +236,14 @@ public final class ReproduceCommand implements Runnable {
                 c.validUsers(),
                 testUsersOverride != null ? testUsersOverride : c.testUsers(),
                 c.evaluateEvery(),
-                c.seed());
+                seedOverride != null ? seedOverride : c.seed(),
+                c.form(),
+                c.dropout(),
+                c.weightDecay(),
+                c.warmupRatio(),
+                c.patience(),
+                c.excludeHistory(),
+                c.vocabulary());
     }
 
     private Dataset dataset() {
@@ -344,6 +359,14 @@ public final class ReproduceCommand implements Runnable {
         fp.put("validUsers", cfg.validUsers());
         fp.put("templates", cfg.templates());
         fp.put("seed", cfg.seed());
+        fp.put("form", cfg.form());
+        fp.put("dropout", cfg.dropout());
+        fp.put("weightDecay", cfg.weightDecay());
+        fp.put("warmupRatio", cfg.warmupRatio());
+        fp.put("patience", cfg.patience());
+        fp.put("evaluateEvery", cfg.evaluateEvery());
+        fp.put("excludeHistory", cfg.excludeHistory());
+        fp.put("vocabulary", cfg.vocabulary());
         return stage("train-" + mixName, fp, dir -> train(root, mix, dir));
     }
 
@@ -362,29 +385,56 @@ public final class ReproduceCommand implements Runnable {
             }
             base = Tokenizer.read(in, "all-MiniLM-L6-v2 tokenizer.json");
         }
-        Tokenizer tok = base.withIndexTokens(ds.index());
+        Tokenizer full = base.withIndexTokens(ds.index());
+        TaskConfig tc = TaskConfig.defaults().withSeed(cfg.seed()).withMaxHistory(cfg.maxHistory());
+        TaskGenerator gen = new TaskGenerator(ds, TemplateSet.defaults(), tc);
+        List<TaskType> tasks = TaskType.parseList(String.join(",", mix));
+        // in the sequence form seqrec comes as user windows; the other tasks stay prompt/response
+        List<TaskType> sampled =
+                cfg.sequenceForm()
+                        ? tasks.stream().filter(t -> t != TaskType.SEQREC).toList()
+                        : tasks;
+        List<Sample> samples =
+                sampled.isEmpty()
+                        ? new ArrayList<>()
+                        : new ArrayList<>(gen.stream(sampled, Split.TRAIN).toList());
+        if (cfg.maxSamples() > 0 && cfg.maxSamples() < samples.size()) {
+            Collections.shuffle(samples, new Random(cfg.seed()));
+            samples = samples.subList(0, cfg.maxSamples());
+        }
+        List<TextPrompts.TextTemplate> prompts = prompts(tc);
+        Tokenizer tok = cfg.compactVocabulary() ? full.restrictedTo(texts(samples, prompts)) : full;
         int bos = tok.tokenToId("[CLS]");
         int eos = tok.tokenToId("[SEP]");
         LlamaConfig lc =
                 LlamaPreset.byName(cfg.model()).config(tok.vocabSize(), bos, eos, tok.padId());
         LlamaModel model = LlamaModel.random(lc, cfg.seed());
-        TaskConfig tc = TaskConfig.defaults().withSeed(cfg.seed()).withMaxHistory(cfg.maxHistory());
-        TaskGenerator gen = new TaskGenerator(ds, TemplateSet.defaults(), tc);
-        List<TaskType> tasks = TaskType.parseList(String.join(",", mix));
-        List<Sample> samples = new ArrayList<>(gen.stream(tasks, Split.TRAIN).toList());
-        if (cfg.maxSamples() > 0 && cfg.maxSamples() < samples.size()) {
-            Collections.shuffle(samples, new Random(cfg.seed()));
-            samples = samples.subList(0, cfg.maxSamples());
+        List<SftInput> examples = new ArrayList<>(TrainCommand.examples(samples, tok, bos));
+        long seqrecTargets = 0;
+        if (cfg.sequenceForm() && tasks.contains(TaskType.SEQREC)) {
+            List<LeaveOneOut.Window> windows =
+                    new LeaveOneOut(cfg.maxHistory())
+                            .trainingWindows(ds.interactions(), Math.max(1, cfg.maxHistory() / 2));
+            seqrecTargets = SeqrecSequences.targets(windows);
+            examples.addAll(
+                    SeqrecSequences.examples(
+                            windows,
+                            TextPrompts.tokenize(tok, prompts.get(0), bos),
+                            IndexVocabulary.of(
+                                    TextPrompts.tokenMap(tok, ds.index()),
+                                    ds.index(),
+                                    tok.vocabSize()),
+                            ds.index()));
         }
-        List<SftExample> examples = TrainCommand.examples(samples, tok, bos);
-        List<TextPrompts.TextTemplate> prompts =
-                SeqrecPrompts.of(TemplateSet.defaults(), cfg.templates(), tc);
         SftConfig sc0 =
                 SftConfig.builder()
                         .maxLength(cfg.maxLength())
                         .batchSize(cfg.batchSize())
                         .epochs(cfg.epochs())
                         .learningRate(cfg.learningRate())
+                        .weightDecay(cfg.weightDecay())
+                        .warmupRatio(cfg.warmupRatio())
+                        .dropout(cfg.dropout())
                         .seed(cfg.seed())
                         .build();
         // per epoch as the trainer counts it: examples too long for maxLength are left out
@@ -395,18 +445,23 @@ public final class ReproduceCommand implements Runnable {
                 sc0.toBuilder()
                         .checkpointEvery(every)
                         .evaluateEvery(every)
+                        .patience(cfg.patience())
                         .session(device.get().session(threads))
                         .optimizerThreads(threads)
                         .build();
         o.printf(
                 Locale.ROOT,
-                "%-10s %s, %,d parameters, %,d samples of %s, %,d steps%n",
+                "%-10s %s, %,d parameters, %,d %s of %s, %,d steps%n",
                 "train",
                 cfg.model(),
                 lc.parameterCount(),
                 examples.size(),
+                cfg.sequenceForm()
+                        ? "examples (" + seqrecTargets + " seqrec targets in user windows)"
+                        : "samples",
                 tasks,
                 total);
+        Interactions validUsers = sampleUsers(ds.interactions(), cfg.validUsers(), cfg.seed());
         List<Map<String, Object>> validations = new ArrayList<>();
         Path evalDir = dir.resolve("valid-model");
         SftResult r;
@@ -433,11 +488,12 @@ public final class ReproduceCommand implements Runnable {
                                         exportModel(m, tok, evalDir);
                                         EvaluationResult v =
                                                 evaluate(
-                                                        ds,
+                                                        ds.index(),
+                                                        validUsers,
                                                         evalDir,
                                                         prompts,
                                                         Split.VALID,
-                                                        cfg.validUsers());
+                                                        0);
                                         double ndcg = v.mean().get("ndcg@10");
                                         validations.add(
                                                 Map.of(
@@ -462,8 +518,14 @@ public final class ReproduceCommand implements Runnable {
         exportModel(LlamaModel.load(best), tok, dir.resolve("onnx"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tasks", mix);
+        m.put("form", cfg.form());
         m.put("samples", examples.size());
+        if (cfg.sequenceForm()) {
+            m.put("seqrecTargets", seqrecTargets);
+        }
+        m.put("validUsers", validUsers.userCount());
         m.put("parameters", lc.parameterCount());
+        m.put("vocabulary", tok.vocabSize());
         m.put("steps", r.steps());
         m.put("finalLoss", r.finalLoss());
         m.put("tokensPerSecond", r.tokensPerSecond());
@@ -487,6 +549,8 @@ public final class ReproduceCommand implements Runnable {
         fp.put("testUsers", cfg.testUsers());
         fp.put("beams", cfg.beams());
         fp.put("templates", cfg.templates());
+        fp.put("form", cfg.form());
+        fp.put("excludeHistory", cfg.excludeHistory());
         return stage(
                 "test-" + mixName,
                 fp,
@@ -500,11 +564,11 @@ public final class ReproduceCommand implements Runnable {
                             TaskConfig.defaults()
                                     .withSeed(cfg.seed())
                                     .withMaxHistory(cfg.maxHistory());
-                    List<TextPrompts.TextTemplate> prompts =
-                            SeqrecPrompts.of(TemplateSet.defaults(), cfg.templates(), tc);
+                    List<TextPrompts.TextTemplate> prompts = prompts(tc);
                     EvaluationResult r =
                             evaluate(
-                                    ds,
+                                    ds.index(),
+                                    ds.interactions(),
                                     root.resolve("train-" + mixName).resolve("onnx"),
                                     prompts,
                                     Split.TEST,
@@ -520,8 +584,54 @@ public final class ReproduceCommand implements Runnable {
                 });
     }
 
+    /** Every text a from-scratch model sees: the training samples and the evaluation prompts. */
+    private static List<String> texts(
+            List<Sample> samples, List<TextPrompts.TextTemplate> prompts) {
+        List<String> out = new ArrayList<>();
+        for (Sample x : samples) {
+            out.add(x.sftPrompt());
+            out.add(x.response());
+        }
+        for (TextPrompts.TextTemplate t : prompts) {
+            out.add(t.prefix());
+            out.add(t.separator());
+            out.add(t.suffix());
+        }
+        return out;
+    }
+
+    /** The evaluation prompts: the form's own template, or the configured seqrec templates. */
+    private List<TextPrompts.TextTemplate> prompts(TaskConfig tc) {
+        return cfg.sequenceForm()
+                ? List.of(SeqrecSequences.template(tc.separator()))
+                : SeqrecPrompts.of(TemplateSet.defaults(), cfg.templates(), tc);
+    }
+
+    /**
+     * A seeded random sample of users (all when {@code n} is 0 or covers them): validation that
+     * represents the test users, not the first {@code n} in file order.
+     */
+    static Interactions sampleUsers(Interactions all, int n, long seed) {
+        if (n == 0 || n >= all.userCount()) {
+            return all;
+        }
+        List<Integer> rows = new ArrayList<>();
+        for (int r = 0; r < all.userCount(); r++) {
+            rows.add(r);
+        }
+        Collections.shuffle(rows, new Random(seed ^ 0x5A17L));
+        List<Integer> kept = new ArrayList<>(rows.subList(0, n));
+        Collections.sort(kept);
+        Interactions.Builder b = Interactions.builder();
+        for (int r : kept) {
+            b.add(all.user(r), all.sequence(r));
+        }
+        return b.build();
+    }
+
     private EvaluationResult evaluate(
-            Dataset ds,
+            SemanticIndex index,
+            Interactions data,
             Path modelDir,
             List<TextPrompts.TextTemplate> prompts,
             Split split,
@@ -531,6 +641,8 @@ public final class ReproduceCommand implements Runnable {
                         .beams(cfg.beams())
                         .batchSize(32)
                         .unknownItems(UnknownItemPolicy.SKIP)
+                        // the sequence form never trained an EOS after an item
+                        .eosStep(!cfg.sequenceForm())
                         .build();
         EvaluationConfig ec =
                 EvaluationConfig.builder()
@@ -541,14 +653,13 @@ public final class ReproduceCommand implements Runnable {
                         .seed(cfg.seed())
                         .build();
         try (Recommender rec =
-                TextPrompts.open(
-                        modelDir, ds.index(), prompts, rc, device.get().decoder(threads))) {
+                TextPrompts.open(modelDir, index, prompts, rc, device.get().decoder(threads))) {
             if (split != Split.TEST) {
                 // validation runs inside training, under the training's progress bar
-                return Evaluator.evaluate(rec, ds.interactions(), ec, modelDir.toString());
+                return Evaluator.evaluate(rec, data, ec, modelDir.toString());
             }
             try (EvaluationBar bar = new EvaluationBar(spec.commandLine().getOut(), "test")) {
-                return Evaluator.evaluate(rec, ds.interactions(), ec, modelDir.toString(), bar);
+                return Evaluator.evaluate(rec, data, ec, modelDir.toString(), bar);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.lcrec.core.LeaveOneOut;
 
 /**
  * What {@code lcrec reproduce} runs: where the index comes from, which task mixes are trained, the
@@ -36,6 +37,18 @@ import java.util.Locale;
  * @param testUsers test users scored (0: all)
  * @param evaluateEvery validation every N optimiser steps (0: once per epoch)
  * @param seed the seed of every random component
+ * @param form how seqrec is trained: {@code samples} (LC-Rec: one prompt per target position) or
+ *     {@code sequence} (one sequence per user window with every target position carrying loss;
+ *     {@link LeaveOneOut#trainingWindows}); default {@code samples}
+ * @param dropout hidden dropout in training (default 0)
+ * @param weightDecay AdamW weight decay (default 0.01, LC-Rec's)
+ * @param warmupRatio share of the steps in linear warmup before the cosine decay (default 0.01)
+ * @param patience stop after this many validations without a better NDCG@10 (default 0: never)
+ * @param excludeHistory whether items already in the history may not be recommended, for the model
+ *     and every baseline alike (default false, LC-Rec's rule)
+ * @param vocabulary {@code compact} (default): the from-scratch model's vocabulary is the base
+ *     tokenizer's tokens that the training texts and prompts use, plus specials and index tokens
+ *     ({@code Tokenizer.restrictedTo}); {@code full}: the whole base vocabulary
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ReproduceConfig(
@@ -58,7 +71,20 @@ public record ReproduceConfig(
         int validUsers,
         int testUsers,
         int evaluateEvery,
-        long seed) {
+        long seed,
+        String form,
+        Double dropout,
+        Double weightDecay,
+        Double warmupRatio,
+        Integer patience,
+        Boolean excludeHistory,
+        String vocabulary) {
+
+    /** {@link #form()}: one prompt per training position, as LC-Rec trains. */
+    public static final String FORM_SAMPLES = "samples";
+
+    /** {@link #form()}: one sequence per user window, the loss at every target. */
+    public static final String FORM_SEQUENCE = "sequence";
 
     /** The configurations shipped with the CLI. */
     public static final List<String> NAMES =
@@ -105,6 +131,27 @@ public record ReproduceConfig(
                 ">= 0",
                 validUsers + "/" + testUsers);
         req(evaluateEvery >= 0, "evaluateEvery", ">= 0", evaluateEvery);
+        form = form == null ? FORM_SAMPLES : form;
+        req(
+                form.equals(FORM_SAMPLES) || form.equals(FORM_SEQUENCE),
+                "form",
+                FORM_SAMPLES + " or " + FORM_SEQUENCE,
+                form);
+        dropout = dropout == null ? 0.0 : dropout;
+        req(dropout >= 0 && dropout < 1, "dropout", "in [0, 1)", dropout);
+        weightDecay = weightDecay == null ? 0.01 : weightDecay;
+        req(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", ">= 0", weightDecay);
+        warmupRatio = warmupRatio == null ? 0.01 : warmupRatio;
+        req(warmupRatio >= 0 && warmupRatio < 1, "warmupRatio", "in [0, 1)", warmupRatio);
+        patience = patience == null ? 0 : patience;
+        req(patience >= 0, "patience", ">= 0", patience);
+        excludeHistory = excludeHistory != null && excludeHistory;
+        vocabulary = vocabulary == null ? "compact" : vocabulary;
+        req(
+                vocabulary.equals("compact") || vocabulary.equals("full"),
+                "vocabulary",
+                "compact or full",
+                vocabulary);
         mixes = mixes.stream().map(List::copyOf).toList();
         templates = List.copyOf(templates);
     }
@@ -147,6 +194,20 @@ public record ReproduceConfig(
             throw new IllegalArgumentException(
                     file + ": not a reproduce config: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return whether the model's vocabulary is restricted to the tokens its texts use
+     */
+    public boolean compactVocabulary() {
+        return vocabulary.equals("compact");
+    }
+
+    /**
+     * @return whether seqrec is trained in the sequence form
+     */
+    public boolean sequenceForm() {
+        return form.equals(FORM_SEQUENCE);
     }
 
     /**

@@ -41,8 +41,9 @@ System.out.println(Tables.comparison(rows, "per-position", "trie"));
 // expect: B - A, with A = per-position and B = trie
 // expect: ndcg@10
 
-// for context: popularity and co-occurrence baselines on all test users
-for (var r : org.lcrec.inference.baseline.BaselineEvaluation.evaluateAll(data, Split.TEST, LeaveOneOut.lcRec(), 42))
+// for context: popularity and co-occurrence baselines on all test users, under LC-Rec's rules
+var rules = org.lcrec.inference.baseline.EvaluationRules.defaults();
+for (var r : org.lcrec.inference.baseline.BaselineEvaluation.evaluateAll(data, Split.TEST, LeaveOneOut.lcRec(), 42, rules))
     System.out.println(r);
 // expect: most-popular(users=2000
 

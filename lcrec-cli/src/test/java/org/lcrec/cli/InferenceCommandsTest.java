@@ -17,6 +17,7 @@ import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.SyntheticDataset;
 import org.lcrec.core.io.DatasetDirectory;
 import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.inference.EvaluationResult;
 
 /**
  * {@code recommend}, {@code evaluate} and {@code compare} end to end on lcrec-inference's tiny
@@ -178,7 +179,8 @@ class InferenceCommandsTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("ndcg@10").contains("mean").contains("t-test p");
         JsonNode res = JSON.readTree(trie.toFile());
-        assertThat(res.get("version").asInt()).isEqualTo(1);
+        assertThat(res.get("version").asInt()).isEqualTo(EvaluationResult.VERSION);
+        assertThat(res.get("excludeHistory").asBoolean()).isFalse();
         assertThat(res.get("templates").get(0).get("ranks")).hasSize(12);
         assertThat(res.get("mean").has("hr@5")).isTrue();
         CliTesting.Run c =

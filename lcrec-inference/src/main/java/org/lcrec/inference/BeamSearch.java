@@ -22,8 +22,15 @@ import org.lcrec.inference.internal.TopK;
  * <p>Determinism: ties between equal scores go to the earlier beam, then the smaller token id, so
  * the result depends only on the logits.
  *
+ * <p>Excluded items: with an {@link ItemTrie.Exclusion}, no beam ever enters a node all of whose
+ * items are excluded for its prompt. The search is then the same search over the trie of the
+ * remaining items (the same candidates, scores and tie-breaks), so with {@code beams >= k} it still
+ * returns at least {@code k} items that are not excluded whenever the catalogue has that many.
+ *
  * @implNote per step, O(rows · vocabulary) for the log-sum-exp of each live row plus O(candidates ·
- *     log beams) for the selection. Stateless and thread-safe; all state lives in the call.
+ *     log beams) for the selection. With an exclusion, O(log d) more per live row (a binary search
+ *     among the prompt's {@code d} dead nodes); rows whose children include no dead node then run
+ *     the same loop as without. Stateless and thread-safe; all state lives in the call.
  */
 public final class BeamSearch {
     private BeamSearch() {}
@@ -41,6 +48,32 @@ public final class BeamSearch {
      */
     public static List<BeamResult> search(
             CausalDecoder decoder, DecodingConstraint constraint, List<int[]> prompts, int beams) {
+        return search(decoder, constraint, prompts, beams, null);
+    }
+
+    /**
+     * Runs the search with items excluded per prompt.
+     *
+     * @param decoder the model
+     * @param constraint what may be emitted
+     * @param prompts token ids per prompt (each non-empty); left-padded here with the model's pad
+     *     id
+     * @param beams beams per prompt (>= 1)
+     * @param exclusion the items each prompt must not end on, made by {@code constraint} (then an
+     *     {@link ItemTrie}) for exactly these prompts; or {@code null} for none
+     * @return per prompt, its finished beams best first (fewer than {@code beams} if fewer allowed
+     *     sequences remain); map a beam's leaf to items with {@link ItemTrie.Exclusion#items(int,
+     *     int)}, which leaves out excluded items that share the leaf
+     * @throws IllegalArgumentException if the exclusion belongs to another constraint or another
+     *     number of prompts
+     */
+    public static List<BeamResult> search(
+            CausalDecoder decoder,
+            DecodingConstraint constraint,
+            List<int[]> prompts,
+            int beams,
+            ItemTrie.Exclusion exclusion) {
+        checkExclusion(constraint, exclusion, prompts.size());
         if (beams < 1) {
             throw new IllegalArgumentException("beams must be >= 1, found " + beams);
         }
@@ -105,6 +138,7 @@ public final class BeamSearch {
                         hist,
                         rowsPerUser,
                         step,
+                        exclusion,
                         s);
                 node = s.newNode.clone();
                 score = s.newScore.clone();
@@ -154,6 +188,42 @@ public final class BeamSearch {
             int rowsPerUser,
             int step,
             Workspace s) {
+        select(c, logits, logProbs, vocab, node, score, hist, rowsPerUser, step, null, s);
+    }
+
+    /**
+     * One selection step that never enters a node the exclusion marks dead for the row's prompt.
+     *
+     * @param c the constraint
+     * @param logits the rows' logits, row-major {@code rows × vocab}, normalised here; or {@code
+     *     null} when {@code logProbs} is given
+     * @param logProbs the rows' log-probabilities, row-major {@code rows × vocab}; or {@code null}
+     *     when {@code logits} is given
+     * @param vocab the vocabulary size
+     * @param node each row's constraint state (-1 for a dead row)
+     * @param score each row's score so far
+     * @param hist each row's tokens so far, row-major {@code rows × depth}
+     * @param rowsPerUser rows per prompt in the input (1 after the prefill, beams afterwards)
+     * @param step the step index, 0-based
+     * @param exclusion dead nodes per prompt, made by {@code c} for the workspace's prompts; or
+     *     {@code null} for none
+     * @param s the workspace receiving the new beams
+     * @throws IllegalArgumentException if the exclusion belongs to another constraint or another
+     *     number of prompts
+     */
+    public static void select(
+            DecodingConstraint c,
+            float[] logits,
+            FloatBuffer logProbs,
+            int vocab,
+            int[] node,
+            float[] score,
+            int[] hist,
+            int rowsPerUser,
+            int step,
+            ItemTrie.Exclusion exclusion,
+            Workspace s) {
+        checkExclusion(c, exclusion, s.users);
         int beams = s.beams;
         int depth = s.depth;
         long fan = s.fan;
@@ -172,13 +242,33 @@ public final class BeamSearch {
                     continue;
                 }
                 int off = r * vocab;
-                if (logProbs != null) {
-                    float base = score[r];
+                float base =
+                        logProbs != null
+                                ? score[r]
+                                : score[r] - LogitKernels.logSumExp(logits, off, vocab);
+                // dead nodes of this prompt among the targets [e0, e1): an ItemTrie's edge is its
+                // target node, so both are ascending and one merge pass skips them
+                int d = 0;
+                int dEnd = 0;
+                if (exclusion != null) {
+                    d = exclusion.firstDeadAtOrAfter(u, e0);
+                    dEnd = exclusion.deadLimit(u);
+                }
+                if (d < dEnd && exclusion.deadNode(d) < e1) {
+                    for (int e = e0; e < e1; e++) {
+                        if (d < dEnd && exclusion.deadNode(d) == e) {
+                            d++;
+                            continue;
+                        }
+                        int t = c.edgeToken(e);
+                        float lp = logProbs != null ? logProbs.get(off + t) : logits[off + t];
+                        top.offer(base + lp, b * fan + (e - e0));
+                    }
+                } else if (logProbs != null) {
                     for (int e = e0; e < e1; e++) {
                         top.offer(base + logProbs.get(off + c.edgeToken(e)), b * fan + (e - e0));
                     }
                 } else {
-                    float base = score[r] - LogitKernels.logSumExp(logits, off, vocab);
                     for (int e = e0; e < e1; e++) {
                         top.offer(base + logits[off + c.edgeToken(e)], b * fan + (e - e0));
                     }
@@ -206,6 +296,28 @@ public final class BeamSearch {
                     s.token[dst] = -1;
                 }
             }
+        }
+    }
+
+    private static void checkExclusion(
+            DecodingConstraint c, ItemTrie.Exclusion exclusion, int prompts) {
+        if (exclusion == null) {
+            return;
+        }
+        if (exclusion.trie() != c) {
+            throw new IllegalArgumentException(
+                    "the exclusion was made for "
+                            + exclusion.trie()
+                            + ", but the search runs under "
+                            + c
+                            + "; make it with that constraint's ItemTrie.exclude");
+        }
+        if (exclusion.prompts() != prompts) {
+            throw new IllegalArgumentException(
+                    "expected an exclusion for "
+                            + prompts
+                            + " prompts, found one for "
+                            + exclusion.prompts());
         }
     }
 

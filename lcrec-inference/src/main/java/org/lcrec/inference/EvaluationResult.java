@@ -3,11 +3,13 @@ package org.lcrec.inference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.lcrec.core.io.AtomicFiles;
 
@@ -16,12 +18,18 @@ import org.lcrec.core.io.AtomicFiles;
  * reports them), with per-sample ranks so that two result files can be compared pairwise ({@link
  * PairedComparison}). Written as JSON with a format version.
  *
+ * <p>Format versions: 2 added {@code excludeHistory}; files of version 1 are still read, as results
+ * that did not exclude history items (the only rule version 1 knew).
+ *
  * @param version the file format version ({@value #VERSION})
  * @param model what was evaluated (a path or name)
- * @param constraint TRIE or PER_POSITION
+ * @param constraint TRIE or PER_POSITION, or {@code none} for a recommender without one (a
+ *     baseline)
  * @param split test or valid
  * @param ks the cut-offs
- * @param beams beams used
+ * @param beams beams used (0 for a recommender without beams)
+ * @param excludeHistory whether the evaluated recommender was barred from recommending history
+ *     items (the rule a results table must state; LC-Rec's is {@code false})
  * @param confidenceLevel of the intervals
  * @param bootstrapResamples used for the intervals
  * @param templates per-template results
@@ -36,14 +44,15 @@ public record EvaluationResult(
         String split,
         int[] ks,
         int beams,
+        boolean excludeHistory,
         double confidenceLevel,
         int bootstrapResamples,
         List<TemplateResult> templates,
         Map<String, Double> mean,
         Map<String, Double> min,
         Map<String, Double> max) {
-    /** The format version this code writes and reads. */
-    public static final int VERSION = 1;
+    /** The format version this code writes (and reads, besides version 1). */
+    public static final int VERSION = 2;
 
     /** Checks the version. */
     public EvaluationResult {
@@ -90,6 +99,52 @@ public record EvaluationResult(
             }
         }
 
+        /**
+         * Computes the metrics and their bootstrap intervals from per-sample ranks.
+         *
+         * @param name the template's (or baseline's) name
+         * @param users the sample's user ids, in order
+         * @param ranks the target's 1-based rank per sample, 0 when not retrieved
+         * @param invalidPredictions predictions naming no item
+         * @param skippedSamples samples left unranked
+         * @param config the cut-offs and the bootstrap settings
+         * @return the template result
+         */
+        public static TemplateResult of(
+                String name,
+                List<String> users,
+                int[] ranks,
+                int invalidPredictions,
+                int skippedSamples,
+                EvaluationConfig config) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            Map<String, double[]> intervals = new LinkedHashMap<>();
+            for (String m : RankingMetrics.names(config.ks())) {
+                double[] v = RankingMetrics.values(m, ranks);
+                double sum = 0;
+                for (double x : v) {
+                    sum += x;
+                }
+                metrics.put(m, v.length == 0 ? 0 : sum / v.length);
+                intervals.put(
+                        m,
+                        Bootstrap.meanInterval(
+                                v,
+                                config.bootstrapResamples(),
+                                config.confidenceLevel(),
+                                config.seed()));
+            }
+            return new TemplateResult(
+                    name,
+                    ranks.length,
+                    invalidPredictions,
+                    skippedSamples,
+                    metrics,
+                    intervals,
+                    users,
+                    ranks);
+        }
+
         @Override
         public String toString() {
             return "TemplateResult(" + name + ", samples=" + samples + ", " + metrics + ")";
@@ -100,9 +155,11 @@ public record EvaluationResult(
      * Aggregates per-template results.
      *
      * @param model what was evaluated
-     * @param constraint the constraint mode
+     * @param constraint the constraint mode, or {@code null} for a recommender without one
+     *     (recorded as {@code none})
      * @param config the evaluation config
      * @param beams beams used
+     * @param excludeHistory whether history items were barred from the recommendations
      * @param templates per-template results (non-empty)
      * @return the result
      */
@@ -111,6 +168,7 @@ public record EvaluationResult(
             ConstraintMode constraint,
             EvaluationConfig config,
             int beams,
+            boolean excludeHistory,
             List<TemplateResult> templates) {
         Map<String, Double> mean = new LinkedHashMap<>();
         Map<String, Double> min = new LinkedHashMap<>();
@@ -132,10 +190,11 @@ public record EvaluationResult(
         return new EvaluationResult(
                 VERSION,
                 model,
-                constraint.name(),
-                config.split().name().toLowerCase(java.util.Locale.ROOT),
+                constraint == null ? "none" : constraint.name(),
+                config.split().name().toLowerCase(Locale.ROOT),
                 config.ks(),
                 beams,
+                excludeHistory,
                 config.confidenceLevel(),
                 config.bootstrapResamples(),
                 templates,
@@ -162,22 +221,28 @@ public record EvaluationResult(
     }
 
     /**
-     * @param file a file written by {@link #write(Path)}
+     * @param file a file written by {@link #write(Path)} (format version 1 or 2)
      * @return the result
      * @throws IllegalArgumentException naming the file if it is unreadable or of another version
      */
     public static EvaluationResult read(Path file) {
         try {
             JsonNode n = mapper().readTree(file.toFile());
-            if (n == null || n.path("version").asInt(-1) != VERSION) {
+            int version = n == null ? -1 : n.path("version").asInt(-1);
+            if (!(n instanceof ObjectNode o) || (version != 1 && version != VERSION)) {
                 throw new IllegalArgumentException(
                         file
-                                + ": expected an evaluation result with \"version\": "
+                                + ": expected an evaluation result with \"version\": 1 or "
                                 + VERSION
                                 + ", found "
                                 + (n == null ? "nothing" : n.get("version")));
             }
-            return mapper().treeToValue(n, EvaluationResult.class);
+            if (version == 1) {
+                // version 1 had no exclusion rule: every result recommended history items freely
+                o.put("version", VERSION);
+                o.put("excludeHistory", false);
+            }
+            return mapper().treeToValue(o, EvaluationResult.class);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -218,6 +283,8 @@ public record EvaluationResult(
                 + constraint
                 + ", split="
                 + split
+                + ", excludeHistory="
+                + excludeHistory
                 + ", templates="
                 + templates.size()
                 + ", mean="

@@ -1,9 +1,7 @@
 package org.lcrec.inference;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.lcrec.core.Interactions;
 import org.lcrec.core.LeaveOneOut;
 import org.lcrec.core.SemanticIndex;
@@ -17,7 +15,9 @@ import org.lcrec.core.SemanticIndex;
  * <p>Matching is on item ids, not index strings, so items that share a code (collisions) are not
  * counted as hits for each other (unlike LC-Rec's evaluate.py). History items the index does not
  * know are left out of the prompt; a sample with no known history item is ranked 0 and counted as
- * skipped.
+ * skipped. Whether history items may be recommended is the recommender's rule ({@link
+ * RecommenderConfig#excludeHistory()}), recorded in the result ({@link
+ * EvaluationResult#excludeHistory()}); the excluded history is the capped one the prompt shows.
  */
 public final class Evaluator {
     /**
@@ -104,7 +104,6 @@ public final class Evaluator {
                 rows.add(s);
             }
         }
-        String[] names = RankingMetrics.names(config.ks());
         List<EvaluationResult.TemplateResult> results = new ArrayList<>();
         long total = (long) histories.size() * templates.size();
         long done = 0;
@@ -125,36 +124,22 @@ public final class Evaluator {
                 ranks[s] = recs.get(i).rankOf(samples.get(s).target());
                 invalid += recs.get(i).invalidPredictions();
             }
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            Map<String, double[]> intervals = new LinkedHashMap<>();
-            for (String m : names) {
-                double[] v = RankingMetrics.values(m, ranks);
-                double sum = 0;
-                for (double x : v) {
-                    sum += x;
-                }
-                metrics.put(m, sum / v.length);
-                intervals.put(
-                        m,
-                        Bootstrap.meanInterval(
-                                v,
-                                config.bootstrapResamples(),
-                                config.confidenceLevel(),
-                                config.seed()));
-            }
             results.add(
-                    new EvaluationResult.TemplateResult(
+                    EvaluationResult.TemplateResult.of(
                             recommender.templates().get(t).name(),
-                            samples.size(),
+                            users,
+                            ranks,
                             invalid,
                             samples.size() - histories.size(),
-                            metrics,
-                            intervals,
-                            users,
-                            ranks));
+                            config));
         }
         int beams = Math.max(recommender.config().beams(), k);
         return EvaluationResult.of(
-                model, recommender.config().constraint(), config, beams, results);
+                model,
+                recommender.config().constraint(),
+                config,
+                beams,
+                recommender.config().excludeHistory(),
+                results);
     }
 }

@@ -3,6 +3,7 @@ package org.lcrec.inference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -12,7 +13,8 @@ import org.lcrec.core.SemanticIndex;
 /**
  * History in, top-K items out: prompts built from a token-level {@link PromptTemplate}, decoded by
  * {@link BeamSearch} under an {@link ItemTrie} (or LC-Rec's per-position sets), beams mapped back
- * to item ids.
+ * to item ids. With {@link RecommenderConfig#excludeHistory()}, the known items of each history are
+ * excluded inside the search ({@link ItemTrie#exclude}).
  *
  * <pre>{@code
  * try (Recommender r = Recommender.open(modelDir, index, RecommenderConfig.defaults(),
@@ -149,7 +151,8 @@ public final class Recommender implements AutoCloseable {
      * @param history item ids, oldest first
      * @param k how many items (at most the catalogue size)
      * @param template which template
-     * @return the top-k items
+     * @return the top-k items (fewer only when history items are excluded and fewer than k others
+     *     remain)
      */
     public Recommendation recommend(int[] history, int k, int template) {
         return recommendAll(List.of(history), k, template).get(0);
@@ -175,12 +178,15 @@ public final class Recommender implements AutoCloseable {
         PromptTemplate t = templates.get(template);
         List<int[]> prompts = new ArrayList<>(histories.size());
         List<int[]> skipped = new ArrayList<>(histories.size());
+        List<int[]> known = new ArrayList<>(histories.size());
         for (int h = 0; h < histories.size(); h++) {
             int[] history = histories.get(h);
             List<Integer> unknown = new ArrayList<>();
             List<int[]> tokens = new ArrayList<>();
+            int[] items = new int[history.length];
             for (int item : history) {
                 if (index.contains(item)) {
+                    items[tokens.size()] = item;
                     tokens.add(vocabulary.tokenIds(index.get(item)));
                 } else {
                     unknown.add(item);
@@ -208,12 +214,14 @@ public final class Recommender implements AutoCloseable {
             }
             prompts.add(t.encode(tokens.toArray(new int[0][])));
             skipped.add(unknown.stream().mapToInt(Integer::intValue).toArray());
+            known.add(Arrays.copyOf(items, tokens.size()));
         }
-        return decode(prompts, skipped, k);
+        return decode(prompts, skipped, config.excludeHistory() ? known : null, k);
     }
 
     /**
-     * Recommends from prompts that are already token ids (the {@code --prompt-ids} path).
+     * Recommends from prompts that are already token ids (the {@code --prompt-ids} path). No item
+     * history is known here, so {@link RecommenderConfig#excludeHistory()} has no effect.
      *
      * @param prompts token ids per prompt (left-padded here as needed)
      * @param k how many items per prompt
@@ -228,7 +236,7 @@ public final class Recommender implements AutoCloseable {
             }
             skipped.add(new int[0]);
         }
-        return decode(prompts, skipped, k);
+        return decode(prompts, skipped, null, k);
     }
 
     /**
@@ -254,7 +262,11 @@ public final class Recommender implements AutoCloseable {
         }
     }
 
-    private List<Recommendation> decode(List<int[]> prompts, List<int[]> skipped, int k) {
+    /**
+     * @param exclude per prompt, the items it must not be recommended, or null for none
+     */
+    private List<Recommendation> decode(
+            List<int[]> prompts, List<int[]> skipped, List<int[]> exclude, int k) {
         lock.readLock().lock();
         try {
             if (closed) {
@@ -264,10 +276,17 @@ public final class Recommender implements AutoCloseable {
             List<Recommendation> out = new ArrayList<>(prompts.size());
             for (int from = 0; from < prompts.size(); from += config.batchSize()) {
                 int to = Math.min(prompts.size(), from + config.batchSize());
+                ItemTrie.Exclusion exclusion =
+                        exclude == null
+                                ? null
+                                : ((ItemTrie) constraint).exclude(exclude.subList(from, to));
                 List<BeamResult> results =
-                        BeamSearch.search(decoder, constraint, prompts.subList(from, to), beams);
+                        BeamSearch.search(
+                                decoder, constraint, prompts.subList(from, to), beams, exclusion);
                 for (int i = 0; i < results.size(); i++) {
-                    out.add(toRecommendation(results.get(i), skipped.get(from + i), k));
+                    out.add(
+                            toRecommendation(
+                                    results.get(i), skipped.get(from + i), exclusion, i, k));
                 }
             }
             return out;
@@ -276,12 +295,17 @@ public final class Recommender implements AutoCloseable {
         }
     }
 
-    private Recommendation toRecommendation(BeamResult r, int[] skipped, int k) {
+    private Recommendation toRecommendation(
+            BeamResult r, int[] skipped, ItemTrie.Exclusion exclusion, int prompt, int k) {
         List<ScoredItem> items = new ArrayList<>(k);
         int invalid = 0;
         for (int b = 0; b < r.size() && items.size() < k; b++) {
             int[] tokens = r.tokens()[b];
-            int[] ids = constraint.items(r.leaves()[b], tokens);
+            // a live leaf keeps at least one allowed item, so only a per-position beam is empty
+            int[] ids =
+                    exclusion == null
+                            ? constraint.items(r.leaves()[b], tokens)
+                            : exclusion.items(prompt, r.leaves()[b]);
             if (ids.length == 0) {
                 items.add(new ScoredItem(-1, indexString(tokens), r.scores()[b]));
                 invalid++;

@@ -11,6 +11,12 @@ import java.util.List;
  * @param eosStep whether a terminal EOS step follows the last level (its log-probability counts)
  * @param eosId the EOS id for that step; -1 takes the model's {@code eos_token_id}
  * @param unknownItems what to do with history items the index lacks
+ * @param excludeHistory never recommend an item of the history (default {@code false}: LC-Rec
+ *     recommends from the whole catalogue). Exact inside the search: trie nodes all of whose items
+ *     are in the history are never entered ({@link ItemTrie#exclude}), so the k items returned are
+ *     k real, distinct items outside the history whenever the catalogue has that many (fewer when
+ *     it has not). Needs {@link ConstraintMode#TRIE}; it applies to the history-based calls, not to
+ *     {@link Recommender#recommendPrompts}, which knows no items
  * @param templates prompt templates; empty means {@link PromptTemplate#indexOnly(int)} with the
  *     model's BOS
  */
@@ -21,6 +27,7 @@ public record RecommenderConfig(
         boolean eosStep,
         int eosId,
         UnknownItemPolicy unknownItems,
+        boolean excludeHistory,
         List<PromptTemplate> templates) {
     /** LC-Rec's beam count. */
     public static final int DEFAULT_BEAMS = 20;
@@ -46,12 +53,22 @@ public record RecommenderConfig(
         if (eosId < -1) {
             throw new IllegalArgumentException("eosId must be >= -1, found " + eosId);
         }
+        if (excludeHistory && constraint != ConstraintMode.TRIE) {
+            // per-position beams may spell history items or no item at all; leaving the history
+            // out could only drop beams after the search, returning fewer than k items, and would
+            // mix a second change into the comparison with LC-Rec's constraint
+            throw new IllegalArgumentException(
+                    "excludeHistory needs constraint TRIE, found "
+                            + constraint
+                            + ": the per-position constraint cannot prune history items inside"
+                            + " the search");
+        }
         templates = List.copyOf(templates);
     }
 
     /**
      * @return a builder with the defaults (20 beams, batch 32, trie, EOS step, fail on unknown
-     *     items, index-only template)
+     *     items, history items may be recommended, index-only template)
      */
     public static Builder builder() {
         return new Builder();
@@ -70,7 +87,7 @@ public record RecommenderConfig(
      */
     public RecommenderConfig withConstraint(ConstraintMode mode) {
         return new RecommenderConfig(
-                beams, batchSize, mode, eosStep, eosId, unknownItems, templates);
+                beams, batchSize, mode, eosStep, eosId, unknownItems, excludeHistory, templates);
     }
 
     /**
@@ -79,7 +96,25 @@ public record RecommenderConfig(
      */
     public RecommenderConfig withBeams(int n) {
         return new RecommenderConfig(
-                n, batchSize, constraint, eosStep, eosId, unknownItems, templates);
+                n, batchSize, constraint, eosStep, eosId, unknownItems, excludeHistory, templates);
+    }
+
+    /**
+     * @param v whether history items are excluded
+     * @return a copy with that rule
+     */
+    public RecommenderConfig withExcludeHistory(boolean v) {
+        return new RecommenderConfig(
+                beams, batchSize, constraint, eosStep, eosId, unknownItems, v, templates);
+    }
+
+    /**
+     * @param v prompt templates
+     * @return a copy with those templates
+     */
+    public RecommenderConfig withTemplates(List<PromptTemplate> v) {
+        return new RecommenderConfig(
+                beams, batchSize, constraint, eosStep, eosId, unknownItems, excludeHistory, v);
     }
 
     /** Builder of {@link RecommenderConfig}. */
@@ -90,6 +125,7 @@ public record RecommenderConfig(
         private boolean eosStep = true;
         private int eosId = -1;
         private UnknownItemPolicy unknownItems = UnknownItemPolicy.FAIL;
+        private boolean excludeHistory;
         private List<PromptTemplate> templates = List.of();
 
         private Builder() {}
@@ -149,6 +185,15 @@ public record RecommenderConfig(
         }
 
         /**
+         * @param v whether to leave history items out of the recommendations (default false)
+         * @return this
+         */
+        public Builder excludeHistory(boolean v) {
+            excludeHistory = v;
+            return this;
+        }
+
+        /**
          * @param v prompt templates
          * @return this
          */
@@ -162,7 +207,14 @@ public record RecommenderConfig(
          */
         public RecommenderConfig build() {
             return new RecommenderConfig(
-                    beams, batchSize, constraint, eosStep, eosId, unknownItems, templates);
+                    beams,
+                    batchSize,
+                    constraint,
+                    eosStep,
+                    eosId,
+                    unknownItems,
+                    excludeHistory,
+                    templates);
         }
     }
 }

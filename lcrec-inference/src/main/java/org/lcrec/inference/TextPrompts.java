@@ -107,16 +107,11 @@ public final class TextPrompts {
         for (TextTemplate t : templates) {
             tokenized.add(tokenize(tokenizer, t, dc.bosId()));
         }
-        RecommenderConfig withTemplates =
-                new RecommenderConfig(
-                        config.beams(),
-                        config.batchSize(),
-                        config.constraint(),
-                        config.eosStep(),
-                        config.eosId(),
-                        config.unknownItems(),
-                        tokenized);
         return Recommender.open(
-                modelDir, index, tokenMap(tokenizer, index), withTemplates, options);
+                modelDir,
+                index,
+                tokenMap(tokenizer, index),
+                config.withTemplates(tokenized),
+                options);
     }
 }

@@ -86,7 +86,9 @@ class EvaluatorTest {
 
             Path file = tmp.resolve("res.json");
             res.write(file);
+            assertThat(res.excludeHistory()).isFalse();
             EvaluationResult back = EvaluationResult.read(file);
+            assertThat(back.excludeHistory()).isFalse();
             assertThat(back.templates().get(1).ranks()).isEqualTo(res.templates().get(1).ranks());
             assertThat(back.mean()).isEqualTo(res.mean());
             assertThat(back.templates().get(0).intervals().get("hr@5"))
@@ -114,6 +116,58 @@ class EvaluatorTest {
                                                     .build(),
                                             "x"))
                     .hasMessageContaining("template 5 does not exist");
+        }
+    }
+
+    @Test
+    void theExclusionRuleIsRecordedAndVersion1FilesReadAsNotExcluding(@TempDir Path tmp)
+            throws Exception {
+        SemanticIndex index = Fixtures.randomIndex(40, 3, 5);
+        int[] ids = index.itemIds();
+        SplittableRandom r = new SplittableRandom(8);
+        Map<String, int[]> seqs = new LinkedHashMap<>();
+        for (int u = 0; u < 12; u++) {
+            int[] s = new int[3 + r.nextInt(4)];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = ids[r.nextInt(ids.length)];
+            }
+            seqs.put("user" + u, s);
+        }
+        Interactions data = Interactions.of(seqs);
+        EvaluationConfig ec = EvaluationConfig.builder().ks(1, 5).maxHistory(3).build();
+        RecommenderConfig cfg =
+                RecommenderConfig.builder().beams(5).batchSize(4).excludeHistory(true).build();
+        try (Recommender rec =
+                new Recommender(
+                        new HashLogitsDecoder(Fixtures.VOCAB, 5, 2),
+                        index,
+                        Fixtures.tokenMap(),
+                        cfg)) {
+            EvaluationResult res = Evaluator.evaluate(rec, data, ec, "excluding");
+            assertThat(res.excludeHistory()).isTrue();
+            assertThat(res.toString()).contains("excludeHistory=true");
+            EvaluationResult.TemplateResult t = res.templates().get(0);
+            for (int u = 0; u < 12; u++) {
+                int[] s = seqs.get("user" + u);
+                int[] h = java.util.Arrays.copyOfRange(s, Math.max(0, s.length - 4), s.length - 1);
+                assertThat(t.ranks()[u]).isEqualTo(rec.recommend(h, 5).rankOf(s[s.length - 1]));
+            }
+            Path file = tmp.resolve("v2.json");
+            res.write(file);
+            assertThat(EvaluationResult.read(file).excludeHistory()).isTrue();
+            // the same file as version 1 wrote it: no rule field
+            com.fasterxml.jackson.databind.node.ObjectNode v1 =
+                    (com.fasterxml.jackson.databind.node.ObjectNode)
+                            new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .readTree(file.toFile());
+            v1.put("version", 1);
+            v1.remove("excludeHistory");
+            Path old = tmp.resolve("v1.json");
+            Files.writeString(old, v1.toString());
+            EvaluationResult back = EvaluationResult.read(old);
+            assertThat(back.version()).isEqualTo(EvaluationResult.VERSION);
+            assertThat(back.excludeHistory()).isFalse();
+            assertThat(back.templates().get(0).ranks()).isEqualTo(t.ranks());
         }
     }
 

@@ -7,17 +7,33 @@ import java.util.SplittableRandom;
  * A fake "random model" for property tests and large vocabularies: each row's logits are seeded
  * pseudo-random numbers drawn from a hash of the model seed and every token the row has seen, so
  * they depend on the whole sequence (like a real LM) and the cache bookkeeping (reorder, expand)
- * must be right for results to be consistent.
+ * must be right for results to be consistent. An optional bias, chosen by the row's last token, is
+ * added on top (to make a model that strongly prefers some continuations, e.g. the paths of history
+ * items).
  */
 final class HashLogitsDecoder implements CausalDecoder {
     private final DecoderConfig config;
     private final long seed;
     private final float spread;
+    private final float[][] biasAfter;
 
     HashLogitsDecoder(int vocab, long seed, float spread) {
+        this(vocab, seed, spread, new float[vocab][]);
+    }
+
+    /**
+     * @param biasAfter per last token, a bias added to the next logits (one value per token), or
+     *     null for none
+     */
+    HashLogitsDecoder(int vocab, long seed, float spread, float[][] biasAfter) {
+        if (biasAfter.length != vocab) {
+            throw new IllegalArgumentException(
+                    "expected a bias row per token (" + vocab + "), found " + biasAfter.length);
+        }
         this.config = new DecoderConfig(1, 1, 1, vocab, 1, 2, 0);
         this.seed = seed;
         this.spread = spread;
+        this.biasAfter = biasAfter.clone();
     }
 
     @Override
@@ -36,14 +52,20 @@ final class HashLogitsDecoder implements CausalDecoder {
         for (int t : sequence) {
             h = mix(h, t);
         }
-        return draw(h);
+        return draw(h, sequence.length == 0 ? -1 : sequence[sequence.length - 1]);
     }
 
-    private float[] draw(long h) {
+    private float[] draw(long h, int last) {
         SplittableRandom r = new SplittableRandom(h);
         float[] out = new float[config.vocabularySize()];
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) (r.nextGaussian() * spread);
+        }
+        float[] bias = last >= 0 ? biasAfter[last] : null;
+        if (bias != null) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += bias[i];
+            }
         }
         return out;
     }
@@ -59,6 +81,7 @@ final class HashLogitsDecoder implements CausalDecoder {
     public DecoderRun newRun() {
         return new DecoderRun() {
             long[] hash = new long[0];
+            int[] last = new int[0];
             int rows;
             int past;
 
@@ -68,6 +91,8 @@ final class HashLogitsDecoder implements CausalDecoder {
                     rows = batch;
                     hash = new long[batch];
                     Arrays.fill(hash, seed);
+                    last = new int[batch];
+                    Arrays.fill(last, -1);
                 }
                 if (batch != rows) {
                     throw new IllegalArgumentException("rows " + rows + " vs " + batch);
@@ -78,9 +103,10 @@ final class HashLogitsDecoder implements CausalDecoder {
                     for (int t = 0; t < seq; t++) {
                         if (mask == null || mask[r * seq + t] != 0) {
                             hash[r] = mix(hash[r], ids[r * seq + t]);
+                            last[r] = (int) ids[r * seq + t];
                         }
                     }
-                    System.arraycopy(draw(hash[r]), 0, out, r * vocab, vocab);
+                    System.arraycopy(draw(hash[r], last[r]), 0, out, r * vocab, vocab);
                 }
                 past += seq;
                 return out;
@@ -94,10 +120,13 @@ final class HashLogitsDecoder implements CausalDecoder {
             @Override
             public void reorder(int[] origin) {
                 long[] h = new long[origin.length];
+                int[] l = new int[origin.length];
                 for (int r = 0; r < origin.length; r++) {
                     h[r] = hash[origin[r]];
+                    l[r] = last[origin[r]];
                 }
                 hash = h;
+                last = l;
                 rows = origin.length;
             }
 

@@ -84,6 +84,7 @@ class MetricsTest {
                 ConstraintMode.TRIE,
                 cfg,
                 20,
+                false,
                 List.of(
                         new EvaluationResult.TemplateResult(
                                 "t0", ranks.length, 0, 0, metrics, ci, users, ranks)));

@@ -26,11 +26,12 @@ public final class Tables {
         b.append(
                 String.format(
                         Locale.ROOT,
-                        "%s: %s constraint, %s split, %d sample(s)%n",
+                        "%s: %s constraint, %s split, %d sample(s)%s%n",
                         r.model(),
                         r.constraint().toLowerCase(Locale.ROOT).replace('_', '-'),
                         r.split(),
-                        r.templates().get(0).samples()));
+                        r.templates().get(0).samples(),
+                        r.excludeHistory() ? ", history items excluded" : ""));
         b.append(String.format(Locale.ROOT, "%-14s", "template"));
         for (String n : names) {
             b.append(String.format(Locale.ROOT, " %9s", n));

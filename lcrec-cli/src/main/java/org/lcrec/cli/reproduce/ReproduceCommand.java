@@ -41,6 +41,7 @@ import org.lcrec.inference.RecommenderConfig;
 import org.lcrec.inference.TextPrompts;
 import org.lcrec.inference.UnknownItemPolicy;
 import org.lcrec.inference.baseline.BaselineEvaluation;
+import org.lcrec.inference.baseline.EvaluationRules;
 import org.lcrec.model.encoder.TextEncoder;
 import org.lcrec.model.export.DecoderExport;
 import org.lcrec.model.export.ExportOptions;
@@ -665,9 +666,18 @@ public final class ReproduceCommand implements Runnable {
     }
 
     private Stage baselineStage() {
+        // the rules change the figures, so they are part of the fingerprint: a run cached under
+        // other rules is recomputed
+        EvaluationRules rules = EvaluationRules.defaults();
         return stage(
                 "baselines",
-                Map.of("maxHistory", cfg.maxHistory(), "seed", cfg.seed()),
+                Map.of(
+                        "maxHistory",
+                        cfg.maxHistory(),
+                        "seed",
+                        cfg.seed(),
+                        "rules",
+                        rules.toString()),
                 dir -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     for (BaselineEvaluation.Result r :
@@ -675,7 +685,8 @@ public final class ReproduceCommand implements Runnable {
                                     dataset(),
                                     Split.TEST,
                                     new LeaveOneOut(cfg.maxHistory()),
-                                    cfg.seed())) {
+                                    cfg.seed(),
+                                    rules)) {
                         m.put(r.name(), r.metrics());
                     }
                     return m;

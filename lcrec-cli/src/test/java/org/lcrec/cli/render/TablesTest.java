@@ -31,6 +31,7 @@ class TablesTest {
                         ConstraintMode.TRIE,
                         EvaluationConfig.builder().ks(1).build(),
                         10,
+                        false,
                         List.of(template("t0", 0.5, 0.5), template("t1", 0.25, 0.125)));
         String t = Tables.evaluation(r);
         assertThat(t.lines().toList())
@@ -42,6 +43,16 @@ class TablesTest {
                         "mean              0.3750    0.3125",
                         "min               0.2500    0.1250",
                         "max               0.5000    0.5000");
+        EvaluationResult excluding =
+                EvaluationResult.of(
+                        "tiny",
+                        ConstraintMode.TRIE,
+                        EvaluationConfig.builder().ks(1).build(),
+                        10,
+                        true,
+                        List.of(template("t0", 0.5, 0.5)));
+        assertThat(Tables.evaluation(excluding).lines().findFirst())
+                .contains("tiny: trie constraint, test split, 2 sample(s), history items excluded");
     }
 
     @Test

@@ -9,7 +9,8 @@ import org.lcrec.core.Split;
  * items, of how often the candidate followed that item within {@code window} steps in the visible
  * training data, weighted by {@code 1 / distance} in the training sequence and by {@code 1 /
  * (recency rank)} in the history. Items with no co-occurrence evidence fill the list by popularity.
- * A strong, transparent baseline for sequential data.
+ * A strong, transparent baseline for sequential data. When history items are excluded, they are
+ * neither scored nor used as filling.
  */
 public final class CooccurrenceBaseline implements Baseline {
     /** How far ahead a following item counts (3 balances signal and noise on Amazon data). */
@@ -41,29 +42,37 @@ public final class CooccurrenceBaseline implements Baseline {
 
     /**
      * @param data the interactions
-     * @param split the split to be evaluated (decides which items are held out)
+     * @param split the split to be evaluated
+     * @param visibility which part of each sequence is learned from
      * @param items the candidate item ids
      * @return the fitted baseline with the default window and recency
      */
-    public static CooccurrenceBaseline fit(Interactions data, Split split, int[] items) {
-        return fit(data, split, items, DEFAULT_WINDOW, DEFAULT_RECENT);
+    public static CooccurrenceBaseline fit(
+            Interactions data, Split split, Visibility visibility, int[] items) {
+        return fit(data, split, visibility, items, DEFAULT_WINDOW, DEFAULT_RECENT);
     }
 
     /**
      * @param data the interactions
      * @param split the split to be evaluated
+     * @param visibility which part of each sequence is learned from
      * @param items the candidate item ids
      * @param window how many following items co-occur with an item
      * @param recent how many recent history items vote
      * @return the fitted baseline
      */
     public static CooccurrenceBaseline fit(
-            Interactions data, Split split, int[] items, int window, int recent) {
+            Interactions data,
+            Split split,
+            Visibility visibility,
+            int[] items,
+            int window,
+            int recent) {
         if (window < 1 || recent < 1) {
             throw new IllegalArgumentException(
                     "window and recent must be >= 1, found " + window + ", " + recent);
         }
-        int held = Baseline.heldOut(split);
+        int held = visibility.heldOut(split);
         int space = Arrays.stream(items).max().orElse(-1) + 1;
         space = Math.max(space, Arrays.stream(data.distinctItems()).max().orElse(-1) + 1);
         // pairs (a, b) packed in a long, weight 1/d: sort once, then merge duplicates into CSR rows
@@ -113,7 +122,7 @@ public final class CooccurrenceBaseline implements Baseline {
                 offsets,
                 Arrays.copyOf(followers, m),
                 Arrays.copyOf(weights, m),
-                PopularityBaseline.fit(data, split, items),
+                PopularityBaseline.fit(data, split, visibility, items),
                 recent);
     }
 
@@ -123,7 +132,8 @@ public final class CooccurrenceBaseline implements Baseline {
     }
 
     @Override
-    public int[] recommend(int[] history, int k) {
+    public int[] recommend(Query query, int k, boolean excludeHistory) {
+        int[] history = query.history();
         float[] score = new float[itemSpace];
         int[] touched = new int[16];
         int nt = 0;
@@ -135,7 +145,7 @@ public final class CooccurrenceBaseline implements Baseline {
             float recency = 1f / (j + 1);
             for (int t = offsets[h]; t < offsets[h + 1]; t++) {
                 int c = followers[t];
-                if (RandomBaseline.contains(history, c)) {
+                if (excludeHistory && RandomBaseline.contains(history, c)) {
                     continue;
                 }
                 if (score[c] == 0) {
@@ -163,7 +173,7 @@ public final class CooccurrenceBaseline implements Baseline {
             out[n++] = cand[i];
         }
         if (n < k) {
-            for (int item : fallback.recommend(history, k + n)) {
+            for (int item : fallback.recommend(query, k + n, excludeHistory)) {
                 if (n == k) {
                     break;
                 }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Uniformly random items (excluding the history): the floor every model must clear. Its expected
- * HR@K is about K / items. Deterministic: the draw depends on the seed and the history only.
+ * Uniformly random items: the floor every model must clear. Its expected HR@K is about K / items.
+ * Deterministic: the draw depends on the seed and the history only.
  */
 public final class RandomBaseline implements Baseline {
     private final int[] items;
@@ -29,7 +29,8 @@ public final class RandomBaseline implements Baseline {
     }
 
     @Override
-    public int[] recommend(int[] history, int k) {
+    public int[] recommend(Query query, int k, boolean excludeHistory) {
+        int[] history = query.history();
         SplittableRandom rng =
                 new SplittableRandom(seed * 0x9E3779B97F4A7C15L + Arrays.hashCode(history));
         int[] pool = items.clone();
@@ -40,7 +41,7 @@ public final class RandomBaseline implements Baseline {
             int j = rng.nextInt(remaining);
             int item = pool[j];
             pool[j] = pool[--remaining];
-            if (!contains(history, item)) {
+            if (!excludeHistory || !contains(history, item)) {
                 out[n++] = item;
             }
         }

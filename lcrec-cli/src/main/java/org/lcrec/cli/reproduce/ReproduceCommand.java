@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.lcrec.core.Interactions;
 import org.lcrec.core.LeaveOneOut;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.Split;
+import org.lcrec.core.SyntheticDataset;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.EvaluationConfig;
@@ -40,8 +42,10 @@ import org.lcrec.inference.Recommender;
 import org.lcrec.inference.RecommenderConfig;
 import org.lcrec.inference.TextPrompts;
 import org.lcrec.inference.UnknownItemPolicy;
+import org.lcrec.inference.baseline.Baseline;
 import org.lcrec.inference.baseline.BaselineEvaluation;
 import org.lcrec.inference.baseline.EvaluationRules;
+import org.lcrec.inference.baseline.Visibility;
 import org.lcrec.model.encoder.TextEncoder;
 import org.lcrec.model.export.DecoderExport;
 import org.lcrec.model.export.ExportOptions;
@@ -189,6 +193,22 @@ public final class ReproduceCommand implements Runnable {
     private List<Results.MixComparison> compareMixes(Path root) {
         List<Results.MixComparison> rows = new ArrayList<>();
         List<List<String>> mixes = cfg.mixes();
+        // every model against the strongest count, paired over the same test users
+        Path cooc = root.resolve("baselines").resolve("co-occurrence.json");
+        if (Files.isRegularFile(cooc)) {
+            EvaluationResult c = EvaluationResult.read(cooc);
+            for (List<String> mix : mixes) {
+                for (PairedComparison.Row r :
+                        PairedComparison.compare(
+                                c, testResult(root, mix), 1000, 0.95, cfg.seed())) {
+                    if (r.metric().equals("ndcg@10") || r.metric().equals("hr@10")) {
+                        rows.add(
+                                new Results.MixComparison(
+                                        ReproduceConfig.mixName(mix), "co-occurrence", r));
+                    }
+                }
+            }
+        }
         if (mixes.size() < 2) {
             return rows;
         }
@@ -644,6 +664,7 @@ public final class ReproduceCommand implements Runnable {
                         .unknownItems(UnknownItemPolicy.SKIP)
                         // the sequence form never trained an EOS after an item
                         .eosStep(!cfg.sequenceForm())
+                        .excludeHistory(cfg.excludeHistory())
                         .build();
         EvaluationConfig ec =
                 EvaluationConfig.builder()
@@ -665,10 +686,14 @@ public final class ReproduceCommand implements Runnable {
         }
     }
 
+    private EvaluationRules rules() {
+        return new EvaluationRules(cfg.excludeHistory(), Visibility.TRAINING_PART);
+    }
+
     private Stage baselineStage() {
         // the rules change the figures, so they are part of the fingerprint: a run cached under
         // other rules is recomputed
-        EvaluationRules rules = EvaluationRules.defaults();
+        EvaluationRules rules = rules();
         return stage(
                 "baselines",
                 Map.of(
@@ -677,19 +702,57 @@ public final class ReproduceCommand implements Runnable {
                         "seed",
                         cfg.seed(),
                         "rules",
-                        rules.toString()),
+                        rules.toString(),
+                        "optimum",
+                        dataPath == null),
                 dir -> {
                     Map<String, Object> m = new LinkedHashMap<>();
+                    LeaveOneOut loo = new LeaveOneOut(cfg.maxHistory());
+                    List<Baseline> all =
+                            new ArrayList<>(
+                                    BaselineEvaluation.builtIns(
+                                            dataset(), Split.TEST, rules, cfg.seed()));
+                    if (dataPath == null) {
+                        all.add(optimum(dataset().interactions()));
+                    }
                     for (BaselineEvaluation.Result r :
-                            BaselineEvaluation.evaluateAll(
-                                    dataset(),
-                                    Split.TEST,
-                                    new LeaveOneOut(cfg.maxHistory()),
-                                    cfg.seed(),
-                                    rules)) {
+                            BaselineEvaluation.evaluate(dataset(), Split.TEST, loo, all, rules)) {
                         m.put(r.name(), r.metrics());
+                        // named after the model's first template, so the two pair up
+                        r.toEvaluationResult(
+                                        prompts(TaskConfig.defaults()).get(0).name(),
+                                        EvaluationConfig.builder()
+                                                .split(Split.TEST)
+                                                .maxHistory(cfg.maxHistory())
+                                                .seed(cfg.seed())
+                                                .build())
+                                .write(dir.resolve(r.name() + ".json"));
                     }
                     return m;
+                });
+    }
+
+    /**
+     * The synthetic generator's own optimum: items ranked by the true next-item distribution given
+     * the user's hidden taste and whole prefix, a ceiling for every synthetic figure.
+     */
+    private static Baseline optimum(Interactions data) {
+        SyntheticDataset.TrueModel truth = SyntheticDataset.defaults().trueModel();
+        int[] items = Dataset.synthetic().items().ids();
+        return Baseline.of(
+                "optimum (true model)",
+                items,
+                q -> {
+                    int[] seq = data.sequence(q.userRow());
+                    // the test target is the last item: its prefix is everything before it
+                    double[] p =
+                            truth.nextItemProbabilities(
+                                    q.userRow(), Arrays.copyOf(seq, seq.length - 1));
+                    float[] f = new float[p.length];
+                    for (int i = 0; i < p.length; i++) {
+                        f[i] = (float) p[i];
+                    }
+                    return f;
                 });
     }
 

@@ -41,13 +41,44 @@ final class Results {
                 .append(cfg.model())
                 .append(", ")
                 .append(cfg.epochs())
-                .append(" epoch(s). Leave-one-out test, history <= ")
-                .append(cfg.maxHistory())
+                .append(" epoch(s) at most")
+                .append(
+                        cfg.patience() > 0
+                                ? " (early stopping, patience " + cfg.patience() + ")"
+                                : "")
+                .append(", seqrec trained ")
+                .append(
+                        cfg.sequenceForm()
+                                ? "as one sequence per user window (loss at every target)"
+                                : "as one prompt per target position (LC-Rec)")
                 .append(", ")
-                .append(cfg.beams())
-                .append(" beams, trie-constrained; metrics are the mean over seqrec templates ")
-                .append(cfg.templates())
+                .append(cfg.compactVocabulary() ? "compact" : "full")
+                .append(" vocabulary, dropout ")
+                .append(cfg.dropout())
+                .append(", seed ")
+                .append(cfg.seed())
                 .append(".\n\n");
+        sb.append("Rules for every row: leave-one-out test, history <= ")
+                .append(cfg.maxHistory())
+                .append("; items already in the history ")
+                .append(
+                        cfg.excludeHistory()
+                                ? "are never recommended"
+                                : "may be recommended (LC-Rec)")
+                .append("; the baselines count only what the model trains on (each sequence minus")
+                .append(" its validation and test item). The model decodes with ")
+                .append(cfg.beams())
+                .append(" beams under the item trie; ")
+                .append(
+                        cfg.sequenceForm()
+                                ? "its prompt is the sequence form's own template"
+                                : "metrics are the mean over seqrec templates " + cfg.templates())
+                .append(". Validation: ")
+                .append(
+                        cfg.validUsers() == 0
+                                ? "all"
+                                : cfg.validUsers() + " randomly drawn (seeded)")
+                .append(" users.\n\n");
         sb.append("| model | users |");
         for (String c : cols) {
             sb.append(' ').append(c).append(" |");
@@ -71,6 +102,31 @@ final class Results {
                     row(sb, e.getKey(), "", (Map<String, Double>) e.getValue(), cols);
                 }
             }
+        }
+        StringBuilder gaps = new StringBuilder();
+        for (Pipeline.StageResult s : stages) {
+            if (s.name().startsWith("test-")) {
+                String mix = s.name().substring(5);
+                double test = num(((Map<String, Double>) s.figures().get("mean")).get("ndcg@10"));
+                for (Pipeline.StageResult t : stages) {
+                    if (t.name().equals("train-" + mix)) {
+                        double valid = num(t.figures().get("bestValidNdcg10"));
+                        gaps.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "| %s | %.4f | %.4f | %+.4f |%n",
+                                        mix,
+                                        valid,
+                                        test,
+                                        test - valid));
+                    }
+                }
+            }
+        }
+        if (gaps.length() > 0) {
+            sb.append("\nValidation (the selected checkpoint) against test, NDCG@10:\n\n")
+                    .append("| mix | validation | test | test - validation |\n|---|---|---|---|\n")
+                    .append(gaps);
         }
         if (!paired.isEmpty()) {
             sb.append("\nPaired over the test users (difference of means, 95% bootstrap interval,")

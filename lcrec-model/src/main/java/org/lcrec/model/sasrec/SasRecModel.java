@@ -34,7 +34,9 @@ import org.lcrec.onnx.runtime.SessionConfig;
  * <p>Histories are item ids, oldest first. Only the most recent {@code maxLength} items are read.
  * Items the model does not know are handled by an {@link UnknownItemPolicy} ({@link
  * UnknownItemPolicy#FAIL} in the single-history methods); an empty history is an error. Scores are
- * indexed like {@link #items()} (ascending ids); rankings order by score, then by lower id.
+ * indexed like {@link #items()} (ascending ids); rankings order by score, then by lower id. A
+ * history's scores may differ in the last bits with the batch it is scored in (padding to another
+ * length changes how ORT blocks its kernels); the same batch always gives the same scores.
  *
  * <p>Files ({@link #save}): a directory with {@value #CONFIG_FILE} (format {@value #FORMAT},
  * version {@value #VERSION}, the configuration and the training history) and {@value #WEIGHTS_FILE}

@@ -24,6 +24,7 @@ import org.lcrec.onnx.Parameter;
 import org.lcrec.onnx.ParameterSpec;
 import org.lcrec.onnx.ParameterStore;
 import org.lcrec.onnx.Safetensors;
+import org.lcrec.onnx.runtime.DirectTensor;
 import org.lcrec.onnx.runtime.InferenceSession;
 import org.lcrec.onnx.runtime.SessionConfig;
 
@@ -76,6 +77,7 @@ public final class SasRecModel implements AutoCloseable {
     private final ParameterStore store;
     private final SasRecHistory history;
     private final InferenceSession session;
+    private final Map<String, DirectTensor> parameterFeeds = new LinkedHashMap<>();
     private final int rowsPerCall;
     private volatile boolean closed;
 
@@ -88,19 +90,41 @@ public final class SasRecModel implements AutoCloseable {
             ItemVocabulary vocab,
             ParameterStore store,
             SasRecHistory history) {
+        this(config, vocab, store, history, false);
+    }
+
+    /**
+     * A model that reads the parameters from {@code store} at every call (fed to ORT without
+     * copying), so one session follows a training run; the trainer's validation uses it.
+     */
+    static SasRecModel following(SasRecConfig config, ItemVocabulary vocab, ParameterStore store) {
+        return new SasRecModel(config, vocab, store, null, true);
+    }
+
+    private SasRecModel(
+            SasRecConfig config,
+            ItemVocabulary vocab,
+            ParameterStore store,
+            SasRecHistory history,
+            boolean live) {
         this.config = config;
         this.vocab = vocab;
         this.store = store;
         this.history = history;
-        byte[] model =
-                OnnxExport.builder()
-                        .parameterValues(store)
-                        .outputs(List.of(SasRecGraph.SCORES))
-                        .build()
-                        .toBytes(SasRecGraph.inference(vocab.size(), config));
+        OnnxExport.Builder export =
+                OnnxExport.builder().parameterValues(store).outputs(List.of(SasRecGraph.SCORES));
+        if (live) {
+            export.parametersAsInputs(store.names());
+        }
+        byte[] model = export.build().toBytes(SasRecGraph.inference(vocab.size(), config));
         this.session =
                 InferenceSession.create(
                         model, SessionConfig.cpu().withIntraOpThreads(config.numThreads()));
+        if (live) {
+            for (Parameter p : store.all()) {
+                parameterFeeds.put(p.name(), DirectTensor.wrap(p.data(), p.shape()));
+            }
+        }
         this.rowsPerCall =
                 Math.max(1, Math.min(MAX_ROWS_PER_CALL, MAX_SCORES_PER_CALL / vocab.size()));
     }
@@ -336,7 +360,7 @@ public final class SasRecModel implements AutoCloseable {
                     ids[i * t + offset + j] = r[r.length - m + j];
                 }
             }
-            Map<String, Object> feeds = new LinkedHashMap<>();
+            Map<String, Object> feeds = new LinkedHashMap<>(parameterFeeds);
             feeds.put(SasRecGraph.INPUT_IDS, HostTensor.ofLongs(ids, b, t));
             feeds.put(SasRecGraph.POSITION_IDS, HostTensor.ofLongs(pos, b, t));
             float[] block = session.run(feeds).get(SasRecGraph.SCORES).toFloatArray();
@@ -665,6 +689,7 @@ public final class SasRecModel implements AutoCloseable {
         if (!closed) {
             closed = true;
             session.close();
+            parameterFeeds.values().forEach(DirectTensor::close);
         }
     }
 

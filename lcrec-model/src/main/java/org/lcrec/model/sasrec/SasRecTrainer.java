@@ -349,6 +349,7 @@ public final class SasRecTrainer {
             ParameterStore store =
                     ParameterStore.initialize(graph.builder().parameters(), cfg.seed());
             int resumedFrom = 0;
+            SasRecModel scorer = null;
             try (Trainer trainer = Trainer.create(graph.builder(), graph.loss(), store, tc)) {
                 Path ckpt = dir == null ? null : latestCheckpoint(dir);
                 if (ckpt != null) {
@@ -375,14 +376,15 @@ public final class SasRecTrainer {
                     boolean improved = false;
                     double ndcg = Double.NaN;
                     if (validating()) {
-                        try (SasRecModel snapshot = new SasRecModel(cfg, vocab, store, null)) {
-                            ndcg =
-                                    snapshot.ndcg(
-                                            val.histories(),
-                                            val.targets(),
-                                            VALIDATION_K,
-                                            cfg.excludeHistory());
+                        if (scorer == null) {
+                            scorer = SasRecModel.following(cfg, vocab, store);
                         }
+                        ndcg =
+                                scorer.ndcg(
+                                        val.histories(),
+                                        val.targets(),
+                                        VALIDATION_K,
+                                        cfg.excludeHistory());
                         improved = ndcg > bestNdcg;
                         if (improved) {
                             bestNdcg = ndcg;
@@ -410,6 +412,10 @@ public final class SasRecTrainer {
                                     improved,
                                     secs,
                                     positions / Math.max(secs, 1e-9)));
+                }
+            } finally {
+                if (scorer != null) {
+                    scorer.close();
                 }
             }
             if (validating() && best != null) {

@@ -173,7 +173,7 @@ class SasRecTrainerTest {
     @Test
     void theSameSeedGivesTheSameModelBitForBit() {
         List<int[]> data = TinySasRec.randomSequences(40, TinySasRec.itemIds(15), 3, 12, 3);
-        SasRecConfig cfg = TinySasRec.fast().maxEpochs(3).validationUsers(20).numThreads(2).build();
+        SasRecConfig cfg = TinySasRec.fast().maxEpochs(2).validationUsers(20).numThreads(2).build();
         try (SasRecModel a = new SasRecTrainer(cfg).train(data, 2);
                 SasRecModel b = new SasRecTrainer(cfg).train(data, 2);
                 SasRecModel c = new SasRecTrainer(cfg.withSeed(43)).train(data, 2)) {

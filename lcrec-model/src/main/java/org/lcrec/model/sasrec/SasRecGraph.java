@@ -128,7 +128,7 @@ final class SasRecGraph {
         return inference(items, c).parameters();
     }
 
-    static String block(int i) {
+    private static String block(int i) {
         return "blocks." + i;
     }
 

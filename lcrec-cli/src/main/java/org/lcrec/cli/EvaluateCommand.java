@@ -55,6 +55,11 @@ public final class EvaluateCommand implements Runnable {
     @Option(names = "--eos-id", paramLabel = "ID", description = "EOS id of the terminal step.")
     Integer eosId;
 
+    @Option(
+            names = "--exclude-history",
+            description = "Never recommend an item already in the history (default: allowed).")
+    boolean excludeHistory;
+
     @Option(names = "--no-eos", description = "Do not score a terminal EOS step.")
     boolean noEos;
 
@@ -141,6 +146,7 @@ public final class EvaluateCommand implements Runnable {
         RecommenderConfig.Builder cfg =
                 RecommenderConfig.builder()
                         .beams(beams)
+                        .excludeHistory(excludeHistory)
                         .batchSize(batch)
                         .eosStep(!noEos)
                         .eosId(eosId == null ? -1 : eosId)

@@ -83,6 +83,11 @@ public final class RecommendCommand implements Runnable {
             description = "EOS id of the terminal step (default: config.json eos_token_id).")
     Integer eosId;
 
+    @Option(
+            names = "--exclude-history",
+            description = "Never recommend an item already in the history (default: allowed).")
+    boolean excludeHistory;
+
     @Option(names = "--no-eos", description = "Do not score a terminal EOS step.")
     boolean noEos;
 
@@ -127,6 +132,7 @@ public final class RecommendCommand implements Runnable {
         RecommenderConfig.Builder cfg =
                 RecommenderConfig.builder()
                         .beams(beams)
+                        .excludeHistory(excludeHistory)
                         .eosStep(!noEos)
                         .eosId(eosId == null ? -1 : eosId)
                         .constraint(perPosition ? ConstraintMode.PER_POSITION : ConstraintMode.TRIE)

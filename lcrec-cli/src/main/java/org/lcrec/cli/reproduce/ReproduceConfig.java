@@ -49,6 +49,7 @@ import org.lcrec.core.LeaveOneOut;
  * @param vocabulary {@code compact} (default): the from-scratch model's vocabulary is the base
  *     tokenizer's tokens that the training texts and prompts use, plus specials and index tokens
  *     ({@code Tokenizer.restrictedTo}); {@code full}: the whole base vocabulary
+ * @param sasrec whether SASRec is trained and scored as a learned ID baseline (default true)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ReproduceConfig(
@@ -78,7 +79,8 @@ public record ReproduceConfig(
         Double warmupRatio,
         Integer patience,
         Boolean excludeHistory,
-        String vocabulary) {
+        String vocabulary,
+        Boolean sasrec) {
 
     /** {@link #form()}: one prompt per training position, as LC-Rec trains. */
     public static final String FORM_SAMPLES = "samples";
@@ -147,6 +149,7 @@ public record ReproduceConfig(
         req(patience >= 0, "patience", ">= 0", patience);
         excludeHistory = excludeHistory != null && excludeHistory;
         vocabulary = vocabulary == null ? "compact" : vocabulary;
+        sasrec = sasrec == null || sasrec;
         req(
                 vocabulary.equals("compact") || vocabulary.equals("full"),
                 "vocabulary",

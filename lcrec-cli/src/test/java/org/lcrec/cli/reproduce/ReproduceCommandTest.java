@@ -23,7 +23,18 @@ class ReproduceCommandTest {
              "epochs": 1,
              "learningRate": 0.003, "batchSize": 16, "maxLength": 160, "maxSamples": 160,
              "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 10, "testUsers": 30,
-             "evaluateEvery": 0, "seed": 7}
+             "evaluateEvery": 0, "seed": 7, "sasrec": false}
+            """;
+
+    /** The sequence form, a compact vocabulary, SASRec and history exclusion, on a tiny budget. */
+    private static final String SEQUENCE =
+            """
+            {"name": "seq", "data": null, "index": "rqkmeans", "indexPreset": "cpu", "indexCodes": 16,
+             "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny", "epochs": 2,
+             "learningRate": 0.003, "batchSize": 64, "maxLength": 160, "maxSamples": 0,
+             "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 40, "testUsers": 50,
+             "evaluateEvery": 0, "seed": 7, "form": "sequence", "dropout": 0.1, "patience": 1,
+             "excludeHistory": true}
             """;
 
     private static String run(String... args) {
@@ -49,7 +60,11 @@ class ReproduceCommandTest {
                         "test       [",
                         "| LC-Rec (seqrec+index2item) | 30 |",
                         "Paired over the test users",
-                        "| seqrec+index2item | seqrec | ");
+                        "| seqrec+index2item | seqrec | ",
+                        "| seqrec | co-occurrence | seqrec-0 | ndcg@10 | 30 |",
+                        "| optimum (true model) |",
+                        "may be recommended (LC-Rec)");
+        assertThat(first).doesNotContain("| sasrec |");
         assertThat(out.resolve("results.md")).exists();
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(results.at("/stages/index/figures/statistics/collisionsFinal").asInt(-1))
@@ -58,7 +73,8 @@ class ReproduceCommandTest {
         assertThat(results.at("/stages/test-seqrec/figures/mean/hr@10").asDouble(-1))
                 .isBetween(0.0, 1.0);
         assertThat(out.resolve("train-seqrec/onnx/model.onnx")).exists();
-        assertThat(results.get("paired")).hasSize(2); // ndcg@10 and hr@10, one template
+        // ndcg@10 and hr@10: the second mix against the first, and each mix against co-occurrence
+        assertThat(results.get("paired")).hasSize(6);
         assertThat(results.at("/paired/0/row/users").asInt()).isEqualTo(30);
 
         String second = run("reproduce", "--config", config.toString(), "--out", out.toString());
@@ -69,6 +85,40 @@ class ReproduceCommandTest {
                         "test-seqrec+index2item reused",
                         "baselines  reused");
         assertThat(second).doesNotContain("running ...");
+    }
+
+    @Test
+    void sequenceFormWithSasrecUnderTheExclusionRule(@TempDir Path tmp) throws Exception {
+        Path config = tmp.resolve("seq.json");
+        Files.writeString(config, SEQUENCE);
+        Path out = tmp.resolve("run");
+        String text = run("reproduce", "--config", config.toString(), "--out", out.toString());
+        assertThat(text)
+                .contains(
+                        "seqrec targets in user windows",
+                        "as one sequence per user window",
+                        "items already in the history are never recommended",
+                        "| LC-Rec (seqrec) | 50 |",
+                        "| sasrec |",
+                        "| optimum (true model) |",
+                        "| seqrec | co-occurrence | seqrec-sequence | ndcg@10 | 50 |");
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        JsonNode train = results.at("/stages/train-seqrec/figures");
+        // one example per user window; every LC-Rec seqrec target appears in exactly one
+        assertThat(train.get("form").asText()).isEqualTo("sequence");
+        assertThat(train.get("seqrecTargets").asLong())
+                .isEqualTo(
+                        new org.lcrec.core.LeaveOneOut(20)
+                                .count(
+                                        org.lcrec.core.Dataset.synthetic().interactions(),
+                                        org.lcrec.core.Split.TRAIN));
+        // 16 codes per level, a few template tokens and the specials: far below MiniLM's 30,522
+        assertThat(train.get("vocabulary").asInt()).isLessThan(200);
+        assertThat(train.get("validUsers").asInt()).isEqualTo(40);
+        assertThat(out.resolve("baselines/sasrec/sasrec.json")).exists();
+        JsonNode test =
+                new ObjectMapper().readTree(out.resolve("test-seqrec/evaluation.json").toFile());
+        assertThat(test.get("excludeHistory").asBoolean()).isTrue();
     }
 
     @Test

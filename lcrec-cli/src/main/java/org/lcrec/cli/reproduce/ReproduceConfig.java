@@ -50,6 +50,7 @@ import org.lcrec.core.LeaveOneOut;
  *     tokenizer's tokens that the training texts and prompts use, plus specials and index tokens
  *     ({@code Tokenizer.restrictedTo}); {@code full}: the whole base vocabulary
  * @param sasrec whether SASRec is trained and scored as a learned ID baseline (default true)
+ * @param sasrecEpochs SASRec's epoch cap (default 200; it stops earlier on its validation)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ReproduceConfig(
@@ -80,7 +81,8 @@ public record ReproduceConfig(
         Integer patience,
         Boolean excludeHistory,
         String vocabulary,
-        Boolean sasrec) {
+        Boolean sasrec,
+        Integer sasrecEpochs) {
 
     /** {@link #form()}: one prompt per training position, as LC-Rec trains. */
     public static final String FORM_SAMPLES = "samples";
@@ -150,6 +152,8 @@ public record ReproduceConfig(
         excludeHistory = excludeHistory != null && excludeHistory;
         vocabulary = vocabulary == null ? "compact" : vocabulary;
         sasrec = sasrec == null || sasrec;
+        sasrecEpochs = sasrecEpochs == null ? 200 : sasrecEpochs;
+        req(sasrecEpochs >= 1, "sasrecEpochs", ">= 1", sasrecEpochs);
         req(
                 vocabulary.equals("compact") || vocabulary.equals("full"),
                 "vocabulary",

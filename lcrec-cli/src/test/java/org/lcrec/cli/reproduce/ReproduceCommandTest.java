@@ -34,7 +34,7 @@ class ReproduceCommandTest {
              "learningRate": 0.003, "batchSize": 64, "maxLength": 160, "maxSamples": 0,
              "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 40, "testUsers": 50,
              "evaluateEvery": 0, "seed": 7, "form": "sequence", "dropout": 0.1, "patience": 1,
-             "excludeHistory": true}
+             "excludeHistory": true, "sasrecEpochs": 3}
             """;
 
     private static String run(String... args) {

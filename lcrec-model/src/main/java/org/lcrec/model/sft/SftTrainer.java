@@ -28,9 +28,11 @@ import org.lcrec.onnx.train.Trainer;
 import org.lcrec.onnx.train.TrainerConfig;
 
 /**
- * Supervised fine-tuning of a {@link LlamaModel} on (prompt, response) examples with next-token
- * loss on the response and EOS only ({@link SftGraph}), full or LoRA, on ONNX Runtime via
- * lcrec-onnx's {@link Trainer} (forward + backward in one session, AdamW in Java).
+ * Supervised fine-tuning of a {@link LlamaModel} on {@link SftInput}s: (prompt, response) examples
+ * with next-token loss on the response and EOS only, or whole sequences with several target spans
+ * ({@link SftSequence}), through {@link SftGraph}, full or LoRA, on ONNX Runtime via lcrec-onnx's
+ * {@link Trainer} (forward + backward in one session, AdamW in Java). With an evaluator and {@link
+ * SftConfig#patience()}, training stops early once the evaluator stops improving.
  *
  * <p>Output directory layout:
  *

@@ -213,7 +213,7 @@ public final class ReproduceCommand implements Runnable {
         List<Results.MixComparison> rows = new ArrayList<>();
         List<List<String>> mixes = cfg.mixes();
         // every model against the strongest count, paired over the same test users
-        Path cooc = root.resolve("baselines").resolve("co-occurrence.json");
+        Path cooc = root.resolve("baselines").resolve(fileName("co-occurrence") + ".json");
         if (Files.isRegularFile(cooc)) {
             EvaluationResult c = EvaluationResult.read(cooc);
             for (List<String> mix : mixes) {
@@ -756,7 +756,7 @@ public final class ReproduceCommand implements Runnable {
                                                 .maxHistory(cfg.maxHistory())
                                                 .seed(cfg.seed())
                                                 .build())
-                                .write(dir.resolve(r.name() + ".json"));
+                                .write(dir.resolve(fileName(r.name()) + ".json"));
                     }
                     if (sasrec != null) {
                         sasrec.close();
@@ -812,6 +812,11 @@ public final class ReproduceCommand implements Runnable {
                                 });
         model.save(dir.resolve("sasrec"));
         return model;
+    }
+
+    /** A baseline's name as a file name: {@code optimum (true model)} → {@code optimum-true-model}. */
+    static String fileName(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-|-$", "");
     }
 
     private static List<int[]> sequences(Interactions data) {

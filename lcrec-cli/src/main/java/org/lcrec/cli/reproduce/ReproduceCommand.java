@@ -814,7 +814,9 @@ public final class ReproduceCommand implements Runnable {
         return model;
     }
 
-    /** A baseline's name as a file name: {@code optimum (true model)} → {@code optimum-true-model}. */
+    /**
+     * A baseline's name as a file name: {@code optimum (true model)} → {@code optimum-true-model}.
+     */
     static String fileName(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-|-$", "");
     }

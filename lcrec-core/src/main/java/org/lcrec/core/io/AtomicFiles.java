@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that readers never see a partial one: the content goes to a temporary file in the
@@ -105,6 +107,39 @@ public final class AtomicFiles {
      */
     public static void copy(Path source, Path target) {
         replace(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    /**
+     * Moves a file or a directory to {@code target} (which must not exist), atomically where the
+     * file system can: the publishing step of anything written into a temporary directory first.
+     *
+     * @param source what to move
+     * @param target where it goes
+     * @throws IOException when the move fails
+     */
+    public static void move(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target);
+        }
+    }
+
+    /**
+     * Deletes a file or a directory with everything below it; nothing when it does not exist.
+     *
+     * @param path what to delete
+     * @throws IOException when a deletion fails
+     */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(path)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
     }
 
     @FunctionalInterface

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,6 +19,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.lcrec.core.Interactions;
+import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.onnx.HostTensor;
 import org.lcrec.onnx.Parameter;
 import org.lcrec.onnx.ParameterStore;
@@ -101,25 +100,31 @@ public final class SasRecTrainer {
      * @return the model (close it)
      */
     public SasRecModel train(Interactions data, int heldOut) {
-        return train(data, heldOut, null, SasRecListener.none());
+        return train(data, heldOut, null, null, SasRecListener.none());
     }
 
     /**
-     * Trains on interactions; the items are those that occur in them.
+     * Trains on interactions.
      *
      * @param data per-user sequences
      * @param heldOut items at the end of each sequence never trained on
+     * @param items every item id to score (e.g. the whole catalogue), or null for the items that
+     *     occur in {@code data}
      * @param checkpointDir where checkpoints go and a run resumes from, or null for none
      * @param listener progress, or null
      * @return the model (close it)
      */
     public SasRecModel train(
-            Interactions data, int heldOut, Path checkpointDir, SasRecListener listener) {
+            Interactions data,
+            int heldOut,
+            int[] items,
+            Path checkpointDir,
+            SasRecListener listener) {
         List<int[]> seqs = new ArrayList<>(data.userCount());
         for (int r = 0; r < data.userCount(); r++) {
             seqs.add(data.sequence(r));
         }
-        return train(seqs, heldOut, null, checkpointDir, listener);
+        return train(seqs, heldOut, items, checkpointDir, listener);
     }
 
     /**
@@ -503,7 +508,7 @@ public final class SasRecTrainer {
             Path target = dir.resolve(CHECKPOINT_PREFIX + epoch);
             Path tmp = dir.resolve("." + CHECKPOINT_PREFIX + epoch + ".tmp");
             try {
-                deleteTree(tmp);
+                AtomicFiles.deleteTree(tmp);
                 Files.createDirectories(tmp);
                 trainer.saveCheckpoint(tmp.resolve(TRAINER_FILE));
                 if (best != null) {
@@ -531,15 +536,11 @@ public final class SasRecTrainer {
                         tmp.resolve(STATE_FILE),
                         JSON.writeValueAsString(st),
                         StandardCharsets.UTF_8);
-                deleteTree(target);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target);
-                }
+                AtomicFiles.deleteTree(target);
+                AtomicFiles.move(tmp, target);
                 for (Path old : checkpoints(dir)) {
                     if (!old.equals(target)) {
-                        deleteTree(old);
+                        AtomicFiles.deleteTree(old);
                     }
                 }
                 return target;
@@ -642,17 +643,6 @@ public final class SasRecTrainer {
 
     private static long epochOf(Path p) {
         return Long.parseLong(p.getFileName().toString().substring(CHECKPOINT_PREFIX.length()));
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 
     @Override

@@ -8,15 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.model.llm.LlamaConfig;
 import org.lcrec.model.llm.LlamaModel;
 import org.lcrec.onnx.ParameterStore;
@@ -381,7 +380,7 @@ public final class SftTrainer {
         Path dir = out.resolve("checkpoint-" + step);
         Path tmp = out.resolve(".checkpoint-" + step + ".tmp");
         try {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
             Files.createDirectories(tmp);
             trainer.saveCheckpoint(tmp.resolve(TRAINER_FILE));
             ObjectNode st = JSON.createObjectNode();
@@ -401,11 +400,11 @@ public final class SftTrainer {
             st.put("best_step", bestStep);
             Files.writeString(
                     tmp.resolve(STATE_FILE), JSON.writeValueAsString(st), StandardCharsets.UTF_8);
-            deleteTree(dir);
-            moveAtomically(tmp, dir);
+            AtomicFiles.deleteTree(dir);
+            AtomicFiles.move(tmp, dir);
             List<Path> all = checkpoints(out);
             for (int i = 0; i < all.size() - cfg.keepLastCheckpoints(); i++) {
-                deleteTree(all.get(i));
+                AtomicFiles.deleteTree(all.get(i));
             }
             return dir;
         } catch (IOException e) {
@@ -418,35 +417,16 @@ public final class SftTrainer {
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         Path old = dir.resolveSibling("." + dir.getFileName() + ".old");
         try {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
             m.save(tmp);
-            deleteTree(old);
+            AtomicFiles.deleteTree(old);
             if (Files.exists(dir)) {
-                moveAtomically(dir, old);
+                AtomicFiles.move(dir, old);
             }
-            moveAtomically(tmp, dir);
-            deleteTree(old);
+            AtomicFiles.move(tmp, dir);
+            AtomicFiles.deleteTree(old);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + dir, e);
-        }
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
         }
     }
 

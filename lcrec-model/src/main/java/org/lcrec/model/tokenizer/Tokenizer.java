@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntUnaryOperator;
 import org.lcrec.core.SemanticId;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.io.AtomicFiles;
@@ -717,19 +718,7 @@ public final class Tokenizer {
             }
         }
         modelNode.set("vocab", vocab);
-        ArrayNode list = copy.putArray("added_tokens");
-        List<AddedToken> sorted = new ArrayList<>(added.tokens());
-        sorted.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        for (AddedToken t : sorted) {
-            ObjectNode o = list.addObject();
-            o.put("id", map[t.id()]);
-            o.put("content", t.content());
-            o.put("single_word", t.singleWord());
-            o.put("lstrip", t.lstrip());
-            o.put("rstrip", t.rstrip());
-            o.put("normalized", t.normalized());
-            o.put("special", t.special());
-        }
+        putAddedTokens(copy, id -> map[id]);
         JsonNode padding = copy.get("padding");
         if (padding instanceof ObjectNode pn && pn.has("pad_id")) {
             pn.put("pad_id", map[pn.get("pad_id").asInt()]);
@@ -805,19 +794,7 @@ public final class Tokenizer {
     public void save(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
         ObjectNode copy = json.deepCopy();
-        ArrayNode list = copy.putArray("added_tokens");
-        List<AddedToken> sorted = new ArrayList<>(added.tokens());
-        sorted.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        for (AddedToken t : sorted) {
-            ObjectNode o = list.addObject();
-            o.put("id", t.id());
-            o.put("content", t.content());
-            o.put("single_word", t.singleWord());
-            o.put("lstrip", t.lstrip());
-            o.put("rstrip", t.rstrip());
-            o.put("normalized", t.normalized());
-            o.put("special", t.special());
-        }
+        putAddedTokens(copy, id -> id);
         // re-order so that added_tokens stays where Hugging Face writes it (after
         // version/truncation/padding)
         ObjectNode ordered = MAPPER.createObjectNode();
@@ -842,6 +819,26 @@ public final class Tokenizer {
                     file + ": cannot serialise tokenizer: " + e.getMessage(), e);
         }
         AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes this tokenizer's added tokens into {@code root}'s {@code added_tokens}, in ascending
+     * id order, with each id passed through {@code ids}.
+     */
+    private void putAddedTokens(ObjectNode root, IntUnaryOperator ids) {
+        ArrayNode list = root.putArray("added_tokens");
+        List<AddedToken> sorted = new ArrayList<>(added.tokens());
+        sorted.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        for (AddedToken t : sorted) {
+            ObjectNode o = list.addObject();
+            o.put("id", ids.applyAsInt(t.id()));
+            o.put("content", t.content());
+            o.put("single_word", t.singleWord());
+            o.put("lstrip", t.lstrip());
+            o.put("rstrip", t.rstrip());
+            o.put("normalized", t.normalized());
+            o.put("special", t.special());
+        }
     }
 
     /**

@@ -13,9 +13,6 @@ import org.lcrec.onnx.train.Rng;
 final class SftBatches {
     final int[][] seqs;
 
-    /** Where the first target span starts, per sequence (the prompt length of an example). */
-    final int[] promptLens;
-
     /** Target spans per sequence, as {@code [start, end)} pairs. */
     final int[][] spans;
 
@@ -27,10 +24,6 @@ final class SftBatches {
             int[][] seqs, int[][] spans, int truncatedPrompts, long truncatedTokens, int dropped) {
         this.seqs = seqs;
         this.spans = spans;
-        this.promptLens = new int[spans.length];
-        for (int i = 0; i < spans.length; i++) {
-            promptLens[i] = spans[i][0];
-        }
         this.truncatedPrompts = truncatedPrompts;
         this.truncatedTokens = truncatedTokens;
         this.droppedExamples = dropped;

@@ -33,12 +33,6 @@ public record SftExample(int[] prompt, int[] response) implements SftInput {
         return response.clone();
     }
 
-    /** The response tokens plus the EOS that training appends. */
-    @Override
-    public int targetTokens() {
-        return response.length + 1;
-    }
-
     int promptLength() {
         return prompt.length;
     }

@@ -6,9 +6,4 @@ package org.lcrec.model.sft;
  * the loss on every span), so that one pass over a user's sequence trains every next-item target in
  * it.
  */
-public sealed interface SftInput permits SftExample, SftSequence {
-    /**
-     * @return the number of tokens that carry loss
-     */
-    int targetTokens();
-}
+public sealed interface SftInput permits SftExample, SftSequence {}

@@ -68,29 +68,12 @@ public record SftSequence(int[] tokens, int[] spans) implements SftInput {
         return spans.length / 2;
     }
 
-    @Override
-    public int targetTokens() {
-        int n = 0;
-        for (int j = 0; j < spans.length; j += 2) {
-            n += spans[j + 1] - spans[j];
-        }
-        return n;
-    }
-
     int length() {
         return tokens.length;
     }
 
     int tokenAt(int i) {
         return tokens[i];
-    }
-
-    int spanBound(int i) {
-        return spans[i];
-    }
-
-    int spanBounds() {
-        return spans.length;
     }
 
     @Override

@@ -50,7 +50,7 @@ class SftBatchesTest {
         assertThat(d.droppedExamples).isEqualTo(1);
         // BOS kept, then the most recent history, then the whole response and EOS
         assertThat(d.seqs[0]).containsExactly(BOS, 8, 9, 20, 21, 22, EOS);
-        assertThat(d.promptLens[0]).isEqualTo(3);
+        assertThat(d.spans[0][0]).isEqualTo(3);
         assertThat(d.seqs[1]).containsExactly(BOS, 3, 20, EOS);
     }
 

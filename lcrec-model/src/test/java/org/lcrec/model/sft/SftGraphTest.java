@@ -85,7 +85,7 @@ class SftGraphTest {
                 }
                 float[] full = s.run(f).get("logits").toFloatArray();
                 // the response starts after the prompt; positions promptLen-1 .. n-2 carry loss
-                for (int t = d.promptLens[row] - 1; t < n - 1; t++) {
+                for (int t = d.spans[row][0] - 1; t < n - 1; t++) {
                     double max = Double.NEGATIVE_INFINITY;
                     for (int j = 0; j < v; j++) {
                         max = Math.max(max, full[t * v + j]);

@@ -205,27 +205,18 @@ public final class ReproduceCommand implements Runnable {
     }
 
     /**
-     * Every mix after the first against the first (seqrec alone in the shipped configs), paired
-     * over the test users: the paper's claim that the other tasks help is a claim about this
-     * difference, so it gets an interval and p-values, not just two means.
+     * Every mix paired with co-occurrence, and every mix after the first with the first (seqrec
+     * alone in the shipped configs), over the test users: "beats the count" and "the other tasks
+     * help" are claims about these differences, so they get intervals and p-values, not just means.
      */
     private List<Results.MixComparison> compareMixes(Path root) {
         List<Results.MixComparison> rows = new ArrayList<>();
         List<List<String>> mixes = cfg.mixes();
-        // every model against the strongest count, paired over the same test users
         Path cooc = root.resolve("baselines").resolve(fileName("co-occurrence") + ".json");
         if (Files.isRegularFile(cooc)) {
             EvaluationResult c = EvaluationResult.read(cooc);
             for (List<String> mix : mixes) {
-                for (PairedComparison.Row r :
-                        PairedComparison.compare(
-                                c, testResult(root, mix), 1000, 0.95, cfg.seed())) {
-                    if (r.metric().equals("ndcg@10") || r.metric().equals("hr@10")) {
-                        rows.add(
-                                new Results.MixComparison(
-                                        ReproduceConfig.mixName(mix), "co-occurrence", r));
-                    }
-                }
+                paired(rows, "co-occurrence", c, mix, testResult(root, mix));
             }
         }
         if (mixes.size() < 2) {
@@ -233,19 +224,23 @@ public final class ReproduceCommand implements Runnable {
         }
         EvaluationResult first = testResult(root, mixes.get(0));
         for (List<String> mix : mixes.subList(1, mixes.size())) {
-            for (PairedComparison.Row r :
-                    PairedComparison.compare(
-                            first, testResult(root, mix), 1000, 0.95, cfg.seed())) {
-                if (r.metric().equals("ndcg@10") || r.metric().equals("hr@10")) {
-                    rows.add(
-                            new Results.MixComparison(
-                                    ReproduceConfig.mixName(mix),
-                                    ReproduceConfig.mixName(mixes.get(0)),
-                                    r));
-                }
-            }
+            paired(rows, ReproduceConfig.mixName(mixes.get(0)), first, mix, testResult(root, mix));
         }
         return rows;
+    }
+
+    /** Adds {@code b − a} for NDCG@10 and HR@10 to {@code rows}. */
+    private void paired(
+            List<Results.MixComparison> rows,
+            String aName,
+            EvaluationResult a,
+            List<String> mix,
+            EvaluationResult b) {
+        for (PairedComparison.Row r : PairedComparison.compare(a, b, 1000, 0.95, cfg.seed())) {
+            if (r.metric().equals("ndcg@10") || r.metric().equals("hr@10")) {
+                rows.add(new Results.MixComparison(ReproduceConfig.mixName(mix), aName, r));
+            }
+        }
     }
 
     private static EvaluationResult testResult(Path root, List<String> mix) {
@@ -739,23 +734,24 @@ public final class ReproduceCommand implements Runnable {
                                     BaselineEvaluation.builtIns(
                                             dataset(), Split.TEST, rules, cfg.seed()));
                     if (dataPath == null) {
-                        all.add(optimum(dataset().interactions()));
+                        all.add(optimum(dataset()));
                     }
                     SasRecModel sasrec = cfg.sasrec() ? sasrec(dir) : null;
                     if (sasrec != null) {
                         all.add(sasrecBaseline(sasrec, dataset().items().ids()));
                     }
+                    // named after the model's first template, so the two pair up
+                    String template = prompts(TaskConfig.defaults()).get(0).name();
+                    EvaluationConfig ec =
+                            EvaluationConfig.builder()
+                                    .split(Split.TEST)
+                                    .maxHistory(cfg.maxHistory())
+                                    .seed(cfg.seed())
+                                    .build();
                     for (BaselineEvaluation.Result r :
                             BaselineEvaluation.evaluate(dataset(), Split.TEST, loo, all, rules)) {
                         m.put(r.name(), r.metrics());
-                        // named after the model's first template, so the two pair up
-                        r.toEvaluationResult(
-                                        prompts(TaskConfig.defaults()).get(0).name(),
-                                        EvaluationConfig.builder()
-                                                .split(Split.TEST)
-                                                .maxHistory(cfg.maxHistory())
-                                                .seed(cfg.seed())
-                                                .build())
+                        r.toEvaluationResult(template, ec)
                                 .write(dir.resolve(fileName(r.name()) + ".json"));
                     }
                     if (sasrec != null) {
@@ -790,7 +786,7 @@ public final class ReproduceCommand implements Runnable {
         SasRecModel model =
                 new SasRecTrainer(sc)
                         .train(
-                                sequences(dataset().interactions()),
+                                dataset().interactions(),
                                 2,
                                 dataset().items().ids(),
                                 dir.resolve("sasrec-checkpoints"),
@@ -821,14 +817,6 @@ public final class ReproduceCommand implements Runnable {
         return name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-|-$", "");
     }
 
-    private static List<int[]> sequences(Interactions data) {
-        List<int[]> out = new ArrayList<>(data.userCount());
-        for (int r = 0; r < data.userCount(); r++) {
-            out.add(data.sequence(r));
-        }
-        return out;
-    }
-
     /** A trained SASRec as a baseline: its scores over the catalogue, by item id. */
     private static Baseline sasrecBaseline(SasRecModel model, int[] items) {
         int[] known = model.items();
@@ -854,12 +842,12 @@ public final class ReproduceCommand implements Runnable {
      * The synthetic generator's own optimum: items ranked by the true next-item distribution given
      * the user's hidden taste and whole prefix, a ceiling for every synthetic figure.
      */
-    private static Baseline optimum(Interactions data) {
+    private static Baseline optimum(Dataset synthetic) {
         SyntheticDataset.TrueModel truth = SyntheticDataset.defaults().trueModel();
-        int[] items = Dataset.synthetic().items().ids();
+        Interactions data = synthetic.interactions();
         return Baseline.of(
                 "optimum (true model)",
-                items,
+                synthetic.items().ids(),
                 q -> {
                     int[] seq = data.sequence(q.userRow());
                     // the test target is the last item: its prefix is everything before it

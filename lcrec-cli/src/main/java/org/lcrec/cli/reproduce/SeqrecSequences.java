@@ -1,6 +1,7 @@
 package org.lcrec.cli.reproduce;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.lcrec.core.LeaveOneOut;
 import org.lcrec.core.SemanticIndex;
@@ -44,7 +45,8 @@ public final class SeqrecSequences {
      * The training sequences of every window.
      *
      * @param windows the windows
-     * @param prompt the tokenised {@link #template} (BOS included in its prefix)
+     * @param prompt the tokenised {@link #template} (BOS included in its prefix); its suffix is the
+     *     separator, which the training sequence leaves off after its last item
      * @param vocabulary the index tokens' ids
      * @param index item → semantic ID lookup through {@code vocabulary}
      * @return one sequence per window: prefix, items with the separator between, spans over the
@@ -55,32 +57,28 @@ public final class SeqrecSequences {
             PromptTemplate prompt,
             IndexVocabulary vocabulary,
             SemanticIndex index) {
-        int[] prefix = prompt.prefix();
-        int[] sep = prompt.separator();
+        int prefix = prompt.prefix().length;
+        int sep = prompt.separator().length;
+        int suffix = prompt.suffix().length;
         List<SftSequence> out = new ArrayList<>(windows.size());
         for (LeaveOneOut.Window w : windows) {
             int[] items = w.items();
             int[][] codes = new int[items.length][];
-            int len = prefix.length;
             for (int i = 0; i < items.length; i++) {
                 codes[i] = vocabulary.tokenIds(index.get(items[i]));
-                len += codes[i].length + (i > 0 ? sep.length : 0);
             }
-            int[] tokens = new int[len];
+            // the recommender's own prompt encoding, without the separator after the last item
+            int[] prompted = prompt.encode(codes);
+            int[] tokens = Arrays.copyOf(prompted, prompted.length - suffix);
             int[] spans = new int[2 * w.targets()];
-            System.arraycopy(prefix, 0, tokens, 0, prefix.length);
-            int k = prefix.length;
+            int k = prefix;
             int s = 0;
             for (int i = 0; i < items.length; i++) {
-                if (i > 0) {
-                    System.arraycopy(sep, 0, tokens, k, sep.length);
-                    k += sep.length;
-                }
+                k += i > 0 ? sep : 0;
                 if (i >= w.firstTarget()) {
                     spans[s++] = k;
                     spans[s++] = k + codes[i].length;
                 }
-                System.arraycopy(codes[i], 0, tokens, k, codes[i].length);
                 k += codes[i].length;
             }
             out.add(new SftSequence(tokens, spans));

@@ -10,7 +10,7 @@ import org.lcrec.model.encoder.EncoderException;
 import org.lcrec.model.encoder.ItemTexts;
 import org.lcrec.model.encoder.TextEncoder;
 import org.lcrec.model.encoder.TextEncoderConfig;
-import org.lcrec.model.tokenizer.TokenizerException;
+import org.lcrec.tokenizers.TokenizerException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import org.lcrec.core.DatasetException;
 import org.lcrec.model.encoder.EncoderException;
 import org.lcrec.model.llm.CheckpointException;
-import org.lcrec.model.tokenizer.TokenizerException;
 import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
 import org.lcrec.onnx.train.TrainingDivergedException;
 import org.lcrec.quantization.QuantizationException;
 import org.lcrec.tasks.llm.LlmException;
+import org.lcrec.tokenizers.TokenizerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.core.Dataset;
 import org.lcrec.core.testing.SharedData;
 import org.lcrec.model.encoder.Npy;
-import org.lcrec.model.tokenizer.Tokenizer;
+import org.lcrec.tokenizers.Tokenizer;
 
 /** {@code lcrec embed} and {@code lcrec tokenize} end to end. */
 class EmbedTokenizeCommandsTest {

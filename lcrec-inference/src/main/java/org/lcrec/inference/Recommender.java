@@ -101,7 +101,7 @@ public final class Recommender implements AutoCloseable {
             return open(
                     modelDir,
                     index,
-                    TextPrompts.tokenMap(org.lcrec.model.tokenizer.Tokenizer.load(tok), index),
+                    TextPrompts.tokenMap(org.lcrec.tokenizers.Tokenizer.load(tok), index),
                     config,
                     options);
         }

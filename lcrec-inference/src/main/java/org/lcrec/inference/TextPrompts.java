@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.lcrec.core.SemanticIndex;
-import org.lcrec.model.tokenizer.Tokenizer;
+import org.lcrec.tokenizers.Tokenizer;
 
 /**
  * The convenience layer over lcrec-model's tokenizers: prompt templates written as text, and the

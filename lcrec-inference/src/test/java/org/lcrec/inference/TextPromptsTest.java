@@ -6,7 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.testing.SharedData;
-import org.lcrec.model.tokenizer.Tokenizer;
+import org.lcrec.tokenizers.Tokenizer;
 
 /** The text layer over lcrec-model's tokenizer (LLaMA-2's tokenizer.json from shared data). */
 class TextPromptsTest {

@@ -15,7 +15,7 @@ import org.lcrec.core.Dataset;
 import org.lcrec.core.Item;
 import org.lcrec.core.TextCleaner;
 import org.lcrec.model.encoder.TextEncoder;
-import org.lcrec.model.tokenizer.Tokenizer;
+import org.lcrec.tokenizers.Tokenizer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -24,10 +24,10 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.lcrec.core.Item;
 import org.lcrec.core.ItemCatalog;
-import org.lcrec.model.tokenizer.BatchEncoding;
-import org.lcrec.model.tokenizer.BatchOptions;
-import org.lcrec.model.tokenizer.Tokenizer;
 import org.lcrec.onnx.runtime.Ort;
+import org.lcrec.tokenizers.BatchEncoding;
+import org.lcrec.tokenizers.BatchOptions;
+import org.lcrec.tokenizers.Tokenizer;
 
 /**
  * Sentence embeddings from a BERT-style ONNX encoder and its {@code tokenizer.json}: the texts are

@@ -1,8 +1,7 @@
 package org.lcrec.model.sft;
 
 /**
- * Text to token ids, as the trainer needs it ({@code org.lcrec.model.tokenizer.Tokenizer::encode}
- * fits).
+ * Text to token ids, as the trainer needs it ({@code org.lcrec.tokenizers.Tokenizer::encode} fits).
  */
 @FunctionalInterface
 public interface SftTokenizer {

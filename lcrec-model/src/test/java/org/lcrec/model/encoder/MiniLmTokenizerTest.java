@@ -3,7 +3,7 @@ package org.lcrec.model.encoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.lcrec.model.tokenizer.Tokenizer;
+import org.lcrec.tokenizers.Tokenizer;
 
 class MiniLmTokenizerTest {
     @Test

@@ -2,6 +2,7 @@ package org.lcrec.inference;
 
 import java.util.Arrays;
 import java.util.List;
+import org.lcrec.core.UnknownItemPolicy;
 
 /**
  * The top-K predictions for one prompt, best first.

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.lcrec.core.IndexTokens;
 import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.UnknownItemPolicy;
 
 /**
  * History in, top-K items out: prompts built from a token-level {@link PromptTemplate}, decoded by

@@ -1,6 +1,7 @@
 package org.lcrec.inference;
 
 import java.util.List;
+import org.lcrec.core.UnknownItemPolicy;
 
 /**
  * How a {@link Recommender} decodes. Build with {@link #builder()}.

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.lcrec.core.SemanticId;
 import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.UnknownItemPolicy;
 
 /**
  * History exclusion inside the trie-constrained search, against two references: exhaustive scoring

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.UnknownItemPolicy;
 
 class RecommenderTest {
     private static OrtCausalDecoder decoder;

@@ -442,7 +442,7 @@ public final class TaskGenerator {
         private final TaskType task;
         private final Split split;
         private final TaskConfig config;
-        private final List<PromptTemplate> templates;
+        private final List<InstructionTemplate> templates;
         private final int[] evalIds;
         private final int[][] eligibleByMask;
         private final int usedMask;
@@ -471,7 +471,7 @@ public final class TaskGenerator {
         private int prefChoice;
         private int queryChoice;
         private int templateId;
-        private PromptTemplate template;
+        private InstructionTemplate template;
         private final int copies;
         private final boolean hasUserText;
         private final String separator;
@@ -512,7 +512,7 @@ public final class TaskGenerator {
                 this.descriptionBytes = null;
             }
             int m = 0;
-            for (PromptTemplate t : templates) {
+            for (InstructionTemplate t : templates) {
                 m |= t.needsMask();
             }
             this.usedMask = m;
@@ -624,7 +624,7 @@ public final class TaskGenerator {
             if (e == null) {
                 int[] tmp = new int[templates.size()];
                 int k = 0;
-                for (PromptTemplate t : templates) {
+                for (InstructionTemplate t : templates) {
                     if ((t.needsMask() & ~key) == 0) {
                         tmp[k++] = t.id();
                     }
@@ -724,8 +724,11 @@ public final class TaskGenerator {
             fill(template.responsePart, out);
         }
 
-        /** {@link #fill(PromptTemplate.Part, StringBuilder, boolean)} for JSON into UTF-8 bytes. */
-        private void fill(PromptTemplate.Part part, Utf8Buffer out) {
+        /**
+         * {@link #fill(InstructionTemplate.Part, StringBuilder, boolean)} for JSON into UTF-8
+         * bytes.
+         */
+        private void fill(InstructionTemplate.Part part, Utf8Buffer out) {
             byte[][] lit = part.jsonBytes;
             Placeholder[] slots = part.slots;
             for (int i = 0; i < slots.length; i++) {
@@ -780,7 +783,7 @@ public final class TaskGenerator {
          * literals and the separator pre-escaped, texts escaped; index tokens and numbers never
          * need escaping).
          */
-        private void fill(PromptTemplate.Part part, StringBuilder out, boolean json) {
+        private void fill(InstructionTemplate.Part part, StringBuilder out, boolean json) {
             String[] lit = json ? part.jsonLiterals : part.literals;
             Placeholder[] slots = part.slots;
             for (int i = 0; i < slots.length; i++) {

@@ -55,10 +55,10 @@ public final class TemplateSet {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static volatile TemplateSet defaults;
 
-    private final Map<TaskType, List<PromptTemplate>> templates;
+    private final Map<TaskType, List<InstructionTemplate>> templates;
 
-    private TemplateSet(Map<TaskType, List<PromptTemplate>> templates) {
-        EnumMap<TaskType, List<PromptTemplate>> m = new EnumMap<>(TaskType.class);
+    private TemplateSet(Map<TaskType, List<InstructionTemplate>> templates) {
+        EnumMap<TaskType, List<InstructionTemplate>> m = new EnumMap<>(TaskType.class);
         templates.forEach((k, v) -> m.put(k, List.copyOf(v)));
         this.templates = Collections.unmodifiableMap(m);
     }
@@ -70,11 +70,11 @@ public final class TemplateSet {
      * @return the set
      * @throws IllegalArgumentException if a template's task or id does not match its place
      */
-    public static TemplateSet of(Map<TaskType, List<PromptTemplate>> templates) {
+    public static TemplateSet of(Map<TaskType, List<InstructionTemplate>> templates) {
         templates.forEach(
                 (task, list) -> {
                     for (int i = 0; i < list.size(); i++) {
-                        PromptTemplate t = list.get(i);
+                        InstructionTemplate t = list.get(i);
                         if (t.task() != task || t.id() != i) {
                             throw new IllegalArgumentException(
                                     "templates of "
@@ -180,7 +180,7 @@ public final class TemplateSet {
             throw new DatasetException(
                     source + ": field \"tasks\": expected an object of task name → templates");
         }
-        Map<TaskType, List<PromptTemplate>> out = new EnumMap<>(TaskType.class);
+        Map<TaskType, List<InstructionTemplate>> out = new EnumMap<>(TaskType.class);
         for (Map.Entry<String, JsonNode> e : tasks.properties()) {
             TaskType task;
             try {
@@ -196,7 +196,7 @@ public final class TemplateSet {
                                 + task.id()
                                 + ": expected a non-empty array of templates");
             }
-            List<PromptTemplate> parsed = new ArrayList<>(list.size());
+            List<InstructionTemplate> parsed = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
                 JsonNode t = list.get(i);
                 String where = source + ": tasks." + task.id() + "[" + i + "]";
@@ -207,7 +207,7 @@ public final class TemplateSet {
                 String instruction = textField(t, "instruction", where);
                 String response = textField(t, "response", where);
                 try {
-                    parsed.add(new PromptTemplate(task, i, instruction, response));
+                    parsed.add(new InstructionTemplate(task, i, instruction, response));
                 } catch (IllegalArgumentException ex) {
                     throw new DatasetException(source + ": " + ex.getMessage(), ex);
                 }
@@ -250,7 +250,7 @@ public final class TemplateSet {
         templates.forEach(
                 (task, list) -> {
                     ArrayNode arr = tasks.putArray(task.id());
-                    for (PromptTemplate t : list) {
+                    for (InstructionTemplate t : list) {
                         arr.addObject()
                                 .put("instruction", t.instruction())
                                 .put("response", t.response());
@@ -268,7 +268,7 @@ public final class TemplateSet {
      * @return this set with the tasks {@code other} defines replaced by its templates
      */
     public TemplateSet withOverrides(TemplateSet other) {
-        EnumMap<TaskType, List<PromptTemplate>> m = new EnumMap<>(TaskType.class);
+        EnumMap<TaskType, List<InstructionTemplate>> m = new EnumMap<>(TaskType.class);
         m.putAll(templates);
         m.putAll(other.templates);
         return new TemplateSet(m);
@@ -287,8 +287,8 @@ public final class TemplateSet {
      * @return its templates, id order
      * @throws IllegalArgumentException if the set has none for the task
      */
-    public List<PromptTemplate> get(TaskType task) {
-        List<PromptTemplate> l = templates.get(Objects.requireNonNull(task, "task"));
+    public List<InstructionTemplate> get(TaskType task) {
+        List<InstructionTemplate> l = templates.get(Objects.requireNonNull(task, "task"));
         if (l == null) {
             throw new IllegalArgumentException(
                     "template set has no templates for task "
@@ -305,8 +305,8 @@ public final class TemplateSet {
      * @return the template
      * @throws IllegalArgumentException if there is no such template
      */
-    public PromptTemplate get(TaskType task, int id) {
-        List<PromptTemplate> l = get(task);
+    public InstructionTemplate get(TaskType task, int id) {
+        List<InstructionTemplate> l = get(task);
         if (id < 0 || id >= l.size()) {
             throw new IllegalArgumentException(
                     "task "
@@ -340,7 +340,7 @@ public final class TemplateSet {
     public String toString() {
         StringBuilder sb = new StringBuilder("TemplateSet(");
         boolean first = true;
-        for (Map.Entry<TaskType, List<PromptTemplate>> e : templates.entrySet()) {
+        for (Map.Entry<TaskType, List<InstructionTemplate>> e : templates.entrySet()) {
             if (!first) {
                 sb.append(", ");
             }

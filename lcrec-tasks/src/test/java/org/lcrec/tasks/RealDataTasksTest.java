@@ -87,7 +87,7 @@ class RealDataTasksTest {
             counts.merge(s.task(), 1L, Long::sum);
             assertClean(s.instruction());
             assertClean(s.response());
-            PromptTemplate t = TemplateSet.defaults().get(s.task(), s.templateId());
+            InstructionTemplate t = TemplateSet.defaults().get(s.task(), s.templateId());
             // a quoted field is never empty
             assertThat(s.instruction()).doesNotContain("\"\"");
             if (s.task() == TaskType.INDEX2ITEM) {

@@ -228,7 +228,7 @@ class TaskGeneratorTest {
         for (Sample s : i2i) {
             Item item = SYN.items().get(s.targetItem());
             assertThat(s.response()).isEqualTo(tok(item.id()));
-            PromptTemplate t = TemplateSet.defaults().get(TaskType.ITEM2INDEX, s.templateId());
+            InstructionTemplate t = TemplateSet.defaults().get(TaskType.ITEM2INDEX, s.templateId());
             if (t.uses(Placeholder.TITLE)) {
                 assertThat(s.instruction())
                         .contains("\"" + TextCleaner.cleanTitle(item.title()) + "\"");

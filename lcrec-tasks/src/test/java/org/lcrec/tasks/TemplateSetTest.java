@@ -39,19 +39,19 @@ class TemplateSetTest {
     @Test
     void builtInTemplatesFollowLcRecsIdRanges() {
         TemplateSet set = TemplateSet.defaults();
-        for (PromptTemplate t : set.get(TaskType.SEQREC)) {
+        for (InstructionTemplate t : set.get(TaskType.SEQREC)) {
             assertThat(instr(t)).isEqualTo(Set.of(H));
             assertThat(t.response()).isEqualTo("{item}");
         }
-        List<PromptTemplate> i2i = set.get(TaskType.ITEM2INDEX);
-        for (PromptTemplate t : i2i) {
+        List<InstructionTemplate> i2i = set.get(TaskType.ITEM2INDEX);
+        for (InstructionTemplate t : i2i) {
             Set<Placeholder> want = t.id() < 6 ? Set.of(T) : t.id() < 12 ? Set.of(D) : Set.of(T, D);
             assertThat(instr(t)).as("item2index#%d", t.id()).isEqualTo(want);
             assertThat(t.response()).isEqualTo("{item}");
             // titles and descriptions are quoted inside the instruction
             assertThat(t.instruction()).containsAnyOf("\"{title}\"", "\"{description}\"");
         }
-        for (PromptTemplate t : set.get(TaskType.INDEX2ITEM)) {
+        for (InstructionTemplate t : set.get(TaskType.INDEX2ITEM)) {
             assertThat(instr(t)).isEqualTo(Set.of(I));
             String want =
                     t.id() < 6
@@ -59,7 +59,7 @@ class TemplateSetTest {
                             : t.id() < 12 ? "{description}" : "{title}\n\n{description}";
             assertThat(t.response()).as("index2item#%d", t.id()).isEqualTo(want);
         }
-        for (PromptTemplate t : set.get(TaskType.FUSIONSEQREC)) {
+        for (InstructionTemplate t : set.get(TaskType.FUSIONSEQREC)) {
             Set<Placeholder> in = t.id() < 8 ? Set.of(H) : Set.of(HT);
             String out = t.id() < 4 ? "{title}" : t.id() < 8 ? "{description}" : "{item}";
             assertThat(instr(t)).as("fusionseqrec#%d", t.id()).isEqualTo(in);
@@ -78,21 +78,23 @@ class TemplateSetTest {
                         Set.of(Q),
                         Set.of(Q),
                         Set.of(Q));
-        for (PromptTemplate t : set.get(TaskType.ITEMSEARCH)) {
+        for (InstructionTemplate t : set.get(TaskType.ITEMSEARCH)) {
             assertThat(instr(t)).as("itemsearch#%d", t.id()).isEqualTo(search.get(t.id()));
             assertThat(t.response()).isEqualTo("{item}");
         }
-        for (PromptTemplate t : set.get(TaskType.PREFERENCEOBTAIN)) {
+        for (InstructionTemplate t : set.get(TaskType.PREFERENCEOBTAIN)) {
             assertThat(instr(t)).isEqualTo(Set.of(H));
             assertThat(t.response()).isEqualTo("{explicit_preference}");
         }
     }
 
-    private static Set<Placeholder> instr(PromptTemplate t) {
-        return PromptTemplate.Part.parse(t.task(), "x", t.instruction()).slots.length == 0
+    private static Set<Placeholder> instr(InstructionTemplate t) {
+        return InstructionTemplate.Part.parse(t.task(), "x", t.instruction()).slots.length == 0
                 ? Set.of()
                 : Set.copyOf(
-                        List.of(PromptTemplate.Part.parse(t.task(), "x", t.instruction()).slots));
+                        List.of(
+                                InstructionTemplate.Part.parse(t.task(), "x", t.instruction())
+                                        .slots));
     }
 
     @Test
@@ -115,7 +117,7 @@ class TemplateSetTest {
         TemplateSet merged = TemplateSet.defaults().withOverrides(mine);
         assertThat(merged.get(TaskType.SEQREC)).hasSize(2);
         assertThat(merged.get(TaskType.ITEM2INDEX)).hasSize(19);
-        PromptTemplate lit = mine.get(TaskType.SEQREC, 1);
+        InstructionTemplate lit = mine.get(TaskType.SEQREC, 1);
         assertThat(lit.instructionPart.literals[0]).isEqualTo("{literal} ");
     }
 
@@ -135,20 +137,20 @@ class TemplateSetTest {
 
     @Test
     void placeholderOfAnotherTaskIsRejected() {
-        assertThatThrownBy(() -> new PromptTemplate(TaskType.SEQREC, 0, "{title}", "{item}"))
+        assertThatThrownBy(() -> new InstructionTemplate(TaskType.SEQREC, 0, "{title}", "{item}"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("placeholder {title} is not available to task seqrec");
     }
 
     @Test
     void malformedTemplatesAreRejected() {
-        assertThatThrownBy(() -> new PromptTemplate(TaskType.SEQREC, 3, "{inters", "{item}"))
+        assertThatThrownBy(() -> new InstructionTemplate(TaskType.SEQREC, 3, "{inters", "{item}"))
                 .hasMessageContaining("seqrec#3 instruction: unbalanced '{'");
-        assertThatThrownBy(() -> new PromptTemplate(TaskType.SEQREC, 3, "a } b", "{item}"))
+        assertThatThrownBy(() -> new InstructionTemplate(TaskType.SEQREC, 3, "a } b", "{item}"))
                 .hasMessageContaining("unbalanced '}'");
-        assertThatThrownBy(() -> new PromptTemplate(TaskType.SEQREC, 3, "{inters}", "fixed"))
+        assertThatThrownBy(() -> new InstructionTemplate(TaskType.SEQREC, 3, "{inters}", "fixed"))
                 .hasMessageContaining("expected at least one placeholder");
-        assertThatThrownBy(() -> new PromptTemplate(TaskType.SEQREC, 3, " ", "{item}"))
+        assertThatThrownBy(() -> new InstructionTemplate(TaskType.SEQREC, 3, " ", "{item}"))
                 .hasMessageContaining("expected an instruction");
     }
 

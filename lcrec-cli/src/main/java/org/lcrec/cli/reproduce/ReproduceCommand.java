@@ -31,6 +31,7 @@ import org.lcrec.core.LeaveOneOut;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.Split;
 import org.lcrec.core.SyntheticDataset;
+import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.EvaluationConfig;
@@ -41,7 +42,6 @@ import org.lcrec.inference.PairedComparison;
 import org.lcrec.inference.Recommender;
 import org.lcrec.inference.RecommenderConfig;
 import org.lcrec.inference.TextPrompts;
-import org.lcrec.inference.UnknownItemPolicy;
 import org.lcrec.inference.baseline.Baseline;
 import org.lcrec.inference.baseline.BaselineEvaluation;
 import org.lcrec.inference.baseline.EvaluationRules;
@@ -828,7 +828,7 @@ public final class ReproduceCommand implements Runnable {
                     float[] s =
                             model.scores(
                                             List.of(q.history()),
-                                            org.lcrec.model.sasrec.UnknownItemPolicy.SKIP)[0];
+                                            UnknownItemPolicy.SKIP)[0];
                     float[] byId = new float[space];
                     Arrays.fill(byId, Float.NEGATIVE_INFINITY);
                     for (int i = 0; i < known.length; i++) {

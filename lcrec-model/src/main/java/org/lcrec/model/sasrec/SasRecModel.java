@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.onnx.DType;
 import org.lcrec.onnx.HostTensor;

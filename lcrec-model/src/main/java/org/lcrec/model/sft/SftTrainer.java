@@ -124,7 +124,7 @@ public final class SftTrainer {
             List<? extends SftInput> examples,
             Path out,
             SftListener listener,
-            Evaluator evaluator) {
+            ModelScorer evaluator) {
         LlamaConfig c = base.config();
         SftListener ls = listener == null ? SftListener.none() : listener;
         SftBatches data =

@@ -11,14 +11,14 @@ import org.lcrec.onnx.runtime.InferenceSession;
 import org.lcrec.onnx.runtime.SessionConfig;
 
 /**
- * An {@link Evaluator} that scores a model by its negated mean response-token cross-entropy on
+ * An {@link ModelScorer} that scores a model by its negated mean response-token cross-entropy on
  * held-out examples (higher is better), weighting every response/EOS token equally. The examples
  * are prepared like training data (left-truncated prompts, EOS appended) and batched in a fixed
  * order.
  *
  * @implNote Builds a forward-only ORT session per call (the weights change between calls).
  */
-public final class ValidationLoss implements Evaluator {
+public final class ValidationLoss implements ModelScorer {
     private final List<SftExample> examples;
     private final int maxLength;
     private final int batchSize;

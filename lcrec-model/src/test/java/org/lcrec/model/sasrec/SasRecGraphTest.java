@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.onnx.Autodiff;
 import org.lcrec.onnx.Gradients;
 import org.lcrec.onnx.Graph;

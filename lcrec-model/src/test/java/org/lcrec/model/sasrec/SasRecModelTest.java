@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.onnx.HostTensor;
 import org.lcrec.onnx.Parameter;
 import org.lcrec.onnx.ParameterStore;

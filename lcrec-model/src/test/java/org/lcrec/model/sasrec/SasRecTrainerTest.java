@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.core.Interactions;
+import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.onnx.Parameter;
 
 class SasRecTrainerTest {

@@ -61,7 +61,7 @@ class SftRecipeTest {
         SftConfig cfg = TinySft.fast().epochs(10).evaluateEvery(2).patience(3).build();
         // the metric peaks at step 4 and only falls afterwards
         List<Long> evaluated = new ArrayList<>();
-        Evaluator peaksAtFour =
+        ModelScorer peaksAtFour =
                 (model, step) -> {
                     evaluated.add(step);
                     return -Math.abs(step - 4);

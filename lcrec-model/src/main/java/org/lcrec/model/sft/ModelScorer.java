@@ -7,7 +7,7 @@ import org.lcrec.model.llm.LlamaModel;
  * The trainer keeps the best-scoring model in {@code out/best}.
  */
 @FunctionalInterface
-public interface Evaluator {
+public interface ModelScorer {
     /** The metric of {@code model} (merged weights) after {@code step} optimiser steps. */
     double evaluate(LlamaModel model, long step);
 }

@@ -12,7 +12,7 @@ import java.util.Set;
  * placeholders ({@link Placeholder}); {@code {{} and {@code }}} stand for literal braces. Parsed
  * once into literal pieces and slots, so filling it costs only appends. Immutable.
  */
-public final class PromptTemplate {
+public final class InstructionTemplate {
     private final TaskType task;
     private final int id;
     private final String instruction;
@@ -32,7 +32,7 @@ public final class PromptTemplate {
      *     placeholder is unknown or not available to the task, a brace is unbalanced, or the
      *     response is empty
      */
-    public PromptTemplate(TaskType task, int id, String instruction, String response) {
+    public InstructionTemplate(TaskType task, int id, String instruction, String response) {
         this.task = Objects.requireNonNull(task, "task");
         this.id = id;
         this.instruction = Objects.requireNonNull(instruction, "instruction");
@@ -113,7 +113,7 @@ public final class PromptTemplate {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PromptTemplate t
+        return o instanceof InstructionTemplate t
                 && task == t.task
                 && id == t.id
                 && instruction.equals(t.instruction)
@@ -127,7 +127,7 @@ public final class PromptTemplate {
 
     @Override
     public String toString() {
-        return "PromptTemplate("
+        return "InstructionTemplate("
                 + task.id()
                 + "#"
                 + id

@@ -9,13 +9,12 @@ import org.lcrec.core.Dataset;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.Split;
 import org.lcrec.core.UnknownItemPolicy;
-import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.ConstraintMode;
 import org.lcrec.inference.EvaluationConfig;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.Evaluator;
+import org.lcrec.inference.ModelBundle;
 import org.lcrec.inference.PairedComparison;
-import org.lcrec.inference.PromptTemplate;
 import org.lcrec.inference.RankingMetrics;
 import org.lcrec.inference.Recommender;
 import org.lcrec.inference.RecommenderConfig;
@@ -40,13 +39,18 @@ public final class EvaluateCommand implements Runnable {
 
     @Mixin DataOptions data = new DataOptions();
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model dir.")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "DIR",
+            description =
+                    "A model bundle, or a model directory (then --prompts or --text-prompts).")
     Path model;
 
     @Option(
             names = "--index",
             paramLabel = "FILE",
-            description = "Index file (default: the dataset's own index).")
+            description = "Index file (default: the bundle's, else the dataset's own index).")
     Path index;
 
     @Option(names = "--token-map", paramLabel = "FILE", description = "Index token ids (JSON).")
@@ -63,8 +67,17 @@ public final class EvaluateCommand implements Runnable {
     @Option(names = "--no-eos", description = "Do not score a terminal EOS step.")
     boolean noEos;
 
-    @Option(names = "--prompts", paramLabel = "FILE", description = "Prompt templates (JSON).")
+    @Option(
+            names = "--prompts",
+            paramLabel = "FILE",
+            description = "Prompt templates as token ids (default: the bundle's).")
     Path prompts;
+
+    @Option(
+            names = "--text-prompts",
+            paramLabel = "FILE",
+            description = "Prompt templates as text, tokenised with the model's tokenizer.json.")
+    Path textPrompts;
 
     @Option(
             names = "--templates",
@@ -78,14 +91,20 @@ public final class EvaluateCommand implements Runnable {
     @Option(names = "--ks", split = ",", description = "Cut-offs (default 1,3,5,10,20).")
     int[] ks = RankingMetrics.DEFAULT_KS;
 
-    @Option(names = "--max-history", defaultValue = "20", description = "History cap (0: none).")
-    int maxHistory;
+    @Option(
+            names = "--max-history",
+            paramLabel = "N",
+            description = "History cap (0: none; default: the bundle's, else 20).")
+    Integer maxHistory;
 
     @Option(names = "--max-users", defaultValue = "0", description = "Sample cap (0: all).")
     int maxUsers;
 
-    @Option(names = "--beams", defaultValue = "20", description = "Beams (default 20).")
-    int beams;
+    @Option(
+            names = "--beams",
+            paramLabel = "N",
+            description = "Beams (default: the bundle's, else 20).")
+    Integer beams;
 
     @Option(names = "--batch", defaultValue = "32", description = "Users per decoder batch.")
     int batch;
@@ -121,7 +140,14 @@ public final class EvaluateCommand implements Runnable {
     public void run() {
         PrintWriter o = spec.commandLine().getOut();
         Dataset dataset = data.load();
-        SemanticIndex idx = index != null ? LcRecFiles.readIndex(index) : dataset.index();
+        SemanticIndex fallback =
+                index == null && !ModelBundle.isBundle(model) ? dataset.index() : null;
+        int cap =
+                maxHistory != null
+                        ? maxHistory
+                        : ModelBundle.isBundle(model)
+                                ? ModelBundle.read(model).manifest().decoding().maxHistory()
+                                : 20;
         List<Integer> which = new ArrayList<>();
         if (!templates.equalsIgnoreCase("all")) {
             for (String s : templates.split(",")) {
@@ -137,29 +163,19 @@ public final class EvaluateCommand implements Runnable {
                 EvaluationConfig.builder()
                         .split(Split.parse(split))
                         .ks(ks)
-                        .maxHistory(maxHistory)
+                        .maxHistory(cap)
                         .maxUsers(maxUsers)
                         .templates(which)
                         .bootstrapResamples(bootstrap)
                         .seed(seed)
                         .build();
-        RecommenderConfig.Builder cfg =
-                RecommenderConfig.builder()
-                        .beams(beams)
-                        .excludeHistory(excludeHistory)
-                        .batchSize(batch)
-                        .eosStep(!noEos)
-                        .eosId(eosId == null ? -1 : eosId)
-                        .unknownItems(UnknownItemPolicy.SKIP);
-        if (prompts != null) {
-            cfg.templates(PromptTemplate.read(prompts));
-        }
+        RecommendCommand.ModelChoice m =
+                new RecommendCommand.ModelChoice(model, index, tokenMap, prompts, textPrompts);
         ConstraintMode mode = perPosition ? ConstraintMode.PER_POSITION : ConstraintMode.TRIE;
-        EvaluationResult main = run(o, dataset, idx, cfg.constraint(mode).build(), ec);
+        EvaluationResult main = run(o, dataset, m, fallback, mode, ec);
         Reports.write(report, main);
         if (alsoPerPosition != null) {
-            EvaluationResult pp =
-                    run(o, dataset, idx, cfg.constraint(ConstraintMode.PER_POSITION).build(), ec);
+            EvaluationResult pp = run(o, dataset, m, fallback, ConstraintMode.PER_POSITION, ec);
             pp.write(alsoPerPosition);
             CompareCommand.print(
                     o,
@@ -170,17 +186,35 @@ public final class EvaluateCommand implements Runnable {
         o.flush();
     }
 
+    private void settings(RecommenderConfig.Builder b, ConstraintMode mode) {
+        b.excludeHistory(excludeHistory || b.build().excludeHistory())
+                .batchSize(batch)
+                .eosId(eosId == null ? -1 : eosId)
+                .constraint(mode)
+                .unknownItems(UnknownItemPolicy.SKIP);
+        if (noEos) {
+            b.eosStep(false);
+        }
+        if (beams != null) {
+            b.beams(beams);
+        }
+    }
+
     private EvaluationResult run(
             PrintWriter o,
             Dataset dataset,
-            SemanticIndex idx,
-            RecommenderConfig cfg,
+            RecommendCommand.ModelChoice choice,
+            SemanticIndex fallback,
+            ConstraintMode mode,
             EvaluationConfig ec) {
         long t0 = System.nanoTime();
         EvaluationResult r;
         try (Recommender rec =
                         RecommendCommand.open(
-                                model, idx, tokenMap, cfg, device.get().decoder(threads));
+                                choice,
+                                fallback,
+                                b -> settings(b, mode),
+                                device.get().decoder(threads));
                 EvaluationBar bar =
                         new EvaluationBar(o, ec.split().name().toLowerCase(Locale.ROOT))) {
             r = Evaluator.evaluate(rec, dataset.interactions(), ec, model.toString(), bar);
@@ -189,7 +223,7 @@ public final class EvaluateCommand implements Runnable {
         String[] names = RankingMetrics.names(ec.ks());
         o.printf(
                 "%s constraint, %s split, %d sample(s), %.1f s%n",
-                cfg.constraint().name().toLowerCase(Locale.ROOT),
+                mode.name().toLowerCase(Locale.ROOT),
                 ec.split().name().toLowerCase(Locale.ROOT),
                 r.templates().get(0).samples(),
                 secs);

@@ -9,17 +9,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.ConstraintMode;
 import org.lcrec.inference.DecoderOptions;
 import org.lcrec.inference.IndexVocabulary;
+import org.lcrec.inference.ModelBundle;
 import org.lcrec.inference.PromptTemplate;
 import org.lcrec.inference.Recommendation;
 import org.lcrec.inference.Recommender;
 import org.lcrec.inference.RecommenderConfig;
 import org.lcrec.inference.ScoredItem;
+import org.lcrec.inference.TextPrompts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,14 +49,16 @@ public final class RecommendCommand implements Runnable {
             names = "--model",
             required = true,
             paramLabel = "DIR",
-            description = "Model directory: model.onnx + config.json (+ token-map.json).")
+            description =
+                    "A model bundle (written by reproduce, train or export --bundle), or a model"
+                            + " directory with model.onnx + config.json (+ token-map.json), which"
+                            + " then needs --index and --prompts or --text-prompts.")
     Path model;
 
     @Option(
             names = "--index",
-            required = true,
             paramLabel = "FILE",
-            description = "The item index (<D>.index.json).")
+            description = "The item index (<D>.index.json). Default: the bundle's.")
     Path index;
 
     @Option(
@@ -94,14 +99,26 @@ public final class RecommendCommand implements Runnable {
     @Option(names = "--k", defaultValue = "10", description = "Items per prompt (default 10).")
     int k;
 
-    @Option(names = "--beams", defaultValue = "20", description = "Beams (default 20).")
-    int beams;
+    @Option(
+            names = "--beams",
+            paramLabel = "N",
+            description = "Beams (default: the bundle's, else 20).")
+    Integer beams;
 
     @Option(
             names = "--prompts",
             paramLabel = "FILE",
-            description = "Prompt templates (token ids), version 1 JSON.")
+            description = "Prompt templates as token ids, version 1 JSON (default: the bundle's).")
     Path prompts;
+
+    @Option(
+            names = "--text-prompts",
+            paramLabel = "FILE",
+            description =
+                    "Prompt templates as text ({\"version\": 1, \"templates\": [{\"name\","
+                            + " \"prefix\", \"separator\", \"suffix\"}]}; a bundle's prompts.json"
+                            + " is one), tokenised with the model's tokenizer.json.")
+    Path textPrompts;
 
     @Option(names = "--template", defaultValue = "0", description = "Template index.")
     int template;
@@ -128,23 +145,31 @@ public final class RecommendCommand implements Runnable {
         if ((history == null) == (promptIds == null)) {
             throw new IllegalArgumentException("give exactly one of --history and --prompt-ids");
         }
-        SemanticIndex idx = LcRecFiles.readIndex(index);
-        RecommenderConfig.Builder cfg =
-                RecommenderConfig.builder()
-                        .beams(beams)
-                        .excludeHistory(excludeHistory)
-                        .eosStep(!noEos)
-                        .eosId(eosId == null ? -1 : eosId)
-                        .constraint(perPosition ? ConstraintMode.PER_POSITION : ConstraintMode.TRIE)
-                        .unknownItems(
-                                skipUnknown ? UnknownItemPolicy.SKIP : UnknownItemPolicy.FAIL);
-        if (prompts != null) {
-            cfg.templates(PromptTemplate.read(prompts));
-        }
         long t0 = System.nanoTime();
         List<Recommendation> recs;
         try (Recommender rec =
-                open(model, idx, tokenMap, cfg.build(), device.get().decoder(threads))) {
+                open(
+                        new ModelChoice(model, index, tokenMap, prompts, textPrompts),
+                        null,
+                        b -> {
+                            b.excludeHistory(excludeHistory || b.build().excludeHistory())
+                                    .eosId(eosId == null ? -1 : eosId)
+                                    .constraint(
+                                            perPosition
+                                                    ? ConstraintMode.PER_POSITION
+                                                    : ConstraintMode.TRIE)
+                                    .unknownItems(
+                                            skipUnknown
+                                                    ? UnknownItemPolicy.SKIP
+                                                    : UnknownItemPolicy.FAIL);
+                            if (noEos) {
+                                b.eosStep(false);
+                            }
+                            if (beams != null) {
+                                b.beams(beams);
+                            }
+                        },
+                        device.get().decoder(threads))) {
             if (history != null) {
                 recs = List.of(rec.recommend(history, k, template));
             } else {
@@ -193,9 +218,9 @@ public final class RecommendCommand implements Runnable {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("version", OUT_VERSION);
         report.put("model", model.toString());
-        report.put("index", index.toString());
+        report.put("index", index == null ? "bundle" : index.toString());
         report.put("k", k);
-        report.put("beams", Math.max(beams, k));
+        report.put("beams", Math.max(beams == null ? RecommenderConfig.DEFAULT_BEAMS : beams, k));
         report.put("constraint", perPosition ? "per-position" : "trie");
         report.put("eos", !noEos);
         report.put("results", json);
@@ -204,18 +229,67 @@ public final class RecommendCommand implements Runnable {
         o.flush();
     }
 
-    /** Opens a recommender from the CLI options shared by recommend and evaluate. */
+    /**
+     * The model options shared by recommend and evaluate.
+     *
+     * @param model a bundle or a model directory
+     * @param index the index file, or null for the bundle's (or {@code fallbackIndex})
+     * @param tokenMap the token map file, or null
+     * @param prompts token-id templates file, or null
+     * @param textPrompts text templates file, or null
+     */
+    record ModelChoice(Path model, Path index, Path tokenMap, Path prompts, Path textPrompts) {}
+
+    /**
+     * Opens a recommender: a bundle gives the index, prompts and decoding it was trained with, and
+     * the options override them; a plain model directory needs the index and the prompts given.
+     *
+     * @param m the model options
+     * @param fallbackIndex the dataset's index when neither the options nor a bundle give one
+     * @param settings applies the command's settings to the starting config
+     * @param options device and threads
+     */
     static Recommender open(
-            Path model,
-            SemanticIndex idx,
-            Path tokenMap,
-            RecommenderConfig config,
+            ModelChoice m,
+            SemanticIndex fallbackIndex,
+            Consumer<RecommenderConfig.Builder> settings,
             DecoderOptions options) {
-        if (tokenMap != null) {
-            return Recommender.open(
-                    model, idx, IndexVocabulary.readTokenMap(tokenMap), config, options);
+        if (m.prompts() != null && m.textPrompts() != null) {
+            throw new IllegalArgumentException("give at most one of --prompts and --text-prompts");
         }
-        return Recommender.open(model, idx, config, options);
+        ModelBundle bundle = ModelBundle.isBundle(m.model()) ? ModelBundle.read(m.model()) : null;
+        SemanticIndex idx;
+        if (m.index() != null) {
+            idx = LcRecFiles.readIndex(m.index());
+        } else if (bundle != null) {
+            idx = bundle.index();
+        } else if (fallbackIndex != null) {
+            idx = fallbackIndex;
+        } else {
+            throw new IllegalArgumentException(
+                    "--index: required, since "
+                            + m.model()
+                            + " is not a model bundle (no "
+                            + ModelBundle.MANIFEST
+                            + ")");
+        }
+        RecommenderConfig.Builder b =
+                bundle != null
+                        ? bundle.recommenderConfig().toBuilder()
+                        : RecommenderConfig.builder();
+        settings.accept(b);
+        if (m.prompts() != null) {
+            b.templates(PromptTemplate.read(m.prompts()));
+        } else if (m.textPrompts() != null) {
+            return TextPrompts.open(
+                    m.model(), idx, TextPrompts.read(m.textPrompts()), b.build(), options);
+        }
+        RecommenderConfig config = b.build();
+        if (m.tokenMap() != null) {
+            return Recommender.open(
+                    m.model(), idx, IndexVocabulary.readTokenMap(m.tokenMap()), config, options);
+        }
+        return Recommender.open(m.model(), idx, config, options);
     }
 
     static List<int[]> readPrompts(Path file) {

@@ -3,6 +3,7 @@ package org.lcrec.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,10 +13,16 @@ import java.util.Map;
 import java.util.Random;
 import org.lcrec.cli.render.Charts;
 import org.lcrec.core.Dataset;
+import org.lcrec.core.SdkVersion;
 import org.lcrec.core.Split;
+import org.lcrec.core.io.Fingerprints;
 import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.inference.BundleManifest;
+import org.lcrec.inference.ModelBundle;
+import org.lcrec.inference.RecommenderConfig;
 import org.lcrec.model.encoder.EncoderException;
 import org.lcrec.model.encoder.TextEncoder;
+import org.lcrec.model.export.BundleWriter;
 import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.model.llm.HfCheckpoint;
 import org.lcrec.model.llm.LlamaConfig;
@@ -27,6 +34,7 @@ import org.lcrec.model.sft.Progress;
 import org.lcrec.model.sft.SftConfig;
 import org.lcrec.model.sft.SftExample;
 import org.lcrec.model.sft.SftListener;
+import org.lcrec.model.sft.SftPrompts;
 import org.lcrec.model.sft.SftResult;
 import org.lcrec.model.sft.SftTrainer;
 import org.lcrec.model.sft.ValidationLoss;
@@ -276,7 +284,7 @@ public final class TrainCommand implements Runnable {
             Collections.shuffle(samples, new Random(seed));
             samples = samples.subList(0, maxSamples);
         }
-        List<SftExample> examples = examples(samples, tok, bos);
+        List<SftExample> examples = SftPrompts.examples(samples, tok, bos);
         List<SftExample> validation = List.of();
         if (evalSamples > 0) {
             List<TaskType> validTasks =
@@ -289,7 +297,8 @@ public final class TrainCommand implements Runnable {
             }
             List<Sample> vs = new ArrayList<>(gen.stream(validTasks, Split.VALID).toList());
             Collections.shuffle(vs, new Random(seed + 1));
-            validation = examples(vs.subList(0, Math.min(evalSamples, vs.size())), tok, bos);
+            validation =
+                    SftPrompts.examples(vs.subList(0, Math.min(evalSamples, vs.size())), tok, bos);
         }
         double peak = lr != null ? lr : model != null ? 5e-5 : 1e-3;
         SftConfig cfg =
@@ -357,9 +366,19 @@ public final class TrainCommand implements Runnable {
         if (r.resumedFromStep() > 0) {
             o.printf("%-22s step %,d%n", "resumed from", r.resumedFromStep());
         }
-        o.printf(
-                "%-22s %s (export with: lcrec export --model %s --out DIR)%n",
-                "model", r.modelDir(), r.modelDir());
+        o.printf("%-22s %s%n", "checkpoint", r.modelDir());
+        Path bundleDir = null;
+        if (taskList.contains(TaskType.SEQREC)) {
+            bundleDir = writeBundle(ds, tok, r, taskList, cfg);
+            o.printf(
+                    "%-22s %s (lcrec recommend --model %s --history ...)%n",
+                    "bundle", bundleDir, bundleDir);
+        } else {
+            o.printf(
+                    "%-22s none: seqrec is not among the tasks, so the model has no recommendation"
+                            + " prompt (export the checkpoint with lcrec export)%n",
+                    "bundle");
+        }
         o.printf("%-22s %.1f s%n", "trained in", secs);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("source", data.synthetic() ? "synthetic (seed 42)" : data.dir().toString());
@@ -383,6 +402,7 @@ public final class TrainCommand implements Runnable {
             json.put("bestDir", r.bestDir().toString());
         }
         json.put("modelDir", r.modelDir().toString());
+        json.put("bundle", bundleDir == null ? null : bundleDir.toString());
         json.put("seconds", secs);
         Reports.write(report, json);
         if (charts && !r.losses().isEmpty()) {
@@ -396,27 +416,46 @@ public final class TrainCommand implements Runnable {
     }
 
     /**
-     * Tokenises samples for SFT: prompt and response separately (never the concatenation), BOS
-     * first when the model has one.
-     *
-     * @param samples task samples
-     * @param tok the tokenizer with index tokens
-     * @param bos BOS id, or -1
-     * @return the examples, in sample order
+     * The model as a bundle in {@code out/bundle}: the best checkpoint when validation chose one,
+     * every seqrec template the samples were drawn from (template 0 first, the default), and a
+     * terminal EOS step, since each response ended with EOS.
      */
-    public static List<SftExample> examples(List<Sample> samples, Tokenizer tok, int bos) {
-        List<SftExample> out = new ArrayList<>(samples.size());
-        for (Sample s : samples) {
-            int[] p = tok.encode(s.sftPrompt(), false);
-            if (bos >= 0) {
-                int[] q = new int[p.length + 1];
-                q[0] = bos;
-                System.arraycopy(p, 0, q, 1, p.length);
-                p = q;
-            }
-            out.add(new SftExample(p, tok.encode(s.response(), false)));
+    private Path writeBundle(
+            Dataset ds, Tokenizer tok, SftResult r, List<TaskType> taskList, SftConfig cfg) {
+        TemplateSet templates = TemplateSet.defaults();
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < templates.get(TaskType.SEQREC).size(); i++) {
+            ids.add(i);
         }
-        return out;
+        TaskConfig tc = TaskConfig.defaults().withSeed(seed);
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("tasks", taskList.stream().map(TaskType::id).toList());
+        training.put("form", "samples");
+        training.put("base", model != null ? model.toString() : preset);
+        training.put("config", cfg.toString());
+        training.put("steps", r.steps());
+        training.put("finalLoss", r.finalLoss());
+        training.put("tokensPerSecond", r.tokensPerSecond());
+        Path chosen = r.bestDir() != null ? r.bestDir() : r.modelDir();
+        BundleManifest manifest =
+                new BundleManifest(
+                        ModelBundle.FORMAT_VERSION,
+                        SdkVersion.get(),
+                        Instant.now().toString(),
+                        ds.name(),
+                        Fingerprints.of(ds.interactions(), ds.index()),
+                        new BundleManifest.Decoding(
+                                RecommenderConfig.DEFAULT_BEAMS, true, tc.maxHistory(), false),
+                        training,
+                        Map.of());
+        return BundleWriter.write(
+                        LlamaModel.load(chosen),
+                        tok,
+                        ds.index(),
+                        SftPrompts.seqrecTemplates(templates, ids, tc),
+                        manifest,
+                        out.resolve("bundle"))
+                .dir();
     }
 
     private SessionConfig session() {

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.lcrec.core.IndexTokens;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.UnknownItemPolicy;
+import org.lcrec.tokenizers.Tokenizer;
 
 /**
  * History in, top-K items out: prompts built from a token-level {@link PromptTemplate}, decoded by
@@ -18,8 +20,7 @@ import org.lcrec.core.UnknownItemPolicy;
  * excluded inside the search ({@link ItemTrie#exclude}).
  *
  * <pre>{@code
- * try (Recommender r = Recommender.open(modelDir, index, RecommenderConfig.defaults(),
- *         DecoderOptions.cpu())) {
+ * try (Recommender r = Recommender.open(Path.of("runs/synthetic/train-seqrec/bundle"))) {
  *     Recommendation rec = r.recommend(new int[] {12, 55, 301}, 10);
  * }
  * }</pre>
@@ -81,30 +82,96 @@ public final class Recommender implements AutoCloseable {
     }
 
     /**
-     * Opens a model directory: the decoder ({@link OrtCausalDecoder#open}) and the index tokens'
-     * ids from {@value #TOKEN_MAP_FILE}, else from {@code tokenizer.json} (index tokens added, as
-     * lcrec-model writes it).
+     * Opens a model bundle ({@link ModelBundle}) on the CPU with the decoding it was trained for.
+     *
+     * @param bundleDir the bundle directory
+     * @return the recommender
+     * @throws IllegalArgumentException naming what the directory lacks
+     */
+    public static Recommender open(Path bundleDir) {
+        return open(bundleDir, DecoderOptions.cpu());
+    }
+
+    /**
+     * Opens a model bundle with the decoding it was trained for.
+     *
+     * @param bundleDir the bundle directory
+     * @param options device and threads
+     * @return the recommender
+     */
+    public static Recommender open(Path bundleDir, DecoderOptions options) {
+        ModelBundle b = ModelBundle.read(bundleDir);
+        return open(b, b.recommenderConfig(), options);
+    }
+
+    /**
+     * Opens a model bundle with other decoding settings ({@code bundle.recommenderConfig()} with
+     * changes); empty templates take the bundle's.
+     *
+     * @param bundle the bundle
+     * @param config decoding settings
+     * @param options device and threads
+     * @return the recommender
+     */
+    public static Recommender open(
+            ModelBundle bundle, RecommenderConfig config, DecoderOptions options) {
+        Objects.requireNonNull(bundle, "bundle");
+        Objects.requireNonNull(config, "config");
+        RecommenderConfig c =
+                config.templates().isEmpty() ? config.withTemplates(bundle.templates()) : config;
+        return open(bundle.dir(), bundle.index(), bundle.tokenMap(), c, options);
+    }
+
+    /**
+     * Opens a model directory with a given index: the decoder ({@link OrtCausalDecoder#open}) and
+     * the index tokens' ids from {@value #TOKEN_MAP_FILE}, else from {@code tokenizer.json} (index
+     * tokens added). Without templates in {@code config}, the directory must be a {@link
+     * ModelBundle}, whose templates are taken: a model answers well only to the prompt it was
+     * trained with, so there is no default prompt.
      *
      * @param modelDir the directory
      * @param index the catalogue's semantic IDs
      * @param config decoding settings
      * @param options device and threads
      * @return the recommender
+     * @throws IllegalArgumentException if the directory is missing, lacks the token ids, or has no
+     *     prompt templates and none are given
      */
     public static Recommender open(
             Path modelDir, SemanticIndex index, RecommenderConfig config, DecoderOptions options) {
+        Objects.requireNonNull(modelDir, "modelDir");
+        Objects.requireNonNull(index, "index");
+        Objects.requireNonNull(config, "config");
+        if (!Files.isDirectory(modelDir)) {
+            throw new IllegalArgumentException(
+                    modelDir
+                            + ": no such model directory (expected a model bundle or a directory"
+                            + " with model.onnx and config.json)");
+        }
+        RecommenderConfig c = config;
+        if (c.templates().isEmpty()) {
+            if (!ModelBundle.isBundle(modelDir)) {
+                throw new IllegalArgumentException(
+                        modelDir
+                                + ": no prompt templates: the directory is not a model bundle"
+                                + " (no "
+                                + ModelBundle.MANIFEST
+                                + ") and the config names none. Give the templates the model was"
+                                + " trained with (RecommenderConfig.withTemplates, or"
+                                + " TextPrompts.open with text templates; PromptTemplate.indexOnly"
+                                + " for a model trained on bare index sequences), or write the"
+                                + " model as a bundle (lcrec export --bundle)");
+            }
+            c = c.withTemplates(ModelBundle.read(modelDir).templates());
+        }
         Path map = modelDir.resolve(TOKEN_MAP_FILE);
         if (Files.isRegularFile(map)) {
-            return open(modelDir, index, IndexVocabulary.readTokenMap(map), config, options);
+            return open(modelDir, index, IndexVocabulary.readTokenMap(map), c, options);
         }
         Path tok = modelDir.resolve("tokenizer.json");
         if (Files.isRegularFile(tok)) {
             return open(
-                    modelDir,
-                    index,
-                    TextPrompts.tokenMap(org.lcrec.tokenizers.Tokenizer.load(tok), index),
-                    config,
-                    options);
+                    modelDir, index, TextPrompts.tokenMap(Tokenizer.load(tok), index), c, options);
         }
         throw new IllegalArgumentException(
                 modelDir
@@ -213,7 +280,9 @@ public final class Recommender implements AutoCloseable {
                                         : " after skipping " + unknown.size() + " unknown items")
                                 + ": expected at least one known item");
             }
-            prompts.add(t.encode(tokens.toArray(new int[0][])));
+            int from =
+                    config.maxHistory() > 0 ? Math.max(0, tokens.size() - config.maxHistory()) : 0;
+            prompts.add(t.encode(tokens.subList(from, tokens.size()).toArray(new int[0][])));
             skipped.add(unknown.stream().mapToInt(Integer::intValue).toArray());
             known.add(Arrays.copyOf(items, tokens.size()));
         }

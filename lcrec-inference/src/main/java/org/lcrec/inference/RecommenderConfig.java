@@ -18,8 +18,12 @@ import org.lcrec.core.UnknownItemPolicy;
  *     k real, distinct items outside the history whenever the catalogue has that many (fewer when
  *     it has not). Needs {@link ConstraintMode#TRIE}; it applies to the history-based calls, not to
  *     {@link Recommender#recommendPrompts}, which knows no items
+ * @param maxHistory most recent known history items a prompt keeps (0: all); a bundle sets the cap
+ *     its model was trained with. Items older than the cap are still excluded under {@code
+ *     excludeHistory}
  * @param templates prompt templates; empty means {@link PromptTemplate#indexOnly(int)} with the
- *     model's BOS
+ *     model's BOS when a decoder is wrapped directly; opening a model directory without templates
+ *     takes the bundle's and fails for a directory that has none
  */
 public record RecommenderConfig(
         int beams,
@@ -29,6 +33,7 @@ public record RecommenderConfig(
         int eosId,
         UnknownItemPolicy unknownItems,
         boolean excludeHistory,
+        int maxHistory,
         List<PromptTemplate> templates) {
     /** LC-Rec's beam count. */
     public static final int DEFAULT_BEAMS = 20;
@@ -50,6 +55,10 @@ public record RecommenderConfig(
         if (constraint == null || unknownItems == null || templates == null) {
             throw new IllegalArgumentException(
                     "constraint, unknownItems and templates must not be null");
+        }
+        if (maxHistory < 0) {
+            throw new IllegalArgumentException(
+                    "maxHistory must be >= 0 (0: no cap), found " + maxHistory);
         }
         if (eosId < -1) {
             throw new IllegalArgumentException("eosId must be >= -1, found " + eosId);
@@ -88,7 +97,15 @@ public record RecommenderConfig(
      */
     public RecommenderConfig withConstraint(ConstraintMode mode) {
         return new RecommenderConfig(
-                beams, batchSize, mode, eosStep, eosId, unknownItems, excludeHistory, templates);
+                beams,
+                batchSize,
+                mode,
+                eosStep,
+                eosId,
+                unknownItems,
+                excludeHistory,
+                maxHistory,
+                templates);
     }
 
     /**
@@ -97,7 +114,15 @@ public record RecommenderConfig(
      */
     public RecommenderConfig withBeams(int n) {
         return new RecommenderConfig(
-                n, batchSize, constraint, eosStep, eosId, unknownItems, excludeHistory, templates);
+                n,
+                batchSize,
+                constraint,
+                eosStep,
+                eosId,
+                unknownItems,
+                excludeHistory,
+                maxHistory,
+                templates);
     }
 
     /**
@@ -106,7 +131,32 @@ public record RecommenderConfig(
      */
     public RecommenderConfig withExcludeHistory(boolean v) {
         return new RecommenderConfig(
-                beams, batchSize, constraint, eosStep, eosId, unknownItems, v, templates);
+                beams,
+                batchSize,
+                constraint,
+                eosStep,
+                eosId,
+                unknownItems,
+                v,
+                maxHistory,
+                templates);
+    }
+
+    /**
+     * @param v most recent history items kept in a prompt (0: all)
+     * @return a copy with that cap
+     */
+    public RecommenderConfig withMaxHistory(int v) {
+        return new RecommenderConfig(
+                beams,
+                batchSize,
+                constraint,
+                eosStep,
+                eosId,
+                unknownItems,
+                excludeHistory,
+                v,
+                templates);
     }
 
     /**
@@ -115,7 +165,31 @@ public record RecommenderConfig(
      */
     public RecommenderConfig withTemplates(List<PromptTemplate> v) {
         return new RecommenderConfig(
-                beams, batchSize, constraint, eosStep, eosId, unknownItems, excludeHistory, v);
+                beams,
+                batchSize,
+                constraint,
+                eosStep,
+                eosId,
+                unknownItems,
+                excludeHistory,
+                maxHistory,
+                v);
+    }
+
+    /**
+     * @return a builder holding this config's values
+     */
+    public Builder toBuilder() {
+        return builder()
+                .beams(beams)
+                .batchSize(batchSize)
+                .constraint(constraint)
+                .eosStep(eosStep)
+                .eosId(eosId)
+                .unknownItems(unknownItems)
+                .excludeHistory(excludeHistory)
+                .maxHistory(maxHistory)
+                .templates(templates);
     }
 
     /** Builder of {@link RecommenderConfig}. */
@@ -127,6 +201,7 @@ public record RecommenderConfig(
         private int eosId = -1;
         private UnknownItemPolicy unknownItems = UnknownItemPolicy.FAIL;
         private boolean excludeHistory;
+        private int maxHistory;
         private List<PromptTemplate> templates = List.of();
 
         private Builder() {}
@@ -195,6 +270,16 @@ public record RecommenderConfig(
         }
 
         /**
+         * @param v most recent history items kept in a prompt (0, the default: all); a model
+         *     trained on capped histories is best served with the same cap
+         * @return this
+         */
+        public Builder maxHistory(int v) {
+            maxHistory = v;
+            return this;
+        }
+
+        /**
          * @param v prompt templates
          * @return this
          */
@@ -215,6 +300,7 @@ public record RecommenderConfig(
                     eosId,
                     unknownItems,
                     excludeHistory,
+                    maxHistory,
                     templates);
         }
     }

@@ -1,5 +1,8 @@
 package org.lcrec.inference;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,9 +12,9 @@ import org.lcrec.core.SemanticIndex;
 import org.lcrec.tokenizers.Tokenizer;
 
 /**
- * The convenience layer over lcrec-model's tokenizers: prompt templates written as text, and the
- * index-token map read from a model's {@code tokenizer.json} (with the index tokens added, as
- * {@code lcrec train}/{@code lcrec export} write it).
+ * The text layer over lcrec-tokenizers: {@link TextTemplate}s tokenised with the model's own
+ * tokenizer, and the index-token map read from a model's {@code tokenizer.json} (with the index
+ * tokens added, as {@code lcrec train}/{@code lcrec export} write it).
  *
  * <p>Each text piece is tokenised on its own and the ids are concatenated (prefix, then each item's
  * index tokens with the separator between, then the suffix), so the item tokens never merge with
@@ -22,24 +25,54 @@ public final class TextPrompts {
     private TextPrompts() {}
 
     /**
-     * A prompt template as text.
+     * Reads text templates: {@code {"version": 1, "templates": [{"name": ..., "prefix": ...,
+     * "separator": ..., "suffix": ...}, ...]}} (a bundle's {@code prompts.json} is such a file; its
+     * token ids are not read here).
      *
-     * @param name the template's name
-     * @param prefix text before the history (BOS is added separately)
-     * @param separator text between two history items
-     * @param suffix text after the history, up to where the answer starts
+     * @param file the file
+     * @return the templates in file order
+     * @throws IllegalArgumentException naming the file and the bad entry
      */
-    public record TextTemplate(String name, String prefix, String separator, String suffix) {
-        /** Validates. */
-        public TextTemplate {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("a text template needs a name");
-            }
-            if (prefix == null || separator == null || suffix == null) {
-                throw new IllegalArgumentException(
-                        "template " + name + ": prefix, separator and suffix must not be null");
-            }
+    public static List<TextTemplate> read(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": expected JSON: " + e.getMessage(), e);
         }
+        if (root == null || root.path("version").asInt(-1) != 1) {
+            throw new IllegalArgumentException(
+                    file
+                            + ": \"version\": expected 1, found "
+                            + (root == null ? null : root.get("version")));
+        }
+        JsonNode list = root.get("templates");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException(
+                    file + ": \"templates\": expected a non-empty list of text templates");
+        }
+        List<TextTemplate> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode t = list.get(i);
+            String[] v = new String[4];
+            String[] fields = {"name", "prefix", "separator", "suffix"};
+            for (int f = 0; f < 4; f++) {
+                JsonNode n = t.get(fields[f]);
+                if (n == null || !n.isTextual()) {
+                    throw new IllegalArgumentException(
+                            file
+                                    + ": templates["
+                                    + i
+                                    + "]."
+                                    + fields[f]
+                                    + ": expected a string, found "
+                                    + n);
+                }
+                v[f] = n.textValue();
+            }
+            out.add(new TextTemplate(v[0], v[1], v[2], v[3]));
+        }
+        return out;
     }
 
     /**

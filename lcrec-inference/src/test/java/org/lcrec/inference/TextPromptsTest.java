@@ -21,9 +21,8 @@ class TextPromptsTest {
             assertThat(e.getValue()).isGreaterThanOrEqualTo(32000); // appended after LLaMA's 32k
             assertThat(tok.encode(e.getKey(), false)).containsExactly(e.getValue());
         }
-        TextPrompts.TextTemplate t =
-                new TextPrompts.TextTemplate(
-                        "seq", "The user bought:", ", ", ". What next? Response:");
+        TextTemplate t =
+                new TextTemplate("seq", "The user bought:", ", ", ". What next? Response:");
         PromptTemplate p = TextPrompts.tokenize(tok, t, 1);
         assertThat(p.prefix()[0]).isEqualTo(1);
         assertThat(java.util.Arrays.copyOfRange(p.prefix(), 1, p.prefix().length))

@@ -3,26 +3,22 @@ package org.lcrec.cli.reproduce;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.lcrec.cli.DeviceFlag;
 import org.lcrec.cli.DeviceOption;
 import org.lcrec.cli.EvaluationBar;
 import org.lcrec.cli.Lcrec;
 import org.lcrec.cli.ProgressBar;
-import org.lcrec.cli.TrainCommand;
 import org.lcrec.cli.pipeline.Pipeline;
 import org.lcrec.cli.pipeline.Stage;
 import org.lcrec.core.Dataset;
@@ -37,39 +33,24 @@ import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.EvaluationConfig;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.Evaluator;
-import org.lcrec.inference.IndexVocabulary;
+import org.lcrec.inference.ModelBundle;
 import org.lcrec.inference.PairedComparison;
 import org.lcrec.inference.Recommender;
 import org.lcrec.inference.RecommenderConfig;
-import org.lcrec.inference.TextPrompts;
 import org.lcrec.inference.baseline.Baseline;
 import org.lcrec.inference.baseline.BaselineEvaluation;
 import org.lcrec.inference.baseline.EvaluationRules;
 import org.lcrec.inference.baseline.Visibility;
-import org.lcrec.model.encoder.TextEncoder;
-import org.lcrec.model.export.DecoderExport;
-import org.lcrec.model.export.ExportOptions;
-import org.lcrec.model.llm.HfCheckpoint;
-import org.lcrec.model.llm.LlamaConfig;
-import org.lcrec.model.llm.LlamaModel;
-import org.lcrec.model.llm.LlamaPreset;
+import org.lcrec.model.RecommenderTrainer;
+import org.lcrec.model.RecommenderTrainerConfig;
 import org.lcrec.model.sasrec.SasRecConfig;
 import org.lcrec.model.sasrec.SasRecEpoch;
 import org.lcrec.model.sasrec.SasRecListener;
 import org.lcrec.model.sasrec.SasRecModel;
 import org.lcrec.model.sasrec.SasRecTrainer;
 import org.lcrec.model.sft.Progress;
-import org.lcrec.model.sft.SftConfig;
-import org.lcrec.model.sft.SftInput;
-import org.lcrec.model.sft.SftListener;
-import org.lcrec.model.sft.SftResult;
-import org.lcrec.model.sft.SftTrainer;
-import org.lcrec.tasks.Sample;
-import org.lcrec.tasks.TaskConfig;
-import org.lcrec.tasks.TaskGenerator;
+import org.lcrec.model.sft.SftPrompts;
 import org.lcrec.tasks.TaskType;
-import org.lcrec.tasks.TemplateSet;
-import org.lcrec.tokenizers.Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -407,115 +388,75 @@ public final class ReproduceCommand implements Runnable {
         return stage("train-" + mixName, fp, dir -> train(root, mix, dir));
     }
 
-    private Map<String, Object> train(Path root, List<String> mix, Path dir) throws IOException {
+    private Map<String, Object> train(Path root, List<String> mix, Path dir) {
         PrintWriter o = spec.commandLine().getOut();
         Dataset ds =
                 dataset()
                         .withIndex(
                                 LcRecFiles.readIndex(root.resolve("index").resolve("index.json")));
-        Tokenizer base;
-        try (InputStream in =
-                TextEncoder.class.getResourceAsStream(TextEncoder.MINILM_TOKENIZER_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(
-                        "the MiniLM tokenizer resource is missing from the classpath");
-            }
-            base = Tokenizer.read(in, "all-MiniLM-L6-v2 tokenizer.json");
-        }
-        Tokenizer full = base.withIndexTokens(ds.index());
-        TaskConfig tc = TaskConfig.defaults().withSeed(cfg.seed()).withMaxHistory(cfg.maxHistory());
-        TaskGenerator gen = new TaskGenerator(ds, TemplateSet.defaults(), tc);
-        List<TaskType> tasks = TaskType.parseList(String.join(",", mix));
-        // in the sequence form seqrec comes as user windows; the other tasks stay prompt/response
-        List<TaskType> sampled =
-                cfg.sequenceForm()
-                        ? tasks.stream().filter(t -> t != TaskType.SEQREC).toList()
-                        : tasks;
-        List<Sample> samples =
-                sampled.isEmpty()
-                        ? new ArrayList<>()
-                        : new ArrayList<>(gen.stream(sampled, Split.TRAIN).toList());
-        if (cfg.maxSamples() > 0 && cfg.maxSamples() < samples.size()) {
-            Collections.shuffle(samples, new Random(cfg.seed()));
-            samples = samples.subList(0, cfg.maxSamples());
-        }
-        List<TextPrompts.TextTemplate> prompts = prompts(tc);
-        Tokenizer tok = cfg.compactVocabulary() ? full.restrictedTo(texts(samples, prompts)) : full;
-        int bos = tok.tokenToId("[CLS]");
-        int eos = tok.tokenToId("[SEP]");
-        LlamaConfig lc =
-                LlamaPreset.byName(cfg.model()).config(tok.vocabSize(), bos, eos, tok.padId());
-        LlamaModel model = LlamaModel.random(lc, cfg.seed());
-        List<SftInput> examples = new ArrayList<>(TrainCommand.examples(samples, tok, bos));
-        long seqrecTargets = 0;
-        if (cfg.sequenceForm() && tasks.contains(TaskType.SEQREC)) {
-            List<LeaveOneOut.Window> windows =
-                    new LeaveOneOut(cfg.maxHistory())
-                            .trainingWindows(ds.interactions(), Math.max(1, cfg.maxHistory() / 2));
-            seqrecTargets = SeqrecSequences.targets(windows);
-            examples.addAll(
-                    SeqrecSequences.examples(
-                            windows,
-                            TextPrompts.tokenize(tok, prompts.get(0), bos),
-                            IndexVocabulary.of(
-                                    TextPrompts.tokenMap(tok, ds.index()),
-                                    ds.index(),
-                                    tok.vocabSize()),
-                            ds.index()));
-        }
-        SftConfig sc0 =
-                SftConfig.builder()
-                        .maxLength(cfg.maxLength())
-                        .batchSize(cfg.batchSize())
+        RecommenderTrainerConfig rc =
+                RecommenderTrainerConfig.builder()
+                        .tasks(TaskType.parseList(String.join(",", mix)))
+                        .sequenceForm(cfg.sequenceForm())
+                        .model(cfg.model())
                         .epochs(cfg.epochs())
                         .learningRate(cfg.learningRate())
+                        .batchSize(cfg.batchSize())
+                        .maxLength(cfg.maxLength())
+                        .maxSamples(cfg.maxSamples())
+                        .maxHistory(cfg.maxHistory())
+                        .beams(cfg.beams())
+                        .templates(cfg.templates())
+                        .validUsers(cfg.validUsers())
+                        .evaluateEvery(cfg.evaluateEvery())
+                        .patience(cfg.patience())
+                        .dropout(cfg.dropout())
                         .weightDecay(cfg.weightDecay())
                         .warmupRatio(cfg.warmupRatio())
-                        .dropout(cfg.dropout())
+                        .excludeHistory(cfg.excludeHistory())
+                        .compactVocabulary(cfg.compactVocabulary())
                         .seed(cfg.seed())
-                        .build();
-        // per epoch as the trainer counts it: examples too long for maxLength are left out
-        long total = new SftTrainer(sc0).totalSteps(examples, lc);
-        long perEpoch = Math.max(1, total / cfg.epochs());
-        int every = (int) (cfg.evaluateEvery() > 0 ? cfg.evaluateEvery() : perEpoch);
-        SftConfig sc =
-                sc0.toBuilder()
-                        .checkpointEvery(every)
-                        .evaluateEvery(every)
-                        .patience(cfg.patience())
                         // one ORT thread: with two, two runs of the same seed trained different
                         // models (losses apart from step ~26 of the synthetic default); with one
                         // they are bit-identical, and on two shared cores no slower for cpu-tiny
                         .session(device.get().session(TRAINING_THREADS))
+                        .decoder(device.get().decoder(threads))
                         .optimizerThreads(threads)
                         .build();
-        o.printf(
-                Locale.ROOT,
-                "%-10s %s, %,d parameters, %,d %s of %s, %,d steps%n",
-                "train",
-                cfg.model(),
-                lc.parameterCount(),
-                examples.size(),
-                cfg.sequenceForm()
-                        ? "examples (" + seqrecTargets + " seqrec targets in user windows)"
-                        : "samples",
-                tasks,
-                total);
-        Interactions validUsers = sampleUsers(ds.interactions(), cfg.validUsers(), cfg.seed());
-        List<Map<String, Object>> validations = new ArrayList<>();
-        Path evalDir = dir.resolve("valid-model");
-        SftResult r;
-        try (ProgressBar bar = new ProgressBar(o, "train", total)) {
-            r =
-                    new SftTrainer(sc)
+        ProgressBar[] bar = new ProgressBar[1];
+        ModelBundle bundle;
+        try {
+            bundle =
+                    new RecommenderTrainer(rc)
                             .train(
-                                    model,
-                                    examples,
-                                    dir.resolve("sft"),
-                                    new SftListener() {
+                                    ds,
+                                    dir.resolve(BUNDLE),
+                                    dir,
+                                    new RecommenderTrainer.Listener() {
+                                        @Override
+                                        public void onStart(RecommenderTrainer.Plan p) {
+                                            o.printf(
+                                                    Locale.ROOT,
+                                                    "%-10s %s, %,d parameters, %,d %s of %s, %,d"
+                                                            + " steps%n",
+                                                    "train",
+                                                    p.model(),
+                                                    p.parameters(),
+                                                    p.examples(),
+                                                    cfg.sequenceForm()
+                                                            ? "examples ("
+                                                                    + p.seqrecTargets()
+                                                                    + " seqrec targets in user"
+                                                                    + " windows)"
+                                                            : "samples",
+                                                    p.tasks(),
+                                                    p.steps());
+                                            bar[0] = new ProgressBar(o, "train", p.steps());
+                                        }
+
                                         @Override
                                         public void onStep(Progress p) {
-                                            bar.update(
+                                            bar[0].update(
                                                     p.step(),
                                                     String.format(
                                                             Locale.ROOT,
@@ -523,65 +464,39 @@ public final class ReproduceCommand implements Runnable {
                                                             p.loss(),
                                                             p.tokensPerSecond()));
                                         }
-                                    },
-                                    (m, step) -> {
-                                        exportModel(m, tok, evalDir);
-                                        EvaluationResult v =
-                                                evaluate(
-                                                        ds.index(),
-                                                        validUsers,
-                                                        evalDir,
-                                                        prompts,
-                                                        Split.VALID,
-                                                        0);
-                                        double ndcg = v.mean().get("ndcg@10");
-                                        validations.add(
-                                                Map.of(
-                                                        "step",
-                                                        step,
-                                                        "ndcg@10",
-                                                        ndcg,
-                                                        "hr@10",
-                                                        v.mean().get("hr@10")));
-                                        o.printf(
-                                                Locale.ROOT,
-                                                "%n%-10s step %,d: validation NDCG@10 %.4f, HR@10 %.4f%n",
-                                                "valid",
-                                                step,
-                                                ndcg,
-                                                v.mean().get("hr@10"));
-                                        return ndcg;
+
+                                        @Override
+                                        public void onValidation(
+                                                long step, double ndcg10, double hr10) {
+                                            o.printf(
+                                                    Locale.ROOT,
+                                                    "%n%-10s step %,d: validation NDCG@10 %.4f,"
+                                                            + " HR@10 %.4f%n",
+                                                    "valid",
+                                                    step,
+                                                    ndcg10,
+                                                    hr10);
+                                        }
                                     });
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
         }
-        Path best =
-                r.bestDir() != null && Files.isDirectory(r.bestDir()) ? r.bestDir() : r.modelDir();
-        exportModel(LlamaModel.load(best), tok, dir.resolve("onnx"));
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>(bundle.manifest().training());
         m.put("tasks", mix);
-        m.put("form", cfg.form());
-        m.put("samples", examples.size());
-        if (cfg.sequenceForm()) {
-            m.put("seqrecTargets", seqrecTargets);
-        }
-        m.put("validUsers", validUsers.userCount());
-        m.put("parameters", lc.parameterCount());
-        m.put("vocabulary", tok.vocabSize());
-        m.put("steps", r.steps());
-        m.put("finalLoss", r.finalLoss());
-        m.put("tokensPerSecond", r.tokensPerSecond());
-        m.put("bestStep", r.bestStep());
-        m.put("bestValidNdcg10", r.bestMetric());
-        m.put("validations", validations);
-        m.put("truncatedPrompts", r.truncatedPrompts());
-        m.put("droppedExamples", r.droppedExamples());
-        m.put("resumedFromStep", r.resumedFromStep());
+        m.put("samples", m.get("examples"));
+        m.put(
+                "bestValidNdcg10",
+                bundle.manifest()
+                        .metrics()
+                        .getOrDefault("validation", Map.of())
+                        .getOrDefault("ndcg@10", Double.NaN));
         return m;
     }
 
-    private static void exportModel(LlamaModel m, Tokenizer tok, Path dir) {
-        DecoderExport.export(m, dir, ExportOptions.defaults());
-        tok.save(dir.resolve(HfCheckpoint.TOKENIZER));
-    }
+    /** The bundle a training stage writes, inside its directory. */
+    static final String BUNDLE = "bundle";
 
     private Stage testStage(Path root, List<String> mix) {
         String mixName = ReproduceConfig.mixName(mix);
@@ -595,25 +510,36 @@ public final class ReproduceCommand implements Runnable {
                 "test-" + mixName,
                 fp,
                 dir -> {
-                    Dataset ds =
-                            dataset()
-                                    .withIndex(
-                                            LcRecFiles.readIndex(
-                                                    root.resolve("index").resolve("index.json")));
-                    TaskConfig tc =
-                            TaskConfig.defaults()
-                                    .withSeed(cfg.seed())
-                                    .withMaxHistory(cfg.maxHistory());
-                    List<TextPrompts.TextTemplate> prompts = prompts(tc);
-                    EvaluationResult r =
-                            evaluate(
-                                    ds.index(),
-                                    ds.interactions(),
-                                    root.resolve("train-" + mixName).resolve("onnx"),
-                                    prompts,
-                                    Split.TEST,
-                                    cfg.testUsers());
+                    ModelBundle bundle =
+                            ModelBundle.read(root.resolve("train-" + mixName).resolve(BUNDLE));
+                    RecommenderConfig rc =
+                            bundle.recommenderConfig().toBuilder()
+                                    .batchSize(32)
+                                    .unknownItems(UnknownItemPolicy.SKIP)
+                                    .build();
+                    EvaluationConfig ec =
+                            EvaluationConfig.builder()
+                                    .split(Split.TEST)
+                                    .maxHistory(cfg.maxHistory())
+                                    .maxUsers(cfg.testUsers())
+                                    .bootstrapResamples(1000)
+                                    .seed(cfg.seed())
+                                    .build();
+                    EvaluationResult r;
+                    try (Recommender rec =
+                                    Recommender.open(bundle, rc, device.get().decoder(threads));
+                            EvaluationBar bar =
+                                    new EvaluationBar(spec.commandLine().getOut(), "test")) {
+                        r =
+                                Evaluator.evaluate(
+                                        rec,
+                                        dataset().interactions(),
+                                        ec,
+                                        bundle.dir().toString(),
+                                        bar);
+                    }
                     r.write(dir.resolve("evaluation.json"));
+                    bundle.withMetrics("test", r.mean());
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("tasks", mix);
                     m.put("users", r.templates().get(0).samples());
@@ -622,87 +548,6 @@ public final class ReproduceCommand implements Runnable {
                     m.put("max", r.max());
                     return m;
                 });
-    }
-
-    /** Every text a from-scratch model sees: the training samples and the evaluation prompts. */
-    private static List<String> texts(
-            List<Sample> samples, List<TextPrompts.TextTemplate> prompts) {
-        List<String> out = new ArrayList<>();
-        for (Sample x : samples) {
-            out.add(x.sftPrompt());
-            out.add(x.response());
-        }
-        for (TextPrompts.TextTemplate t : prompts) {
-            out.add(t.prefix());
-            out.add(t.separator());
-            out.add(t.suffix());
-        }
-        return out;
-    }
-
-    /** The evaluation prompts: the form's own template, or the configured seqrec templates. */
-    private List<TextPrompts.TextTemplate> prompts(TaskConfig tc) {
-        return cfg.sequenceForm()
-                ? List.of(SeqrecSequences.template(tc.separator()))
-                : SeqrecPrompts.of(TemplateSet.defaults(), cfg.templates(), tc);
-    }
-
-    /**
-     * A seeded random sample of users (all when {@code n} is 0 or covers them): validation that
-     * represents the test users, not the first {@code n} in file order.
-     */
-    static Interactions sampleUsers(Interactions all, int n, long seed) {
-        if (n == 0 || n >= all.userCount()) {
-            return all;
-        }
-        List<Integer> rows = new ArrayList<>();
-        for (int r = 0; r < all.userCount(); r++) {
-            rows.add(r);
-        }
-        Collections.shuffle(rows, new Random(seed ^ 0x5A17L));
-        List<Integer> kept = new ArrayList<>(rows.subList(0, n));
-        Collections.sort(kept);
-        Interactions.Builder b = Interactions.builder();
-        for (int r : kept) {
-            b.add(all.user(r), all.sequence(r));
-        }
-        return b.build();
-    }
-
-    private EvaluationResult evaluate(
-            SemanticIndex index,
-            Interactions data,
-            Path modelDir,
-            List<TextPrompts.TextTemplate> prompts,
-            Split split,
-            int maxUsers) {
-        RecommenderConfig rc =
-                RecommenderConfig.builder()
-                        .beams(cfg.beams())
-                        .batchSize(32)
-                        .unknownItems(UnknownItemPolicy.SKIP)
-                        // the sequence form never trained an EOS after an item
-                        .eosStep(!cfg.sequenceForm())
-                        .excludeHistory(cfg.excludeHistory())
-                        .build();
-        EvaluationConfig ec =
-                EvaluationConfig.builder()
-                        .split(split)
-                        .maxHistory(cfg.maxHistory())
-                        .maxUsers(maxUsers)
-                        .bootstrapResamples(split == Split.TEST ? 1000 : 100)
-                        .seed(cfg.seed())
-                        .build();
-        try (Recommender rec =
-                TextPrompts.open(modelDir, index, prompts, rc, device.get().decoder(threads))) {
-            if (split != Split.TEST) {
-                // validation runs inside training, under the training's progress bar
-                return Evaluator.evaluate(rec, data, ec, modelDir.toString());
-            }
-            try (EvaluationBar bar = new EvaluationBar(spec.commandLine().getOut(), "test")) {
-                return Evaluator.evaluate(rec, data, ec, modelDir.toString(), bar);
-            }
-        }
     }
 
     private EvaluationRules rules() {
@@ -741,7 +586,10 @@ public final class ReproduceCommand implements Runnable {
                         all.add(sasrecBaseline(sasrec, dataset().items().ids()));
                     }
                     // named after the model's first template, so the two pair up
-                    String template = prompts(TaskConfig.defaults()).get(0).name();
+                    String template =
+                            cfg.sequenceForm()
+                                    ? SftPrompts.SEQUENCE_TEMPLATE
+                                    : "seqrec-" + cfg.templates().get(0);
                     EvaluationConfig ec =
                             EvaluationConfig.builder()
                                     .split(Split.TEST)
@@ -825,10 +673,7 @@ public final class ReproduceCommand implements Runnable {
                 "sasrec",
                 items,
                 q -> {
-                    float[] s =
-                            model.scores(
-                                            List.of(q.history()),
-                                            UnknownItemPolicy.SKIP)[0];
+                    float[] s = model.scores(List.of(q.history()), UnknownItemPolicy.SKIP)[0];
                     float[] byId = new float[space];
                     Arrays.fill(byId, Float.NEGATIVE_INFINITY);
                     for (int i = 0; i < known.length; i++) {

@@ -1,0 +1,100 @@
+package org.lcrec.model.export;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.inference.BundleManifest;
+import org.lcrec.inference.ModelBundle;
+import org.lcrec.inference.PromptTemplate;
+import org.lcrec.inference.TextPrompts;
+import org.lcrec.inference.TextTemplate;
+import org.lcrec.model.llm.HfCheckpoint;
+import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.tokenizers.Tokenizer;
+
+/**
+ * Writes a {@link ModelBundle}: the decoder exported to ONNX, its tokenizer, the token map, the
+ * index, the prompt templates (as text and as the ids the tokenizer gives, BOS first when the model
+ * has one) and the manifest.
+ *
+ * <p>The bundle is written into a temporary sibling directory and moved into place only when
+ * complete; an existing bundle is moved aside first and deleted after, so a reader sees the old
+ * bundle or the new one, never a mixture.
+ */
+public final class BundleWriter {
+    private BundleWriter() {}
+
+    /**
+     * @param model the trained model
+     * @param tokenizer its tokenizer (index tokens added)
+     * @param index the item index
+     * @param prompts the prompt templates the model was trained with (the first is the default)
+     * @param manifest the manifest
+     * @param dir the bundle directory (replaced if it exists)
+     * @return the bundle, read back
+     * @throws IllegalArgumentException if the tokenizer lacks an index token or the prompts are
+     *     empty
+     */
+    public static ModelBundle write(
+            LlamaModel model,
+            Tokenizer tokenizer,
+            SemanticIndex index,
+            List<TextTemplate> prompts,
+            BundleManifest manifest,
+            Path dir) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(index, "index");
+        Objects.requireNonNull(prompts, "prompts");
+        Objects.requireNonNull(manifest, "manifest");
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException(
+                    dir
+                            + ": a bundle needs the prompt templates its model was trained with; none given");
+        }
+        int bos = model.config().bosTokenId();
+        List<PromptTemplate> ids = new ArrayList<>();
+        for (TextTemplate t : prompts) {
+            ids.add(TextPrompts.tokenize(tokenizer, t, bos));
+        }
+        Path abs = dir.toAbsolutePath().normalize();
+        Path tmp =
+                abs.resolveSibling(
+                        "." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path old =
+                abs.resolveSibling(
+                        "." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
+        try {
+            if (Files.exists(tmp)) {
+                AtomicFiles.deleteTree(tmp);
+            }
+            DecoderExport.export(model, tmp, ExportOptions.defaults());
+            tokenizer.save(tmp.resolve(HfCheckpoint.TOKENIZER));
+            ModelBundle.writeServingFiles(
+                    tmp,
+                    index,
+                    TextPrompts.tokenMap(tokenizer, index),
+                    prompts,
+                    ids,
+                    bos,
+                    manifest);
+            if (Files.exists(abs)) {
+                AtomicFiles.move(abs, old);
+            }
+            AtomicFiles.move(tmp, abs);
+            if (Files.exists(old)) {
+                AtomicFiles.deleteTree(old);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    abs + ": cannot write the model bundle: " + e.getMessage(), e);
+        }
+        return ModelBundle.read(abs);
+    }
+}

@@ -3,14 +3,33 @@ package org.lcrec.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lcrec.core.Interactions;
+import org.lcrec.core.SdkVersion;
+import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.io.Fingerprints;
+import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.inference.BundleManifest;
+import org.lcrec.inference.ModelBundle;
+import org.lcrec.inference.RecommenderConfig;
+import org.lcrec.inference.TextPrompts;
+import org.lcrec.inference.TextTemplate;
+import org.lcrec.model.export.BundleWriter;
 import org.lcrec.model.export.DecoderExport;
 import org.lcrec.model.export.ExportOptions;
 import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.model.llm.HfCheckpoint;
 import org.lcrec.model.llm.LlamaModel;
+import org.lcrec.model.sft.SftPrompts;
+import org.lcrec.tasks.TaskConfig;
+import org.lcrec.tasks.TaskType;
+import org.lcrec.tasks.TemplateSet;
+import org.lcrec.tokenizers.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,6 +69,33 @@ public final class ExportCommand implements Runnable {
             description = "Weights in model.onnx_data: auto (above 1 GB), always or never.")
     String externalData;
 
+    @Option(
+            names = "--bundle",
+            description =
+                    "Write a model bundle (what Recommender.open and lcrec recommend/evaluate take):"
+                            + " needs --index; prompts from --text-prompts, else LC-Rec's seqrec"
+                            + " templates, which lcrec train trains on.")
+    boolean bundle;
+
+    @Option(
+            names = "--index",
+            paramLabel = "FILE",
+            description = "With --bundle: the item index the model was trained with.")
+    Path index;
+
+    @Option(
+            names = "--text-prompts",
+            paramLabel = "FILE",
+            description =
+                    "With --bundle: the prompt templates the model was trained with, as text"
+                            + " (version 1 JSON, as in a bundle's prompts.json).")
+    Path textPrompts;
+
+    @Option(
+            names = "--no-eos",
+            description = "With --bundle: the model was trained without an EOS after the item.")
+    boolean noEos;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
     Path report;
 
@@ -70,6 +116,25 @@ public final class ExportCommand implements Runnable {
                     model
                             + ": not a checkpoint directory (needs config.json and"
                             + " model.safetensors or model.safetensors.index.json)");
+        }
+        if (!bundle && (index != null || textPrompts != null || noEos)) {
+            throw new IllegalArgumentException("--index and --text-prompts go with --bundle");
+        }
+        if (bundle) {
+            if (index == null) {
+                throw new IllegalArgumentException(
+                        "--bundle needs --index FILE: the item index the model was trained with");
+            }
+            long t0 = System.nanoTime();
+            ModelBundle b = writeBundle();
+            o.printf("%-22s %s%n", "bundle", b);
+            o.printf("%-22s %.2f s%n", "exported in", (System.nanoTime() - t0) / 1e9);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", model.toString());
+            json.put("bundle", b.dir().toString());
+            Reports.write(report, json);
+            o.flush();
+            return;
         }
         long t0 = System.nanoTime();
         LlamaModel m;
@@ -105,5 +170,39 @@ public final class ExportCommand implements Runnable {
         json.put("seconds", secs);
         Reports.write(report, json);
         o.flush();
+    }
+
+    private ModelBundle writeBundle() {
+        SemanticIndex idx = LcRecFiles.readIndex(index);
+        Path tokFile = model.resolve(HfCheckpoint.TOKENIZER);
+        if (!Files.isRegularFile(tokFile)) {
+            throw new IllegalArgumentException(
+                    tokFile + ": missing; a bundle needs the tokenizer the model was trained with");
+        }
+        Tokenizer tok = Tokenizer.load(tokFile);
+        TaskConfig tc = TaskConfig.defaults();
+        List<TextTemplate> prompts;
+        if (textPrompts != null) {
+            prompts = TextPrompts.read(textPrompts);
+        } else {
+            TemplateSet ts = TemplateSet.defaults();
+            List<Integer> ids = new ArrayList<>();
+            for (int i = 0; i < ts.get(TaskType.SEQREC).size(); i++) {
+                ids.add(i);
+            }
+            prompts = SftPrompts.seqrecTemplates(ts, ids, tc);
+        }
+        BundleManifest manifest =
+                new BundleManifest(
+                        ModelBundle.FORMAT_VERSION,
+                        SdkVersion.get(),
+                        Instant.now().toString(),
+                        "unknown (exported from " + model + ")",
+                        Fingerprints.of(Interactions.builder().build(), idx),
+                        new BundleManifest.Decoding(
+                                RecommenderConfig.DEFAULT_BEAMS, !noEos, tc.maxHistory(), false),
+                        Map.of("exportedFrom", model.toString()),
+                        Map.of());
+        return BundleWriter.write(LlamaModel.load(model), tok, idx, prompts, manifest, out);
     }
 }

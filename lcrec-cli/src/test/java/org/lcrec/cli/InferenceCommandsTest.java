@@ -230,7 +230,12 @@ class InferenceCommandsTest {
                         indexFile.toString(),
                         "--history",
                         Integer.toString(index.itemIds()[0]));
+        // not a bundle and no templates given: no silent index-only prompt
         assertThat(noMap.code()).isEqualTo(2);
-        assertThat(noMap.err()).contains("token-map.json");
+        assertThat(noMap.err()).contains("no prompt templates", "manifest.json", "--bundle");
+        CliTesting.Run noIndex =
+                CliTesting.run("recommend", "--model", MODEL.toString(), "--history", "1,2");
+        assertThat(noIndex.code()).isEqualTo(2);
+        assertThat(noIndex.err()).contains("--index: required", "not a model bundle");
     }
 }

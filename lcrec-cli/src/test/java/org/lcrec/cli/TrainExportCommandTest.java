@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.inference.ModelBundle;
 import org.lcrec.model.export.DecoderExport;
 import org.lcrec.model.llm.LlamaConfig;
 import org.lcrec.model.llm.LlamaModel;
@@ -100,7 +102,7 @@ class TrainExportCommandTest {
                         "--report",
                         report.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("trained", "left-truncated", "lcrec export --model");
+        assertThat(r.out()).contains("trained", "left-truncated", "bundle");
         JsonNode rep = new ObjectMapper().readTree(report.toFile());
         assertThat(rep.get("steps").asInt()).isEqualTo(3);
         assertThat(rep.get("samples").asInt()).isEqualTo(12);
@@ -112,6 +114,50 @@ class TrainExportCommandTest {
         Path modelDir = out.resolve("model");
         assertThat(modelDir.resolve("tokenizer.json")).isRegularFile();
         assertThat(modelDir.resolve("model.safetensors")).isRegularFile();
+
+        // seqrec was among the tasks: the run wrote a bundle with every seqrec template
+        ModelBundle bundle = ModelBundle.read(out.resolve("bundle"));
+        assertThat(bundle.prompts()).hasSizeGreaterThan(1);
+        assertThat(bundle.prompts().get(0).name()).isEqualTo("seqrec-0");
+        assertThat(bundle.manifest().decoding().eosStep()).isTrue();
+        CliTesting.Run rec =
+                CliTesting.run(
+                        "recommend",
+                        "--model",
+                        out.resolve("bundle").toString(),
+                        "--history",
+                        "1,2,3",
+                        "--k",
+                        "3");
+        assertThat(rec.code()).as(rec.err()).isZero();
+        assertThat(rec.out()).contains("rank", "log-prob");
+
+        // a checkpoint exported with --bundle serves the same way; without --index it says why
+        CliTesting.Run noIndex =
+                CliTesting.run(
+                        "export",
+                        "--model",
+                        modelDir.toString(),
+                        "--out",
+                        tmp.resolve("b2").toString(),
+                        "--bundle");
+        assertThat(noIndex.code()).isEqualTo(2);
+        assertThat(noIndex.err()).contains("--bundle needs --index");
+        Path indexFile = tmp.resolve("index.json");
+        LcRecFiles.writeIndex(indexFile, bundle.index());
+        CliTesting.Run exported =
+                CliTesting.run(
+                        "export",
+                        "--model",
+                        modelDir.toString(),
+                        "--out",
+                        tmp.resolve("b2").toString(),
+                        "--bundle",
+                        "--index",
+                        indexFile.toString());
+        assertThat(exported.code()).as(exported.err()).isZero();
+        assertThat(ModelBundle.read(tmp.resolve("b2")).templates())
+                .isEqualTo(ModelBundle.read(out.resolve("bundle")).templates());
 
         Path onnx = tmp.resolve("onnx");
         CliTesting.Run e =

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.cli.Lcrec;
+import org.lcrec.inference.EvaluationResult;
+import org.lcrec.inference.ModelBundle;
 
 /**
  * The whole pipeline on a tiny budget: every stage runs, results are written, a rerun reuses all.
@@ -72,7 +74,28 @@ class ReproduceCommandTest {
         assertThat(results.at("/stages/train-seqrec/figures/steps").asInt()).isEqualTo(10);
         assertThat(results.at("/stages/test-seqrec/figures/mean/hr@10").asDouble(-1))
                 .isBetween(0.0, 1.0);
-        assertThat(out.resolve("train-seqrec/onnx/model.onnx")).exists();
+        // the training stage's bundle: evaluate on it alone gives the test stage's figures
+        Path bundle = out.resolve("train-seqrec/bundle");
+        ModelBundle b = ModelBundle.read(bundle);
+        JsonNode testMean = results.at("/stages/test-seqrec/figures/mean");
+        assertThat(b.manifest().metrics().get("test").get("ndcg@10"))
+                .isEqualTo(testMean.get("ndcg@10").asDouble());
+        assertThat(b.manifest().datasetFingerprint()).startsWith("sha256:");
+        Path report = tmp.resolve("eval.json");
+        run(
+                "evaluate",
+                "--model",
+                bundle.toString(),
+                "--max-users",
+                "30",
+                "--report",
+                report.toString());
+        EvaluationResult again = EvaluationResult.read(report);
+        for (String metric : new String[] {"hr@10", "ndcg@10", "hr@1", "ndcg@5"}) {
+            assertThat(again.mean().get(metric))
+                    .as(metric)
+                    .isEqualTo(testMean.get(metric).asDouble());
+        }
         // ndcg@10 and hr@10: the second mix against the first, and each mix against co-occurrence
         assertThat(results.get("paired")).hasSize(6);
         assertThat(results.at("/paired/0/row/users").asInt()).isEqualTo(30);

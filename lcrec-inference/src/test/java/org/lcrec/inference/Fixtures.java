@@ -52,8 +52,18 @@ final class Fixtures {
                 false);
     }
 
+    /** Read as a resource stream, so that it works from the test-jar too (lcrec-model's tests). */
     static Map<String, Integer> tokenMap() {
-        return IndexVocabulary.readTokenMap(dir().resolve("token-map.json"));
+        try (java.io.InputStream in =
+                Fixtures.class.getResourceAsStream("decoder/token-map.json")) {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue(
+                            in,
+                            new com.fasterxml.jackson.core.type.TypeReference<
+                                    Map<String, Integer>>() {});
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static JsonNode golden() {

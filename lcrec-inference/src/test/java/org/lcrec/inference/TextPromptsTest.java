@@ -1,14 +1,18 @@
 package org.lcrec.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.testing.SharedData;
 import org.lcrec.tokenizers.Tokenizer;
 
-/** The text layer over lcrec-model's tokenizer (LLaMA-2's tokenizer.json from shared data). */
+/** The text layer over lcrec-tokenizers (LLaMA-2's tokenizer.json from shared data). */
 class TextPromptsTest {
     @Test
     void textTemplatesAndTokenMapFromTheTokenizer() {
@@ -33,5 +37,31 @@ class TextPromptsTest {
         int item = index.itemIds()[0];
         int[] prompt = p.encode(new int[][] {v.tokenIds(index.get(item))});
         assertThat(tok.decode(prompt, true)).contains(index.get(item).toTokenString());
+    }
+
+    @Test
+    void textTemplatesFilesReadInOrderAndBadEntriesAreNamed(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("prompts.json");
+        Files.writeString(
+                f,
+                """
+                {"version": 1, "templates": [
+                  {"name": "a", "prefix": "P", "separator": ", ", "suffix": " S",
+                   "ids": {"prefix": [1]}},
+                  {"name": "b", "prefix": "", "separator": "", "suffix": ""}]}
+                """);
+        assertThat(TextPrompts.read(f))
+                .containsExactly(
+                        new TextTemplate("a", "P", ", ", " S"), new TextTemplate("b", "", "", ""));
+        Files.writeString(
+                f,
+                """
+                {"version": 1, "templates": [{"name": "a", "prefix": 3, "separator": "", "suffix": ""}]}
+                """);
+        assertThatThrownBy(() -> TextPrompts.read(f))
+                .hasMessageContaining(f + ": templates[0].prefix: expected a string, found 3");
+        Files.writeString(f, "{\"version\": 2, \"templates\": []}");
+        assertThatThrownBy(() -> TextPrompts.read(f))
+                .hasMessageContaining("\"version\": expected 1, found 2");
     }
 }

@@ -113,6 +113,41 @@ public record RecommenderTrainerConfig(
         }
     }
 
+    @Override
+    public String toString() {
+        return String.format(
+                java.util.Locale.ROOT,
+                "RecommenderTrainerConfig(tasks=%s, sequenceForm=%s, model=%s, epochs=%d, lr=%s,"
+                        + " batchSize=%d, maxLength=%d, maxSamples=%d, maxHistory=%d, beams=%d,"
+                        + " templates=%s, validUsers=%d, evaluateEvery=%d, patience=%d, dropout=%s,"
+                        + " weightDecay=%s, warmupRatio=%s, excludeHistory=%s,"
+                        + " compactVocabulary=%s, seed=%d, session=%s, decoder=%s,"
+                        + " optimizerThreads=%d)",
+                tasks,
+                sequenceForm,
+                model,
+                epochs,
+                learningRate,
+                batchSize,
+                maxLength,
+                maxSamples,
+                maxHistory,
+                beams,
+                templates,
+                validUsers,
+                evaluateEvery,
+                patience,
+                dropout,
+                weightDecay,
+                warmupRatio,
+                excludeHistory,
+                compactVocabulary,
+                seed,
+                session,
+                decoder,
+                optimizerThreads);
+    }
+
     /**
      * @return the defaults (see the class comment)
      */

@@ -1,26 +1,24 @@
 // 5. Evaluate a model with two decoding constraints and compare the two result files.
-// Uses the tiny model example 4 saved in target/examples/tiny-model: run 04 first.
+// Uses the bundle example 4 saved in target/examples/tiny-bundle: run 04 first.
 // Run: jshell --class-path lcrec-cli/target/lcrec.jar examples/05-evaluate-compare.jsh
 import java.nio.file.*;
 import java.util.*;
 import org.lcrec.core.*;
-import org.lcrec.tasks.*;
 import org.lcrec.inference.*;
-import org.lcrec.cli.reproduce.SeqrecPrompts;
 import org.lcrec.cli.render.*;
 
 var data = Dataset.synthetic();
 var out = Path.of("target", "examples");
-var modelDir = out.resolve("tiny-model");
-var prompts = SeqrecPrompts.of(TemplateSet.defaults(), List.of(0), TaskConfig.defaults());
+var bundle = ModelBundle.read(out.resolve("tiny-bundle"));
 
 // LC-Rec's leave-one-out protocol on the first 100 test users, HR and NDCG at 1, 5 and 10
 var protocol = EvaluationConfig.builder().split(Split.TEST).ks(1, 5, 10).maxUsers(100).build();
 System.out.println(protocol);
 
 EvaluationResult evaluate(ConstraintMode mode) {
-    var config = RecommenderConfig.defaults().withBeams(10).withConstraint(mode);
-    try (var recommender = TextPrompts.open(modelDir, data.index(), prompts, config, DecoderOptions.cpu())) {
+    // the bundle's own decoding (its prompt, no EOS step, history cap), with 10 beams and this constraint
+    var config = bundle.recommenderConfig().withBeams(10).withConstraint(mode);
+    try (var recommender = Recommender.open(bundle, config, DecoderOptions.cpu())) {
         return Evaluator.evaluate(recommender, data.interactions(), protocol, "tiny model");
     }
 }

@@ -167,7 +167,7 @@ class ExamplesTest {
         }
         assertThat(tables).as("evaluation tables").isEqualTo(2);
         assertThat(
-                        Pattern.compile("(?m)^seqrec-0 +(hr|ndcg)@(1|5|10) +100 ")
+                        Pattern.compile("(?m)^seqrec-sequence +(hr|ndcg)@(1|5|10) +100 ")
                                 .matcher(output)
                                 .results())
                 .hasSize(6);

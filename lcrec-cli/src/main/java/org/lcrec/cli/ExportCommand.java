@@ -50,12 +50,16 @@ public final class ExportCommand implements Runnable {
             description = "Weights in model.onnx_data: auto (above 1 GB), always or never.")
     String externalData;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write a JSON report (-: on stdout instead of the table).")
     Path report;
 
     @Override
     public void run() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter o = output.results();
         ExportOptions.ExternalData ext;
         try {
             ext = ExportOptions.ExternalData.valueOf(externalData.toUpperCase(Locale.ROOT));
@@ -85,15 +89,20 @@ public final class ExportCommand implements Runnable {
         double secs = (System.nanoTime() - t0) / 1e9;
         boolean tokenizer = Files.isRegularFile(out.resolve(HfCheckpoint.TOKENIZER));
         boolean external = Files.isRegularFile(out.resolve(DecoderExport.DATA_FILE));
-        o.printf("%-22s %s%n", "model", m.config());
-        o.printf("%-22s %,d%n", "parameters", m.config().parameterCount());
+        o.printf(Locale.ROOT, "%-22s %s%n", "model", m.config());
+        o.printf(Locale.ROOT, "%-22s %,d%n", "parameters", m.config().parameterCount());
         o.printf(
+                Locale.ROOT,
                 "%-22s %s%s%n",
                 "wrote",
                 out.resolve(DecoderExport.MODEL_FILE),
                 external ? " + " + DecoderExport.DATA_FILE : "");
-        o.printf("%-22s %s%n", "tokenizer.json", tokenizer ? "copied" : "absent in " + model);
-        o.printf("%-22s %.2f s%n", "exported in", secs);
+        o.printf(
+                Locale.ROOT,
+                "%-22s %s%n",
+                "tokenizer.json",
+                tokenizer ? "copied" : "absent in " + model);
+        output.progress().printf(Locale.ROOT, "%-22s %.2f s%n", "exported in", secs);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.toString());
         json.put("out", out.toString());
@@ -103,7 +112,7 @@ public final class ExportCommand implements Runnable {
         json.put("externalData", external);
         json.put("tokenizer", tokenizer);
         json.put("seconds", secs);
-        Reports.write(report, json);
-        o.flush();
+        output.report(json);
+        output.flush();
     }
 }

@@ -15,12 +15,15 @@ import org.lcrec.quantization.QuantizationException;
 import org.lcrec.tasks.llm.LlmException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code lcrec} command: subcommands that compose the SDK's modules. Each prints readable
- * figures on the terminal and, with {@code --report FILE}, a JSON summary. Without {@code --data}
- * every command runs on the embedded synthetic dataset.
+ * figures on standard output and, with {@code --report FILE}, a JSON summary ({@code --report -}:
+ * on standard output instead). Progress and timings go to standard error, and nowhere with {@code
+ * --quiet} (see {@link Output}). Without {@code --data} every command runs on the embedded
+ * synthetic dataset.
  */
 @Command(
         name = "lcrec",
@@ -48,6 +51,13 @@ public final class Lcrec implements Runnable {
     static final String VERSION_RESOURCE = "/org/lcrec/cli/version.properties";
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Read through {@link Output#quiet}; set whether given before or after the subcommand. */
+    @Option(
+            names = {"-q", "--quiet"},
+            scope = ScopeType.INHERIT,
+            description = "No progress or timing lines on stderr (results and errors still print).")
+    boolean quiet;
 
     @Override
     public void run() {

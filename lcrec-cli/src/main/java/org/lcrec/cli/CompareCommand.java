@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.PairedComparison;
@@ -41,12 +42,16 @@ public final class CompareCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "2024", description = "Bootstrap seed.")
     long seed;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write the rows as JSON.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write the rows as JSON (-: on stdout instead of the table).")
     Path report;
 
     @Override
     public void run() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter o = output.results();
         List<PairedComparison.Row> rows =
                 PairedComparison.compare(
                         EvaluationResult.read(a), EvaluationResult.read(b), bootstrap, 0.95, seed);
@@ -63,17 +68,27 @@ public final class CompareCommand implements Runnable {
         json.put("a", a.toString());
         json.put("b", b.toString());
         json.put("rows", rows);
-        Reports.write(report, json);
-        o.flush();
+        output.report(json);
+        output.flush();
     }
 
     static void print(PrintWriter o, List<PairedComparison.Row> rows, String nameA, String nameB) {
-        o.printf("B - A, with A = %s and B = %s%n", nameA, nameB);
+        o.printf(Locale.ROOT, "B - A, with A = %s and B = %s%n", nameA, nameB);
         o.printf(
+                Locale.ROOT,
                 "%-14s %-8s %6s %8s %8s %9s %21s %8s %8s%n",
-                "template", "metric", "users", "A", "B", "B-A", "95% CI", "t-test p", "wilcoxon");
+                "template",
+                "metric",
+                "users",
+                "A",
+                "B",
+                "B-A",
+                "95% CI",
+                "t-test p",
+                "wilcoxon");
         for (PairedComparison.Row r : rows) {
             o.printf(
+                    Locale.ROOT,
                     "%-14s %-8s %6d %8.4f %8.4f %+9.4f [%+8.4f, %+8.4f] %8.2g %8.2g%n",
                     r.template(),
                     r.metric(),

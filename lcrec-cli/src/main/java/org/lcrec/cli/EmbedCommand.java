@@ -3,6 +3,7 @@ package org.lcrec.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.lcrec.core.Dataset;
 import org.lcrec.model.encoder.EmbeddingCache;
@@ -74,12 +75,16 @@ public final class EmbedCommand implements Runnable {
     @Option(names = "--categories", description = "Also embed the categories as a field.")
     boolean categories;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON summary.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write a JSON summary (-: on stdout instead of the table).")
     Path report;
 
     @Override
     public void run() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter o = output.results();
         TextEncoderConfig cfg =
                 new TextEncoderConfig(
                         maxLength,
@@ -93,7 +98,7 @@ public final class EmbedCommand implements Runnable {
                 model == null ? TextEncoder.miniLm(cfg) : TextEncoder.open(model, cfg)) {
             int total = dataset.items().size() * texts.fieldCount();
             EmbeddingCache.Result result;
-            try (ProgressBar bar = new ProgressBar(o, "embedding", total)) {
+            try (ProgressBar bar = new ProgressBar(output.progress(), "embedding", total)) {
                 result =
                         EmbeddingCache.embed(
                                 encoder,
@@ -104,17 +109,23 @@ public final class EmbedCommand implements Runnable {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             int items = result.embeddings().length;
-            o.printf("%-22s %,d%n", "items", items);
-            o.printf("%-22s %d%n", "dimension", encoder.dimension());
-            o.printf("%-22s %s%n", "encoder", encoder.id());
-            o.printf("%-22s %s%n", "fields", texts);
+            o.printf(Locale.ROOT, "%-22s %,d%n", "items", items);
+            o.printf(Locale.ROOT, "%-22s %d%n", "dimension", encoder.dimension());
+            o.printf(Locale.ROOT, "%-22s %s%n", "encoder", encoder.id());
+            o.printf(Locale.ROOT, "%-22s %s%n", "fields", texts);
             o.printf(
+                    Locale.ROOT,
                     "%-22s %s%n",
-                    "source", result.fromCache() ? "cache (" + out + ")" : "computed");
-            o.printf(
-                    "%-22s %.2f s (%.1f items/s)%n",
-                    "time", seconds, items / Math.max(seconds, 1e-9));
-            o.printf("%-22s %s%n", "written", out);
+                    "source",
+                    result.fromCache() ? "cache (" + out + ")" : "computed");
+            output.progress()
+                    .printf(
+                            Locale.ROOT,
+                            "%-22s %.2f s (%.1f items/s)%n",
+                            "embedded in",
+                            seconds,
+                            items / Math.max(seconds, 1e-9));
+            o.printf(Locale.ROOT, "%-22s %s%n", "written", out);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("items", items);
             json.put("dimension", encoder.dimension());
@@ -126,10 +137,10 @@ public final class EmbedCommand implements Runnable {
             json.put("itemsPerSecond", items / Math.max(seconds, 1e-9));
             json.put("out", out.toString());
             json.put("source", data.synthetic() ? "synthetic (seed 42)" : data.dir().toString());
-            Reports.write(report, json);
+            output.report(json);
         } catch (EncoderException | TokenizerException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        o.flush();
+        output.flush();
     }
 }

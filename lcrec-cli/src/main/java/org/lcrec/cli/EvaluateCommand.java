@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description =
-                "Leave-one-out evaluation (HR@K, NDCG@K per template, mean/min/max, 95% bootstrap"
+                "Leave-one-out evaluation (HR@K, NDCG@K per template, mean/min/max, 95%% bootstrap"
                         + " intervals); the report is the input of `lcrec compare`.")
 public final class EvaluateCommand implements Runnable {
     @Spec CommandSpec spec;
@@ -133,12 +133,15 @@ public final class EvaluateCommand implements Runnable {
     @Option(names = "--threads", defaultValue = "0", description = "ORT threads (0 = auto).")
     int threads;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write the result as JSON.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write the result as JSON (-: on stdout instead of the table).")
     Path report;
 
     @Override
     public void run() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
         Dataset dataset = data.load();
         SemanticIndex fallback =
                 index == null && !ModelBundle.isBundle(model) ? dataset.index() : null;
@@ -172,18 +175,19 @@ public final class EvaluateCommand implements Runnable {
         RecommendCommand.ModelChoice m =
                 new RecommendCommand.ModelChoice(model, index, tokenMap, prompts, textPrompts);
         ConstraintMode mode = perPosition ? ConstraintMode.PER_POSITION : ConstraintMode.TRIE;
-        EvaluationResult main = run(o, dataset, m, fallback, mode, ec);
-        Reports.write(report, main);
+        EvaluationResult main = run(output, dataset, m, fallback, mode, ec);
+        output.report(main);
         if (alsoPerPosition != null) {
-            EvaluationResult pp = run(o, dataset, m, fallback, ConstraintMode.PER_POSITION, ec);
+            EvaluationResult pp =
+                    run(output, dataset, m, fallback, ConstraintMode.PER_POSITION, ec);
             pp.write(alsoPerPosition);
             CompareCommand.print(
-                    o,
+                    output.results(),
                     PairedComparison.compare(pp, main, bootstrap, 0.95, seed),
                     "per-position",
                     "trie");
         }
-        o.flush();
+        output.flush();
     }
 
     private void settings(RecommenderConfig.Builder b, ConstraintMode mode) {
@@ -201,7 +205,7 @@ public final class EvaluateCommand implements Runnable {
     }
 
     private EvaluationResult run(
-            PrintWriter o,
+            Output output,
             Dataset dataset,
             RecommendCommand.ModelChoice choice,
             SemanticIndex fallback,
@@ -216,48 +220,68 @@ public final class EvaluateCommand implements Runnable {
                                 b -> settings(b, mode),
                                 device.get().decoder(threads));
                 EvaluationBar bar =
-                        new EvaluationBar(o, ec.split().name().toLowerCase(Locale.ROOT))) {
+                        new EvaluationBar(
+                                output.progress(), ec.split().name().toLowerCase(Locale.ROOT))) {
             r = Evaluator.evaluate(rec, dataset.interactions(), ec, model.toString(), bar);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        output.progress().printf(Locale.ROOT, "%-14s %.1f s%n", "evaluated in", secs);
+        PrintWriter o = output.results();
         String[] names = RankingMetrics.names(ec.ks());
         o.printf(
-                "%s constraint, %s split, %d sample(s), %.1f s%n",
+                Locale.ROOT,
+                "%s constraint, %s split, %d sample(s)%n",
                 mode.name().toLowerCase(Locale.ROOT),
                 ec.split().name().toLowerCase(Locale.ROOT),
-                r.templates().get(0).samples(),
-                secs);
-        StringBuilder head = new StringBuilder(String.format("%-14s", "template"));
+                r.templates().get(0).samples());
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-14s", "template"));
         for (String n : names) {
-            head.append(String.format(" %9s", n));
+            head.append(String.format(Locale.ROOT, " %11s", n));
         }
         o.println(head);
         for (EvaluationResult.TemplateResult t : r.templates()) {
-            StringBuilder line = new StringBuilder(String.format("%-14s", t.name()));
-            StringBuilder ci = new StringBuilder(String.format("%-14s", "  95% CI"));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-14s", t.name()));
+            StringBuilder ci = new StringBuilder(String.format(Locale.ROOT, "%-14s", "  95% CI"));
             for (String n : names) {
-                line.append(String.format(" %9.4f", t.metrics().get(n)));
+                line.append(String.format(Locale.ROOT, " %11.4f", t.metrics().get(n)));
                 double[] c = t.intervals().get(n);
-                ci.append(String.format(" %4.3f-%4.3f", c[0], c[1]).substring(0, 10));
+                ci.append(' ').append(interval(c[0], c[1]));
             }
             o.println(line);
             o.println(ci);
             if (t.invalidPredictions() > 0 || t.skippedSamples() > 0) {
                 o.printf(
+                        Locale.ROOT,
                         "%-14s %d invalid prediction(s), %d sample(s) without a known history"
                                 + " item%n",
-                        "", t.invalidPredictions(), t.skippedSamples());
+                        "",
+                        t.invalidPredictions(),
+                        t.skippedSamples());
             }
         }
         for (String agg : new String[] {"mean", "min", "max"}) {
-            StringBuilder line = new StringBuilder(String.format("%-14s", agg));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-14s", agg));
             java.util.Map<String, Double> m =
                     agg.equals("mean") ? r.mean() : agg.equals("min") ? r.min() : r.max();
             for (String n : names) {
-                line.append(String.format(" %9.4f", m.get(n)));
+                line.append(String.format(Locale.ROOT, " %11.4f", m.get(n)));
             }
             o.println(line);
         }
         return r;
+    }
+
+    /**
+     * A 95% interval in the width of a metric column ({@code %11.4f}): {@code 0.012-0.034}, three
+     * decimals each side, which fits for the metrics' range [0, 1]; a wider interval is printed
+     * whole rather than cut.
+     *
+     * @param low the lower bound
+     * @param high the upper bound
+     * @return the interval, right-aligned in eleven characters
+     */
+    static String interval(double low, double high) {
+        return String.format(
+                Locale.ROOT, "%11s", String.format(Locale.ROOT, "%.3f-%.3f", low, high));
     }
 }

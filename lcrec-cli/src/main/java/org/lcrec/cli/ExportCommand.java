@@ -96,12 +96,16 @@ public final class ExportCommand implements Runnable {
             description = "With --bundle: the model was trained without an EOS after the item.")
     boolean noEos;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write a JSON report (-: on stdout instead of the table).")
     Path report;
 
     @Override
     public void run() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter o = output.results();
         ExportOptions.ExternalData ext;
         try {
             ext = ExportOptions.ExternalData.valueOf(externalData.toUpperCase(Locale.ROOT));
@@ -127,13 +131,18 @@ public final class ExportCommand implements Runnable {
             }
             long t0 = System.nanoTime();
             ModelBundle b = writeBundle();
-            o.printf("%-22s %s%n", "bundle", b);
-            o.printf("%-22s %.2f s%n", "exported in", (System.nanoTime() - t0) / 1e9);
+            o.printf(Locale.ROOT, "%-22s %s%n", "bundle", b);
+            output.progress()
+                    .printf(
+                            Locale.ROOT,
+                            "%-22s %.2f s%n",
+                            "exported in",
+                            (System.nanoTime() - t0) / 1e9);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("model", model.toString());
             json.put("bundle", b.dir().toString());
-            Reports.write(report, json);
-            o.flush();
+            output.report(json);
+            output.flush();
             return;
         }
         long t0 = System.nanoTime();
@@ -150,15 +159,20 @@ public final class ExportCommand implements Runnable {
         double secs = (System.nanoTime() - t0) / 1e9;
         boolean tokenizer = Files.isRegularFile(out.resolve(HfCheckpoint.TOKENIZER));
         boolean external = Files.isRegularFile(out.resolve(DecoderExport.DATA_FILE));
-        o.printf("%-22s %s%n", "model", m.config());
-        o.printf("%-22s %,d%n", "parameters", m.config().parameterCount());
+        o.printf(Locale.ROOT, "%-22s %s%n", "model", m.config());
+        o.printf(Locale.ROOT, "%-22s %,d%n", "parameters", m.config().parameterCount());
         o.printf(
+                Locale.ROOT,
                 "%-22s %s%s%n",
                 "wrote",
                 out.resolve(DecoderExport.MODEL_FILE),
                 external ? " + " + DecoderExport.DATA_FILE : "");
-        o.printf("%-22s %s%n", "tokenizer.json", tokenizer ? "copied" : "absent in " + model);
-        o.printf("%-22s %.2f s%n", "exported in", secs);
+        o.printf(
+                Locale.ROOT,
+                "%-22s %s%n",
+                "tokenizer.json",
+                tokenizer ? "copied" : "absent in " + model);
+        output.progress().printf(Locale.ROOT, "%-22s %.2f s%n", "exported in", secs);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.toString());
         json.put("out", out.toString());
@@ -168,8 +182,8 @@ public final class ExportCommand implements Runnable {
         json.put("externalData", external);
         json.put("tokenizer", tokenizer);
         json.put("seconds", secs);
-        Reports.write(report, json);
-        o.flush();
+        output.report(json);
+        output.flush();
     }
 
     private ModelBundle writeBundle() {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.lcrec.cli.render.Charts;
 import org.lcrec.core.Dataset;
@@ -107,7 +108,10 @@ public final class IndexCommand implements Runnable {
                             + " unchanged. Default: beside --out, <out>.emb-<encoder>.npy.")
     Path cache;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write a JSON report (-: on stdout instead of the table).")
     Path report;
 
     @Option(names = "--save-model", paramLabel = "FILE", description = "Also save the model.")
@@ -166,7 +170,8 @@ public final class IndexCommand implements Runnable {
     }
 
     private void execute() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter o = output.results();
         long t0 = System.nanoTime();
         if (!method.equals("rqvae") && !method.equals("rqkmeans")) {
             throw new IllegalArgumentException(
@@ -175,10 +180,7 @@ public final class IndexCommand implements Runnable {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
         }
-        if (charts && report == null) {
-            throw new IllegalArgumentException(
-                    "--charts needs --report FILE (the charts are written next to it)");
-        }
+        Path chartBase = charts ? output.reportFile("--charts") : null;
         ItemCatalog catalog = catalog();
         int[] ids = catalog.ids();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -214,7 +216,7 @@ public final class IndexCommand implements Runnable {
             try (TextEncoder te = TextEncoder.miniLm(tc);
                     ProgressBar bar =
                             new ProgressBar(
-                                    o,
+                                    output.progress(),
                                     "embedding",
                                     (long) ids.length * ItemTexts.lcRec().fieldCount())) {
                 EmbeddingCache.Result r =
@@ -248,7 +250,13 @@ public final class IndexCommand implements Runnable {
                             + x.rows()
                             + " rows");
         }
-        o.printf("%-24s %,d x %d from %s%n", "embeddings", x.rows(), x.dim(), embSource);
+        o.printf(
+                Locale.ROOT,
+                "%-24s %,d x %d from %s%n",
+                "embeddings",
+                x.rows(),
+                x.dim(),
+                embSource);
         json.put("embeddings", Map.of("source", embSource, "items", x.rows(), "dim", x.dim()));
         IndexConfig ic = IndexConfig.lcRec().withNumThreads(threads).withUniformMapping(!noMapping);
         GeneratedIndex g;
@@ -278,18 +286,22 @@ public final class IndexCommand implements Runnable {
             json.put("config", c.toString());
             int total = c.epochs();
             RqVaeModel trained;
-            try (ProgressBar bar = new ProgressBar(o, "training", total)) {
+            try (ProgressBar bar = new ProgressBar(output.progress(), "training", total)) {
                 trained =
                         new RqVaeTrainer(c)
                                 .fit(
                                         x,
                                         (e, loss, sec) ->
-                                                bar.update(e, String.format("loss %.5f", loss)));
+                                                bar.update(
+                                                        e,
+                                                        String.format(
+                                                                Locale.ROOT, "loss %.5f", loss)));
             }
             try (RqVaeModel m = trained) {
                 TrainingHistory h = m.history();
                 Arrays.stream(h.epochLoss()).forEach(epochLoss::add);
                 o.printf(
+                        Locale.ROOT,
                         "%-24s %.3f s/epoch, %.0f items/s, loss %.5g -> %.5g %s, %d codes"
                                 + " reseeded%n",
                         "trained",
@@ -332,7 +344,12 @@ public final class IndexCommand implements Runnable {
             long tt = System.nanoTime();
             RqKMeansModel m = new RqKMeansTrainer(c).fit(x);
             double secs = (System.nanoTime() - tt) / 1e9;
-            o.printf("%-24s %.2f s, inertia %s%n", "trained", secs, Arrays.toString(m.inertia()));
+            o.printf(
+                    Locale.ROOT,
+                    "%-24s %.2f s, inertia %s%n",
+                    "trained",
+                    secs,
+                    Arrays.toString(m.inertia()));
             json.put("training", Map.of("seconds", secs, "inertia", m.inertia()));
             g = generate(ic, m, x, ids);
             if (saveModel != null) {
@@ -341,25 +358,31 @@ public final class IndexCommand implements Runnable {
         }
         g.writeIndexJson(out);
         IndexStatistics s = g.statistics();
-        o.printf("%-24s %s%n", "levels", s.levels() + (s.levelsAdded() > 0 ? " (1 added)" : ""));
-        o.printf("%-24s %s%n", "codes used per level", Arrays.toString(s.codesUsed()));
+        o.printf(
+                Locale.ROOT,
+                "%-24s %s%n",
+                "levels",
+                s.levels() + (s.levelsAdded() > 0 ? " (1 added)" : ""));
+        o.printf(Locale.ROOT, "%-24s %s%n", "codes used per level", Arrays.toString(s.codesUsed()));
         StringBuilder ppl = new StringBuilder();
         for (double p : s.perplexity()) {
-            ppl.append(ppl.length() == 0 ? "" : ", ").append(String.format("%.1f", p));
+            ppl.append(ppl.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", p));
         }
-        o.printf("%-24s [%s]%n", "perplexity per level", ppl);
-        o.printf("%-24s %.6g%n", "reconstruction MSE", s.reconstructionMse());
+        o.printf(Locale.ROOT, "%-24s [%s]%n", "perplexity per level", ppl);
+        o.printf(Locale.ROOT, "%-24s %.6g%n", "reconstruction MSE", s.reconstructionMse());
         o.printf(
+                Locale.ROOT,
                 "%-24s %,d (%.2f%%) nearest code, %,d (%.2f%%) after uniform mapping%n",
                 "collisions before",
                 s.collisionsNearest(),
                 100 * s.rate(s.collisionsNearest()),
                 s.collisionsAfterMapping(),
                 100 * s.rate(s.collisionsAfterMapping()));
-        o.printf("%-24s %,d%n", "items moved", s.itemsMoved());
-        o.printf("%-24s %,d%n", "collisions after", s.collisionsFinal());
+        o.printf(Locale.ROOT, "%-24s %,d%n", "items moved", s.itemsMoved());
+        o.printf(Locale.ROOT, "%-24s %,d%n", "collisions after", s.collisionsFinal());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        o.printf("%-24s %s in %.1f s%n", "wrote", out, seconds);
+        o.printf(Locale.ROOT, "%-24s %s%n", "wrote", out);
+        output.progress().printf(Locale.ROOT, "%-24s %.1f s%n", "indexed in", seconds);
         Map<String, Object> sj = new LinkedHashMap<>();
         sj.put("items", s.items());
         sj.put("levels", s.levels());
@@ -376,23 +399,25 @@ public final class IndexCommand implements Runnable {
         json.put("statistics", sj);
         json.put("out", out.toString());
         json.put("seconds", seconds);
-        Reports.write(report, json);
+        output.report(json);
         if (charts) {
             o.printf(
+                    Locale.ROOT,
                     "%-24s %s%n",
                     "chart",
-                    Charts.codeUsage(Reports.sibling(report, ".code-usage.png"), g.codeUsage()));
+                    Charts.codeUsage(Reports.sibling(chartBase, ".code-usage.png"), g.codeUsage()));
             if (!epochLoss.isEmpty()) {
                 o.printf(
+                        Locale.ROOT,
                         "%-24s %s%n",
                         "chart",
                         Charts.lossCurve(
-                                Reports.sibling(report, ".loss.png"),
+                                Reports.sibling(chartBase, ".loss.png"),
                                 "RQ-VAE loss per epoch",
                                 epochLoss));
             }
         }
-        o.flush();
+        output.flush();
     }
 
     private Path cachePath() {

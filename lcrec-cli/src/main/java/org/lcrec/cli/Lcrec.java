@@ -1,7 +1,10 @@
 package org.lcrec.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Properties;
 import org.lcrec.core.DatasetException;
 import org.lcrec.model.encoder.EncoderException;
 import org.lcrec.model.llm.CheckpointException;
@@ -12,14 +15,20 @@ import org.lcrec.tasks.llm.LlmException;
 import org.lcrec.tokenizers.TokenizerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code lcrec} command: subcommands that compose the SDK's modules. Each prints readable
- * figures on the terminal and, with {@code --report FILE}, a JSON summary. Without {@code --data}
- * every command runs on the embedded synthetic dataset.
+ * figures on standard output and, with {@code --report FILE}, a JSON summary ({@code --report -}:
+ * on standard output instead). Progress and timings go to standard error, and nowhere with {@code
+ * --quiet} (see {@link Output}). Without {@code --data} every command runs on the embedded
+ * synthetic dataset.
  */
 @Command(
         name = "lcrec",
+        // subcommands inherit -h/-V and the version provider, so "lcrec train -V" prints it too
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Lcrec.Version.class,
         description = "LC-Rec for Java: semantic item IDs and LLM-based generative recommendation.",
@@ -38,7 +47,17 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
         })
 public final class Lcrec implements Runnable {
+    /** Written by Maven's resource filtering from {@code src/main/resources-filtered}. */
+    static final String VERSION_RESOURCE = "/org/lcrec/cli/version.properties";
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Read through {@link Output#quiet}; set whether given before or after the subcommand. */
+    @Option(
+            names = {"-q", "--quiet"},
+            scope = ScopeType.INHERIT,
+            description = "No progress or timing lines on stderr (results and errors still print).")
+    boolean quiet;
 
     @Override
     public void run() {
@@ -98,12 +117,41 @@ public final class Lcrec implements Runnable {
                 || ex instanceof LlmException;
     }
 
-    /** Reports the SDK version from the jar manifest. */
+    /**
+     * The SDK version: the jar manifest's {@code Implementation-Version}, else the version Maven
+     * wrote into {@value #VERSION_RESOURCE} (classes run from {@code target/classes}, as in tests),
+     * else {@code null}.
+     *
+     * @return the version, e.g. {@code 0.1.0-SNAPSHOT}, or {@code null} when neither is there
+     */
+    public static String version() {
+        String v = Lcrec.class.getPackage().getImplementationVersion();
+        if (v != null) {
+            return v;
+        }
+        try (InputStream in = Lcrec.class.getResourceAsStream(VERSION_RESOURCE)) {
+            if (in == null) {
+                return null;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            String filtered = p.getProperty("version");
+            // an unfiltered copy (an IDE build that bypassed Maven) still reads ${project.version}
+            return filtered == null || filtered.startsWith("$") ? null : filtered;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** {@code lcrec --version} and every subcommand's {@code -V}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Lcrec.class.getPackage().getImplementationVersion();
-            return new String[] {"lcrec " + (v == null ? "development build" : v)};
+            String v = version();
+            return new String[] {
+                "lcrec " + (v == null ? "(version unknown: not built by Maven)" : v),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+            };
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.lcrec.core.SemanticIndex;
@@ -136,12 +137,16 @@ public final class RecommendCommand implements Runnable {
     @Option(names = "--threads", defaultValue = "0", description = "ORT threads (0 = auto).")
     int threads;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON.")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Write the results as JSON (-: on stdout instead of the table).")
     Path out;
 
     @Override
     public void run() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, out);
+        PrintWriter o = output.results();
         if ((history == null) == (promptIds == null)) {
             throw new IllegalArgumentException("give exactly one of --history and --prompt-ids");
         }
@@ -181,15 +186,16 @@ public final class RecommendCommand implements Runnable {
         for (int p = 0; p < recs.size(); p++) {
             Recommendation r = recs.get(p);
             if (recs.size() > 1) {
-                o.printf("prompt %d%n", p);
+                o.printf(Locale.ROOT, "prompt %d%n", p);
             }
-            o.printf("%4s  %8s  %-28s  %10s%n", "rank", "item", "index", "log-prob");
+            o.printf(Locale.ROOT, "%4s  %8s  %-28s  %10s%n", "rank", "item", "index", "log-prob");
             List<Integer> items = new ArrayList<>();
             List<String> indices = new ArrayList<>();
             List<Double> scores = new ArrayList<>();
             for (int i = 0; i < r.items().size(); i++) {
                 ScoredItem s = r.items().get(i);
                 o.printf(
+                        Locale.ROOT,
                         "%4d  %8s  %-28s  %10.4f%n",
                         i + 1,
                         s.valid() ? Integer.toString(s.item()) : "invalid",
@@ -201,6 +207,7 @@ public final class RecommendCommand implements Runnable {
             }
             if (r.skippedHistoryItems().length > 0) {
                 o.printf(
+                        Locale.ROOT,
                         "skipped %d unknown history item(s): %s%n",
                         r.skippedHistoryItems().length,
                         java.util.Arrays.toString(r.skippedHistoryItems()));
@@ -214,7 +221,7 @@ public final class RecommendCommand implements Runnable {
             m.put("skippedHistoryItems", r.skippedHistoryItems());
             json.add(m);
         }
-        o.printf("%d prompt(s) in %.2f s%n", recs.size(), secs);
+        output.progress().printf(Locale.ROOT, "%d prompt(s) in %.2f s%n", recs.size(), secs);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("version", OUT_VERSION);
         report.put("model", model.toString());
@@ -225,8 +232,8 @@ public final class RecommendCommand implements Runnable {
         report.put("eos", !noEos);
         report.put("results", json);
         report.put("seconds", secs);
-        Reports.write(out, report);
-        o.flush();
+        output.report(report);
+        output.flush();
     }
 
     /**

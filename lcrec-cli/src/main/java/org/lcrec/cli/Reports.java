@@ -3,10 +3,12 @@ package org.lcrec.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
-import java.util.Map;
 import org.lcrec.core.io.AtomicFiles;
 
-/** JSON reports written by {@code --report FILE}: pretty-printed, written atomically. */
+/**
+ * JSON reports written by {@code --report FILE}: pretty-printed, written atomically ({@link
+ * Output#report} also prints them on standard output for {@code --report -}).
+ */
 public final class Reports {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,7 +44,7 @@ public final class Reports {
      * @param report a report
      * @return it as JSON text
      */
-    public static String toJson(Map<String, ?> report) {
+    public static String toJson(Object report) {
         try {
             return JSON.writeValueAsString(report);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

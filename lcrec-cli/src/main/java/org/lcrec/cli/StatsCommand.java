@@ -3,6 +3,7 @@ package org.lcrec.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.lcrec.core.Dataset;
 import org.lcrec.core.DatasetStats;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lcrec stats}: a dataset's size, sequence lengths, index shape and collisions. The pattern
- * of every subcommand: human output on stdout, the same figures as JSON with {@code --report}.
+ * of every subcommand: human output on stdout, the same figures as JSON with {@code --report},
+ * timings on stderr ({@link Output}).
  */
 @Command(
         name = "stats",
@@ -28,12 +30,16 @@ public final class StatsCommand implements Runnable {
 
     @Mixin DataOptions data = new DataOptions();
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write the statistics as JSON.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write the statistics as JSON (-: on stdout instead of the table).")
     Path report;
 
     @Override
     public void run() {
-        PrintWriter out = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter out = output.results();
         long t0 = System.nanoTime();
         Dataset dataset;
         MiniOneRecImporter.ImportReport imported = null;
@@ -55,6 +61,7 @@ public final class StatsCommand implements Runnable {
         Map<String, Object> json = new LinkedHashMap<>(stats.asMap());
         if (imported != null) {
             out.printf(
+                    Locale.ROOT,
                     "%-22s %,d of %,d users from %,d CSV rows (%,d dropped as inconsistent,"
                             + " %,d may miss their earliest items)%n",
                     "users rebuilt",
@@ -65,10 +72,10 @@ public final class StatsCommand implements Runnable {
                     imported.truncatedStart());
             json.put("import", imported);
         }
-        out.printf("%-22s %.2f s%n", "loaded in", seconds);
+        output.progress().printf(Locale.ROOT, "%-22s %.2f s%n", "loaded in", seconds);
         json.put("source", data.synthetic() ? "synthetic (seed 42)" : data.dir().toString());
         json.put("loadSeconds", seconds);
-        Reports.write(report, json);
-        out.flush();
+        output.report(json);
+        output.flush();
     }
 }

@@ -65,7 +65,10 @@ public final class TasksCommand implements Runnable {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file.")
     Path out;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write the counts as JSON.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write the counts as JSON (-: on stdout instead of the table).")
     Path report;
 
     @Option(
@@ -124,7 +127,8 @@ public final class TasksCommand implements Runnable {
 
     @Override
     public void run() {
-        PrintWriter pw = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter pw = output.results();
         List<TaskType> taskList = TaskType.parseList(tasks);
         Split s = Split.parse(split);
         ExportFormat f = ExportFormat.parse(format);
@@ -163,11 +167,19 @@ public final class TasksCommand implements Runnable {
         GenerationReport rep = it.report();
 
         pw.printf(
+                Locale.ROOT,
                 "%s, split %s, %s format%n",
-                dataset.name(), s.name().toLowerCase(Locale.ROOT), f.id());
+                dataset.name(),
+                s.name().toLowerCase(Locale.ROOT),
+                f.id());
         pw.printf(
+                Locale.ROOT,
                 "%-18s %12s %12s %14s %14s%n",
-                "task", "samples", "examples", "skipped items", "skipped pairs");
+                "task",
+                "samples",
+                "examples",
+                "skipped items",
+                "skipped pairs");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (GenerationReport.TaskCount c : rep.tasks()) {
             pw.printf(
@@ -186,7 +198,8 @@ public final class TasksCommand implements Runnable {
             row.put("skippedPairs", c.skippedPairs());
             rows.add(row);
         }
-        pw.printf(Locale.ROOT, "%,d samples written to %s in %.2f s%n", lines, out, seconds);
+        pw.printf(Locale.ROOT, "%,d samples written to %s%n", lines, out);
+        output.progress().printf(Locale.ROOT, "%-18s %.2f s%n", "generated in", seconds);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dataset", dataset.name());
         json.put("source", data.synthetic() ? "synthetic (seed 42)" : data.dir().toString());
@@ -197,8 +210,8 @@ public final class TasksCommand implements Runnable {
         json.put("tasks", rows);
         json.put("config", config.toString());
         json.put("seconds", seconds);
-        Reports.write(report, json);
-        pw.flush();
+        output.report(json);
+        output.flush();
     }
 
     /** One number for all tasks, or one per task; null when absent. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.io.AtomicFiles;
@@ -75,12 +76,16 @@ public final class TokenizeCommand implements Runnable {
             description = "Also write the (extended) tokenizer as tokenizer.json.")
     Path saveTokenizer;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON summary.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write a JSON summary (-: on stdout instead of the table).")
     Path report;
 
     @Override
     public void run() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter o = output.results();
         long t0 = System.nanoTime();
         Tokenizer tk;
         try {
@@ -90,8 +95,12 @@ public final class TokenizeCommand implements Runnable {
                 SemanticIndex idx = LcRecFiles.readIndex(index);
                 tk = tk.withIndexTokens(idx);
                 o.printf(
+                        Locale.ROOT,
                         "%-22s %,d (ids %,d..%,d)%n",
-                        "index tokens added", tk.vocabSize() - before, before, tk.vocabSize() - 1);
+                        "index tokens added",
+                        tk.vocabSize() - before,
+                        before,
+                        tk.vocabSize() - 1);
             }
             if (saveTokenizer != null) {
                 tk.save(saveTokenizer);
@@ -129,10 +138,10 @@ public final class TokenizeCommand implements Runnable {
             throw new UncheckedIOException(input + ": cannot read: " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        o.printf("%-22s %s%n", "tokenizer", t);
-        o.printf("%-22s %,d%n", "lines", counts[0]);
-        o.printf("%-22s %,d%n", "tokens", counts[1]);
-        o.printf("%-22s %s%n", "written", out);
+        o.printf(Locale.ROOT, "%-22s %s%n", "tokenizer", t);
+        o.printf(Locale.ROOT, "%-22s %,d%n", "lines", counts[0]);
+        o.printf(Locale.ROOT, "%-22s %,d%n", "tokens", counts[1]);
+        o.printf(Locale.ROOT, "%-22s %s%n", "written", out);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("tokenizer", t.source());
         json.put("vocabSize", t.vocabSize());
@@ -148,8 +157,9 @@ public final class TokenizeCommand implements Runnable {
         json.put("specialTokens", !noSpecial);
         json.put("seconds", seconds);
         json.put("out", out.toString());
-        Reports.write(report, json);
-        o.flush();
+        output.progress().printf(Locale.ROOT, "%-22s %.2f s%n", "tokenized in", seconds);
+        output.report(json);
+        output.flush();
     }
 
     static Tokenizer load(String spec) {

@@ -192,7 +192,10 @@ public final class TrainCommand implements Runnable {
 
     @Mixin DeviceFlag device;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write a JSON report (-: on stdout instead of the table).")
     Path report;
 
     @Option(
@@ -214,17 +217,15 @@ public final class TrainCommand implements Runnable {
     }
 
     private void execute() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec, report);
+        PrintWriter o = output.results();
         if ((model == null) == (preset == null)) {
             throw new IllegalArgumentException("give exactly one of --model DIR and --preset NAME");
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
         }
-        if (charts && report == null) {
-            throw new IllegalArgumentException(
-                    "--charts needs --report FILE (the chart is written next to it)");
-        }
+        Path chartBase = charts ? output.reportFile("--charts") : null;
         Dataset ds = data.load();
         if (index != null) {
             ds = ds.withIndex(LcRecFiles.readIndex(index));
@@ -317,16 +318,20 @@ public final class TrainCommand implements Runnable {
                         .optimizerThreads(threads)
                         .build();
         SftTrainer trainer = new SftTrainer(cfg);
-        o.printf("%-22s %s%n", "model", c);
+        o.printf(Locale.ROOT, "%-22s %s%n", "model", c);
         o.printf(
+                Locale.ROOT,
                 "%-22s %,d (%,d index tokens added to the tokenizer, %,d new embedding rows)%n",
-                "parameters", c.parameterCount(), tok.vocabSize() - base.vocabSize(), added);
-        o.printf("%-22s %,d samples from %s%n", "data", examples.size(), taskList);
-        o.printf("%-22s %s%n", "config", cfg);
+                "parameters",
+                c.parameterCount(),
+                tok.vocabSize() - base.vocabSize(),
+                added);
+        o.printf(Locale.ROOT, "%-22s %,d samples from %s%n", "data", examples.size(), taskList);
+        o.printf(Locale.ROOT, "%-22s %s%n", "config", cfg);
         long total = trainer.totalSteps(examples, c);
         long t0 = System.nanoTime();
         SftResult r;
-        try (ProgressBar bar = new ProgressBar(o, "train", total)) {
+        try (ProgressBar bar = new ProgressBar(output.progress(), "train", total)) {
             r =
                     trainer.train(
                             m,
@@ -352,34 +357,52 @@ public final class TrainCommand implements Runnable {
         double secs = (System.nanoTime() - t0) / 1e9;
         tok.save(r.modelDir().resolve(HfCheckpoint.TOKENIZER));
         o.printf(
+                Locale.ROOT,
                 "%-22s %,d steps, final loss %.4f, %.0f tokens/s  %s%n",
-                "trained", r.steps(), r.finalLoss(), r.tokensPerSecond(), r.sparkline(40));
+                "trained",
+                r.steps(),
+                r.finalLoss(),
+                r.tokensPerSecond(),
+                r.sparkline(40));
         o.printf(
+                Locale.ROOT,
                 "%-22s %,d prompts left-truncated (%,d tokens), %,d examples dropped%n",
-                "truncation", r.truncatedPrompts(), r.truncatedTokens(), r.droppedExamples());
+                "truncation",
+                r.truncatedPrompts(),
+                r.truncatedTokens(),
+                r.droppedExamples());
         if (r.bestDir() != null) {
             tok.save(r.bestDir().resolve(HfCheckpoint.TOKENIZER));
             o.printf(
+                    Locale.ROOT,
                     "%-22s %s (validation loss %.4f at step %,d on %,d examples)%n",
-                    "best", r.bestDir(), -r.bestMetric(), r.bestStep(), validation.size());
+                    "best",
+                    r.bestDir(),
+                    -r.bestMetric(),
+                    r.bestStep(),
+                    validation.size());
         }
         if (r.resumedFromStep() > 0) {
-            o.printf("%-22s step %,d%n", "resumed from", r.resumedFromStep());
+            o.printf(Locale.ROOT, "%-22s step %,d%n", "resumed from", r.resumedFromStep());
         }
-        o.printf("%-22s %s%n", "checkpoint", r.modelDir());
+        o.printf(Locale.ROOT, "%-22s %s%n", "checkpoint", r.modelDir());
         Path bundleDir = null;
         if (taskList.contains(TaskType.SEQREC)) {
             bundleDir = writeBundle(ds, tok, r, taskList, cfg);
             o.printf(
+                    Locale.ROOT,
                     "%-22s %s (lcrec recommend --model %s --history ...)%n",
-                    "bundle", bundleDir, bundleDir);
+                    "bundle",
+                    bundleDir,
+                    bundleDir);
         } else {
             o.printf(
+                    Locale.ROOT,
                     "%-22s none: seqrec is not among the tasks, so the model has no recommendation"
                             + " prompt (export the checkpoint with lcrec export)%n",
                     "bundle");
         }
-        o.printf("%-22s %.1f s%n", "trained in", secs);
+        output.progress().printf(Locale.ROOT, "%-22s %.1f s%n", "trained in", secs);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("source", data.synthetic() ? "synthetic (seed 42)" : data.dir().toString());
         json.put("tasks", taskList.stream().map(TaskType::id).toList());
@@ -404,15 +427,18 @@ public final class TrainCommand implements Runnable {
         json.put("modelDir", r.modelDir().toString());
         json.put("bundle", bundleDir == null ? null : bundleDir.toString());
         json.put("seconds", secs);
-        Reports.write(report, json);
+        output.report(json);
         if (charts && !r.losses().isEmpty()) {
             o.printf(
+                    Locale.ROOT,
                     "%-22s %s%n",
                     "chart",
                     Charts.lossCurve(
-                            Reports.sibling(report, ".loss.png"), "SFT loss per step", r.losses()));
+                            Reports.sibling(chartBase, ".loss.png"),
+                            "SFT loss per step",
+                            r.losses()));
         }
-        o.flush();
+        output.flush();
     }
 
     /**

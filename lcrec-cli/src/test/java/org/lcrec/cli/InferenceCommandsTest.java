@@ -192,6 +192,38 @@ class InferenceCommandsTest {
     }
 
     @Test
+    void evaluateReportDashIsJsonOnStdoutAndTheTableWithWholeIntervalsOnStderr() throws Exception {
+        CliTesting.Run r =
+                CliTesting.run(
+                        "evaluate",
+                        "--model",
+                        MODEL.toString(),
+                        "--data",
+                        dataDir.toString(),
+                        "--index",
+                        indexFile.toString(),
+                        "--token-map",
+                        tokenMap.toString(),
+                        "--max-users",
+                        "8",
+                        "--beams",
+                        "10",
+                        "--ks",
+                        "1,10",
+                        "--report",
+                        "-");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode res = JSON.readTree(r.out());
+        assertThat(res.get("version").asInt()).isEqualTo(EvaluationResult.VERSION);
+        assertThat(res.get("templates").get(0).get("ranks")).hasSize(8);
+        assertThat(Path.of("-")).doesNotExist();
+        // one whole interval per metric column, e.g. "  95% CI   0.000-0.125 ..."
+        assertThat(r.err())
+                .containsPattern("(?m)^  95% CI     ( +\\d\\.\\d{3}-\\d\\.\\d{3}){4}$")
+                .contains("evaluated in");
+    }
+
+    @Test
     void badInputsExitWithTwoAndAMessage() {
         CliTesting.Run unknown =
                 CliTesting.run(

@@ -18,6 +18,7 @@ import org.lcrec.cli.DeviceFlag;
 import org.lcrec.cli.DeviceOption;
 import org.lcrec.cli.EvaluationBar;
 import org.lcrec.cli.Lcrec;
+import org.lcrec.cli.Output;
 import org.lcrec.cli.ProgressBar;
 import org.lcrec.cli.pipeline.Pipeline;
 import org.lcrec.cli.pipeline.Stage;
@@ -147,7 +148,9 @@ public final class ReproduceCommand implements Runnable {
 
     @Override
     public void run() {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec);
+        // stage lines, training progress and timings; the results table alone is on stdout
+        PrintWriter o = output.progress();
         long t0 = System.nanoTime();
         cfg = effectiveConfig();
         dataPath = dataDir != null ? dataDir : cfg.data() == null ? null : Path.of(cfg.data());
@@ -180,9 +183,9 @@ public final class ReproduceCommand implements Runnable {
         String md = Results.markdown(cfg, dataPath, results, paired, total);
         AtomicFiles.writeString(root.resolve("results.md"), md);
         write(root.resolve("results.json"), Results.json(cfg, dataPath, results, paired, total));
-        o.println();
-        o.print(md);
         o.flush();
+        output.results().print(md);
+        output.flush();
     }
 
     /**
@@ -389,7 +392,7 @@ public final class ReproduceCommand implements Runnable {
     }
 
     private Map<String, Object> train(Path root, List<String> mix, Path dir) {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = Output.of(spec).progress();
         Dataset ds =
                 dataset()
                         .withIndex(
@@ -529,7 +532,7 @@ public final class ReproduceCommand implements Runnable {
                     try (Recommender rec =
                                     Recommender.open(bundle, rc, device.get().decoder(threads));
                             EvaluationBar bar =
-                                    new EvaluationBar(spec.commandLine().getOut(), "test")) {
+                                    new EvaluationBar(Output.of(spec).progress(), "test")) {
                         r =
                                 Evaluator.evaluate(
                                         rec,
@@ -628,7 +631,7 @@ public final class ReproduceCommand implements Runnable {
      * item), early-stopped on its own seeded validation sample; resumable from its checkpoints.
      */
     private SasRecModel sasrec(Path dir) {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = Output.of(spec).progress();
         SasRecConfig sc = sasrecConfig();
         o.printf(Locale.ROOT, "%-10s %s%n", "sasrec", sc);
         SasRecModel model =
@@ -740,11 +743,19 @@ public final class ReproduceCommand implements Runnable {
         }
     }
 
+    /**
+     * Runs a stage's subcommand. Its readable output is this command's progress (stderr, or nothing
+     * with {@code --quiet}); its errors go to stderr.
+     */
     private void subcommand(List<String> args) {
-        PrintWriter o = spec.commandLine().getOut();
+        Output output = Output.of(spec);
+        if (output.quiet()) {
+            args = new ArrayList<>(args);
+            args.add("--quiet");
+        }
         int code =
                 new CommandLine(new Lcrec())
-                        .setOut(o)
+                        .setOut(output.progress())
                         .setErr(spec.commandLine().getErr())
                         .execute(args.toArray(String[]::new));
         if (code != 0) {

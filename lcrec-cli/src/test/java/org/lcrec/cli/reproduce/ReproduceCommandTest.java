@@ -39,12 +39,15 @@ class ReproduceCommandTest {
              "excludeHistory": true, "sasrecEpochs": 3}
             """;
 
-    private static String run(String... args) {
+    /** What a successful run printed: the results table on stdout, progress on stderr. */
+    private record Run(String out, String err) {}
+
+    private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Lcrec.run(new PrintWriter(out), new PrintWriter(err), args);
         assertThat(code).as("exit code; stderr: %s; stdout: %s", err, out).isZero();
-        return out.toString();
+        return new Run(out.toString(), err.toString());
     }
 
     @Test
@@ -52,14 +55,19 @@ class ReproduceCommandTest {
         Path config = tmp.resolve("tiny.json");
         Files.writeString(config, TINY);
         Path out = tmp.resolve("run");
-        String first = run("reproduce", "--config", config.toString(), "--out", out.toString());
+        Run run = run("reproduce", "--config", config.toString(), "--out", out.toString());
+        String first = run.out();
+        // stage lines, the nested index command and progress bars are progress: stderr
+        assertThat(run.err())
+                .contains("index      running ...", "test       [", "collisions after", "done in");
+        assertThat(first).doesNotContain("running ...", "test       [", "collisions after");
+        assertThat(first).isEqualTo(Files.readString(out.resolve("results.md")));
         assertThat(first)
                 .contains(
                         "| LC-Rec (seqrec) | 30 |",
                         "| random |",
                         "| most-popular |",
                         "| co-occurrence |",
-                        "test       [",
                         "| LC-Rec (seqrec+index2item) | 30 |",
                         "Paired over the test users",
                         "| seqrec+index2item | seqrec | ",
@@ -100,14 +108,18 @@ class ReproduceCommandTest {
         assertThat(results.get("paired")).hasSize(6);
         assertThat(results.at("/paired/0/row/users").asInt()).isEqualTo(30);
 
-        String second = run("reproduce", "--config", config.toString(), "--out", out.toString());
-        assertThat(second)
+        Run second = run("reproduce", "--config", config.toString(), "--out", out.toString());
+        assertThat(second.err())
                 .contains(
                         "train-seqrec reused",
                         "test-seqrec reused",
                         "test-seqrec+index2item reused",
                         "baselines  reused");
-        assertThat(second).doesNotContain("running ...");
+        assertThat(second.err()).doesNotContain("running ...");
+
+        Run quiet = run("reproduce", "--config", config.toString(), "--out", out.toString(), "-q");
+        assertThat(quiet.err()).isEmpty();
+        assertThat(quiet.out()).contains("| LC-Rec (seqrec) | 30 |");
     }
 
     @Test
@@ -115,10 +127,10 @@ class ReproduceCommandTest {
         Path config = tmp.resolve("seq.json");
         Files.writeString(config, SEQUENCE);
         Path out = tmp.resolve("run");
-        String text = run("reproduce", "--config", config.toString(), "--out", out.toString());
-        assertThat(text)
+        Run run = run("reproduce", "--config", config.toString(), "--out", out.toString());
+        assertThat(run.err()).contains("seqrec targets in user windows", "sasrec     epoch 1");
+        assertThat(run.out())
                 .contains(
-                        "seqrec targets in user windows",
                         "as one sequence per user window",
                         "items already in the history are never recommended",
                         "| LC-Rec (seqrec) | 50 |",

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description =
-                "Leave-one-out evaluation (HR@K, NDCG@K per template, mean/min/max, 95% bootstrap"
+                "Leave-one-out evaluation (HR@K, NDCG@K per template, mean/min/max, 95%% bootstrap"
                         + " intervals); the report is the input of `lcrec compare`.")
 public final class EvaluateCommand implements Runnable {
     @Spec CommandSpec spec;

@@ -301,14 +301,14 @@ public final class Recommender implements AutoCloseable {
         List<ScoredItem> items = new ArrayList<>(k);
         int invalid = 0;
         for (int b = 0; b < r.size() && items.size() < k; b++) {
-            int[] tokens = r.tokens()[b];
+            int[] tokens = r.tokens(b);
             // a live leaf keeps at least one allowed item, so only a per-position beam is empty
             int[] ids =
                     exclusion == null
-                            ? constraint.items(r.leaves()[b], tokens)
-                            : exclusion.items(prompt, r.leaves()[b]);
+                            ? constraint.items(r.leaf(b), tokens)
+                            : exclusion.items(prompt, r.leaf(b));
             if (ids.length == 0) {
-                items.add(new ScoredItem(-1, indexString(tokens), r.scores()[b]));
+                items.add(new ScoredItem(-1, indexString(tokens), r.score(b)));
                 invalid++;
                 continue;
             }
@@ -316,7 +316,7 @@ public final class Recommender implements AutoCloseable {
                 if (items.size() == k) {
                     break;
                 }
-                items.add(new ScoredItem(item, index.get(item).toTokenString(), r.scores()[b]));
+                items.add(new ScoredItem(item, index.get(item).toTokenString(), r.score(b)));
             }
         }
         return new Recommendation(items, skipped, invalid);

@@ -80,6 +80,14 @@ public final class BaselineEvaluation {
         }
 
         /**
+         * @return a copy of the per-user ranks
+         */
+        @Override
+        public int[] ranks() {
+            return ranks.clone();
+        }
+
+        /**
          * @return how many users were scored
          */
         public int users() {

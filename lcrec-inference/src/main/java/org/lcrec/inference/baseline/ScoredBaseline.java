@@ -48,7 +48,7 @@ final class ScoredBaseline implements Baseline {
                             + "), found "
                             + (s == null ? "null" : "length " + s.length));
         }
-        int[] excluded = excludeHistory ? query.history().clone() : new int[0];
+        int[] excluded = excludeHistory ? query.history() : new int[0];
         Arrays.sort(excluded);
         TopK top = new TopK(Math.min(k, items.length));
         top.reset(Math.min(k, items.length));

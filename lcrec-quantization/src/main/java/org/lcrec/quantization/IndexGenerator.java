@@ -42,6 +42,8 @@ import org.lcrec.sinkhorn.SinkhornSolver;
  *     added level. Same inputs and config → identical index. Thread-safe.
  */
 public final class IndexGenerator {
+    private static final System.Logger LOG = System.getLogger(IndexGenerator.class.getName());
+
     /** Largest oversized prefix group balanced exactly (Hungarian is cubic in the group size). */
     static final int EXACT_LIMIT = 1024;
 
@@ -167,6 +169,11 @@ public final class IndexGenerator {
                 try {
                     a = new SinkhornSolver(sk).solveUniform(cost, b, k).argmaxPerRow();
                 } catch (ArithmeticException e) {
+                    LOG.log(
+                            System.Logger.Level.DEBUG,
+                            "collision mapping: plain Sinkhorn failed ({0}); solving in the log"
+                                    + " domain",
+                            e.getMessage());
                     a =
                             new SinkhornSolver(sk.withForm(SinkhornForm.LOG_DOMAIN))
                                     .solveUniform(cost, b, k)

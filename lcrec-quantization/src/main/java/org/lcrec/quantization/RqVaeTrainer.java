@@ -39,6 +39,8 @@ import org.lcrec.sinkhorn.SinkhornSolver;
  *     thread count). Not thread-safe; one fit at a time per instance.
  */
 public final class RqVaeTrainer {
+    private static final System.Logger LOG = System.getLogger(RqVaeTrainer.class.getName());
+
     /** Items per forward pass when encoding outside training (bounds memory). */
     private static final int ENCODE_CHUNK = 4096;
 
@@ -277,6 +279,11 @@ public final class RqVaeTrainer {
             try {
                 a = new SinkhornSolver(sc).solveUniform(cost, b, k).argmaxPerRow();
             } catch (ArithmeticException e) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "level {0}: plain Sinkhorn failed ({1}); solving in the log domain",
+                        l,
+                        e.getMessage());
                 a =
                         new SinkhornSolver(sc.withForm(SinkhornForm.LOG_DOMAIN))
                                 .solveUniform(cost, b, k)

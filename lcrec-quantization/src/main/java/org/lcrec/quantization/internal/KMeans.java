@@ -18,6 +18,8 @@ import org.lcrec.sinkhorn.TransportPlan;
  *     balanced step holds an {@code n × k} double matrix.
  */
 public final class KMeans {
+    private static final System.Logger LOG = System.getLogger(KMeans.class.getName());
+
     private KMeans() {}
 
     /**
@@ -241,6 +243,10 @@ public final class KMeans {
         try {
             p = new SinkhornSolver(cfg).solveUniform(cost, n, k);
         } catch (ArithmeticException e) {
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "balanced assignment: plain Sinkhorn failed ({0}); solving in the log domain",
+                    e.getMessage());
             p = new SinkhornSolver(cfg.withForm(SinkhornForm.LOG_DOMAIN)).solveUniform(cost, n, k);
         }
         return p.argmaxPerRow();

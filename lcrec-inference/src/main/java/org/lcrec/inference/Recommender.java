@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.lcrec.core.IndexTokens;
 import org.lcrec.core.SemanticIndex;
@@ -56,6 +57,10 @@ public final class Recommender implements AutoCloseable {
             SemanticIndex index,
             Map<String, Integer> tokenMap,
             RecommenderConfig config) {
+        Objects.requireNonNull(decoder, "decoder");
+        Objects.requireNonNull(index, "index");
+        Objects.requireNonNull(tokenMap, "tokenMap");
+        Objects.requireNonNull(config, "config");
         this.decoder = decoder;
         this.index = index;
         this.config = config;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import org.lcrec.onnx.GraphBuilder;
@@ -61,7 +62,7 @@ public final class RqVaeTrainer {
      * @param config the settings
      */
     public RqVaeTrainer(RqVaeConfig config) {
-        this.config = config;
+        this.config = Objects.requireNonNull(config, "config");
     }
 
     /**
@@ -80,6 +81,8 @@ public final class RqVaeTrainer {
      *     DeadCodePolicy#FAIL}
      */
     public RqVaeModel fit(Embeddings items, EpochListener listener) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(listener, "listener");
         RqVaeConfig c = config;
         int n = items.rows();
         int in = items.dim();

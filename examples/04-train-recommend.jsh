@@ -11,7 +11,7 @@ import org.lcrec.model.sft.*;
 import org.lcrec.model.export.*;
 import org.lcrec.inference.*;
 import org.lcrec.cli.reproduce.SeqrecPrompts;
-import org.lcrec.cli.render.Charts;
+import org.lcrec.core.render.Charts;
 
 var data = Dataset.synthetic();
 

@@ -7,7 +7,8 @@ import org.lcrec.core.*;
 import org.lcrec.tasks.*;
 import org.lcrec.inference.*;
 import org.lcrec.cli.reproduce.SeqrecPrompts;
-import org.lcrec.cli.render.*;
+import org.lcrec.core.render.Charts;
+import org.lcrec.inference.render.Tables;
 
 var data = Dataset.synthetic();
 var out = Path.of("target", "examples");

@@ -18,7 +18,7 @@ System.out.println(generated.render());
 
 // the same histogram as a picture
 var png = java.nio.file.Path.of("target", "examples", "code-usage.png");
-System.out.println("chart: " + org.lcrec.cli.render.Charts.codeUsage(png, generated.codeUsage()));
+System.out.println("chart: " + org.lcrec.core.render.Charts.codeUsage(png, generated.codeUsage()));
 // expect: code-usage.png
 
 // every item has its own ID; write it in LC-Rec's format and use it in place of the shipped one

@@ -5,7 +5,8 @@ import java.nio.file.*;
 import java.util.*;
 import org.lcrec.core.*;
 import org.lcrec.inference.*;
-import org.lcrec.cli.render.*;
+import org.lcrec.core.render.Charts;
+import org.lcrec.inference.render.Tables;
 
 var data = Dataset.synthetic();
 var out = Path.of("target", "examples");

@@ -108,7 +108,7 @@ public final class EmbedCommand implements Runnable {
                                 (done, all) -> bar.update(done, "texts"));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            int items = result.embeddings().length;
+            int items = result.size();
             o.printf(Locale.ROOT, "%-22s %,d%n", "items", items);
             o.printf(Locale.ROOT, "%-22s %d%n", "dimension", encoder.dimension());
             o.printf(Locale.ROOT, "%-22s %s%n", "encoder", encoder.id());

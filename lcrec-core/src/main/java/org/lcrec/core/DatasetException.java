@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * {@code "Instruments.index.json: item 42: expected 4 codes, found 3"}. Unchecked, so that notebook
  * cells and lambdas need no ceremony.
  */
-public class DatasetException extends RuntimeException {
+public class DatasetException extends LcrecException {
     private static final long serialVersionUID = 1L;
 
     /**

@@ -39,6 +39,19 @@ public record DatasetStats(
         int collidingItems,
         int usersWithPreferences) {
 
+    /** Copies the array. */
+    public DatasetStats {
+        codesUsedPerLevel = codesUsedPerLevel.clone();
+    }
+
+    /**
+     * @return a copy of the distinct codes per level
+     */
+    @Override
+    public int[] codesUsedPerLevel() {
+        return codesUsedPerLevel.clone();
+    }
+
     /**
      * @param d a dataset
      * @return its statistics
@@ -59,7 +72,7 @@ public record DatasetStats(
                 ix == null ? 0 : ix.levels(),
                 ix == null ? 0 : ix.size(),
                 ix == null ? new int[0] : ix.codesUsedPerLevel(),
-                c == null ? 0 : c.groups().size(),
+                c == null ? 0 : c.groupCount(),
                 c == null ? 0 : c.surplusItems(),
                 d.users().preferences().size());
     }

@@ -50,6 +50,19 @@ public record LeaveOneOut(int maxHistory) {
      * @param position the target's position in the user's full sequence
      */
     public record Sample(int userRow, String user, int[] history, int target, int position) {
+        /** Copies the history. */
+        public Sample {
+            history = history.clone();
+        }
+
+        /**
+         * @return a copy of the history, oldest first
+         */
+        @Override
+        public int[] history() {
+            return history.clone();
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Sample s

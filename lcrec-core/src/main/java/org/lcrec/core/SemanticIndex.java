@@ -218,11 +218,11 @@ public final class SemanticIndex {
         List<int[]> groups = new ArrayList<>();
         for (int[] items : itemsById.values()) {
             if (items.length > 1) {
-                groups.add(items.clone());
+                groups.add(items);
             }
         }
         groups.sort((a, b) -> Integer.compare(a[0], b[0]));
-        return new CollisionReport(Collections.unmodifiableList(groups), size());
+        return new CollisionReport(groups, size());
     }
 
     @Override
@@ -247,7 +247,7 @@ public final class SemanticIndex {
                 + ", codesUsed="
                 + Arrays.toString(codesUsedPerLevel())
                 + ", collisionGroups="
-                + c.groups().size()
+                + c.groupCount()
                 + ", collidingItems="
                 + c.surplusItems()
                 + ")";
@@ -260,6 +260,34 @@ public final class SemanticIndex {
      * @param indexedItems the size of the index the report is about
      */
     public record CollisionReport(List<int[]> groups, int indexedItems) {
+        /** Copies the groups. */
+        public CollisionReport {
+            groups = copy(groups);
+        }
+
+        /**
+         * @return a copy of the groups (an unmodifiable list of fresh arrays)
+         */
+        @Override
+        public List<int[]> groups() {
+            return copy(groups);
+        }
+
+        /**
+         * @return the number of groups
+         */
+        public int groupCount() {
+            return groups.size();
+        }
+
+        private static List<int[]> copy(List<int[]> groups) {
+            List<int[]> out = new ArrayList<>(groups.size());
+            for (int[] g : groups) {
+                out.add(g.clone());
+            }
+            return Collections.unmodifiableList(out);
+        }
+
         /**
          * @return items involved in any collision
          */
@@ -284,6 +312,30 @@ public final class SemanticIndex {
          */
         public double rate() {
             return indexedItems == 0 ? 0 : (double) surplusItems() / indexedItems;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof CollisionReport r)
+                    || indexedItems != r.indexedItems
+                    || groups.size() != r.groups.size()) {
+                return false;
+            }
+            for (int i = 0; i < groups.size(); i++) {
+                if (!Arrays.equals(groups.get(i), r.groups.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = indexedItems;
+            for (int[] g : groups) {
+                h = 31 * h + Arrays.hashCode(g);
+            }
+            return h;
         }
 
         @Override

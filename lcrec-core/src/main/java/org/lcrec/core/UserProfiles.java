@@ -20,18 +20,20 @@ public record UserProfiles(
         Map<String, Intention> trainIntentions,
         Map<String, Intention> testIntentions) {
 
-    /** Copies the maps (keeping order) and makes them unmodifiable. */
+    /** Copies the maps (keeping order) and their lists, and makes them unmodifiable. */
     public UserProfiles {
-        preferences = Collections.unmodifiableMap(new LinkedHashMap<>(preferences));
-        trainIntentions = Collections.unmodifiableMap(new LinkedHashMap<>(trainIntentions));
-        testIntentions = Collections.unmodifiableMap(new LinkedHashMap<>(testIntentions));
+        Map<String, List<String>> prefs = new LinkedHashMap<>();
         preferences.forEach(
                 (u, p) -> {
                     if (p == null || p.isEmpty()) {
                         throw new DatasetException(
                                 "user profiles: user \"" + u + "\": expected preference texts");
                     }
+                    prefs.put(u, List.copyOf(p));
                 });
+        preferences = Collections.unmodifiableMap(prefs);
+        trainIntentions = Collections.unmodifiableMap(new LinkedHashMap<>(trainIntentions));
+        testIntentions = Collections.unmodifiableMap(new LinkedHashMap<>(testIntentions));
     }
 
     /**

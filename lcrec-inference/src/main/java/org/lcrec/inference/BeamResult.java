@@ -3,7 +3,8 @@ package org.lcrec.inference;
 import java.util.Arrays;
 
 /**
- * One prompt's finished beams, best first.
+ * One prompt's finished beams, best first. The arrays are copied in and out; {@link #leaf}, {@link
+ * #score} and {@link #tokens(int)} read one beam without copying the others.
  *
  * @param leaves the constraint state each beam ended in
  * @param scores each beam's score: the sum of the log-probabilities of its tokens
@@ -21,6 +22,65 @@ public record BeamResult(int[] leaves, float[] scores, int[][] tokens) {
                             + ", tokens="
                             + tokens.length);
         }
+        leaves = leaves.clone();
+        scores = scores.clone();
+        tokens = deepCopy(tokens);
+    }
+
+    private static int[][] deepCopy(int[][] a) {
+        int[][] out = new int[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].clone();
+        }
+        return out;
+    }
+
+    /**
+     * @return a copy of each beam's final constraint state
+     */
+    @Override
+    public int[] leaves() {
+        return leaves.clone();
+    }
+
+    /**
+     * @return a copy of each beam's score
+     */
+    @Override
+    public float[] scores() {
+        return scores.clone();
+    }
+
+    /**
+     * @return a copy of each beam's emitted tokens
+     */
+    @Override
+    public int[][] tokens() {
+        return deepCopy(tokens);
+    }
+
+    /**
+     * @param beam a beam, 0 for the best
+     * @return the constraint state it ended in
+     */
+    public int leaf(int beam) {
+        return leaves[beam];
+    }
+
+    /**
+     * @param beam a beam, 0 for the best
+     * @return its score
+     */
+    public float score(int beam) {
+        return scores[beam];
+    }
+
+    /**
+     * @param beam a beam, 0 for the best
+     * @return a copy of its emitted tokens
+     */
+    public int[] tokens(int beam) {
+        return tokens[beam].clone();
     }
 
     /**
@@ -40,7 +100,8 @@ public record BeamResult(int[] leaves, float[] scores, int[][] tokens) {
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(leaves) + Arrays.hashCode(scores);
+        return (31 * Arrays.hashCode(leaves) + Arrays.hashCode(scores)) * 31
+                + Arrays.deepHashCode(tokens);
     }
 
     @Override

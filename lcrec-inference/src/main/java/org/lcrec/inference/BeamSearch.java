@@ -3,6 +3,7 @@ package org.lcrec.inference;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.lcrec.inference.internal.LogitKernels;
 import org.lcrec.inference.internal.TopK;
 
@@ -73,6 +74,9 @@ public final class BeamSearch {
             List<int[]> prompts,
             int beams,
             ItemTrie.Exclusion exclusion) {
+        Objects.requireNonNull(decoder, "decoder");
+        Objects.requireNonNull(constraint, "constraint");
+        Objects.requireNonNull(prompts, "prompts");
         checkExclusion(constraint, exclusion, prompts.size());
         if (beams < 1) {
             throw new IllegalArgumentException("beams must be >= 1, found " + beams);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The shape facts of a causal decoder that the KV cache needs, as found in a Hugging Face {@code
@@ -50,6 +51,7 @@ public record DecoderConfig(
      * @throws IllegalArgumentException naming the file and the missing or bad key
      */
     public static DecoderConfig read(Path file) {
+        Objects.requireNonNull(file, "file");
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readString(file));

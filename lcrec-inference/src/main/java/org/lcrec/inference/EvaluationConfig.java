@@ -67,6 +67,14 @@ public record EvaluationConfig(
     }
 
     /**
+     * @return a copy of the cut-offs, ascending
+     */
+    @Override
+    public int[] ks() {
+        return ks.clone();
+    }
+
+    /**
      * @return the largest cut-off
      */
     public int maxK() {

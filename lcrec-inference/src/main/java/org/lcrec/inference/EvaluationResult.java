@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +61,24 @@ public record EvaluationResult(
             throw new IllegalArgumentException(
                     "evaluation result: expected version " + VERSION + ", found " + version);
         }
+        ks = ks.clone();
         templates = List.copyOf(templates);
+        mean = ordered(mean);
+        min = ordered(min);
+        max = ordered(max);
+    }
+
+    /** An unmodifiable copy that keeps the metrics' order (which the JSON file shows). */
+    private static <V> Map<String, V> ordered(Map<String, V> m) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /**
+     * @return a copy of the cut-offs
+     */
+    @Override
+    public int[] ks() {
+        return ks.clone();
     }
 
     /**
@@ -84,7 +102,7 @@ public record EvaluationResult(
             Map<String, double[]> intervals,
             List<String> users,
             int[] ranks) {
-        /** Checks the lengths. */
+        /** Checks the lengths and copies. */
         public TemplateResult {
             if (users.size() != ranks.length || samples != ranks.length) {
                 throw new IllegalArgumentException(
@@ -97,6 +115,30 @@ public record EvaluationResult(
                                 + " and "
                                 + ranks.length);
             }
+            metrics = ordered(metrics);
+            Map<String, double[]> iv = new LinkedHashMap<>();
+            intervals.forEach((m, v) -> iv.put(m, v.clone()));
+            intervals = Collections.unmodifiableMap(iv);
+            users = List.copyOf(users);
+            ranks = ranks.clone();
+        }
+
+        /**
+         * @return metric → a copy of its {low, high} interval
+         */
+        @Override
+        public Map<String, double[]> intervals() {
+            Map<String, double[]> out = new LinkedHashMap<>();
+            intervals.forEach((m, v) -> out.put(m, v.clone()));
+            return Collections.unmodifiableMap(out);
+        }
+
+        /**
+         * @return a copy of the per-sample ranks
+         */
+        @Override
+        public int[] ranks() {
+            return ranks.clone();
         }
 
         /**
@@ -143,6 +185,32 @@ public record EvaluationResult(
                     intervals,
                     users,
                     ranks);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof TemplateResult t)
+                    || !name.equals(t.name)
+                    || samples != t.samples
+                    || invalidPredictions != t.invalidPredictions
+                    || skippedSamples != t.skippedSamples
+                    || !metrics.equals(t.metrics)
+                    || !intervals.keySet().equals(t.intervals.keySet())
+                    || !users.equals(t.users)
+                    || !Arrays.equals(ranks, t.ranks)) {
+                return false;
+            }
+            for (Map.Entry<String, double[]> e : intervals.entrySet()) {
+                if (!Arrays.equals(e.getValue(), t.intervals.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return (name.hashCode() * 31 + metrics.hashCode()) * 31 + Arrays.hashCode(ranks);
         }
 
         @Override
@@ -264,10 +332,19 @@ public record EvaluationResult(
     @Override
     public boolean equals(Object o) {
         return o instanceof EvaluationResult r
+                && version == r.version
                 && model.equals(r.model)
+                && constraint.equals(r.constraint)
+                && split.equals(r.split)
                 && Arrays.equals(ks, r.ks)
+                && beams == r.beams
+                && excludeHistory == r.excludeHistory
+                && Double.compare(confidenceLevel, r.confidenceLevel) == 0
+                && bootstrapResamples == r.bootstrapResamples
+                && templates.equals(r.templates)
                 && mean.equals(r.mean)
-                && templates.size() == r.templates.size();
+                && min.equals(r.min)
+                && max.equals(r.max);
     }
 
     @Override

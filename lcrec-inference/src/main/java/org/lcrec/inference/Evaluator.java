@@ -2,6 +2,7 @@ package org.lcrec.inference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.lcrec.core.Interactions;
 import org.lcrec.core.LeaveOneOut;
 import org.lcrec.core.SemanticIndex;
@@ -57,6 +58,11 @@ public final class Evaluator {
             EvaluationConfig config,
             String model,
             EvaluationProgress progress) {
+        Objects.requireNonNull(recommender, "recommender");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(progress, "progress");
         SemanticIndex index = recommender.index();
         List<LeaveOneOut.Sample> samples =
                 new LeaveOneOut(config.maxHistory()).list(data, config.split());

@@ -24,6 +24,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.lcrec.inference.internal.LogProbsOutput;
 import org.lcrec.inference.internal.OrtLogSoftmax;
+import org.lcrec.onnx.runtime.Ort;
 
 /**
  * A {@link CausalDecoder} on ONNX Runtime for graphs in the Hugging Face Optimum decoder layout:
@@ -51,9 +52,13 @@ import org.lcrec.inference.internal.OrtLogSoftmax;
  * log-softmax runs as a second, one-node session.
  *
  * @implNote the session is shared: {@link #newRun()} may be called from any number of threads, each
- *     run being confined to one thread. One {@link OrtEnvironment} per process.
+ *     run being confined to one thread. One {@link OrtEnvironment} per process, lcrec-onnx's {@link
+ *     Ort#env()}. Opening logs through {@link System.Logger} why a model keeps the two-session
+ *     path: at DEBUG for a graph file too large to edit (expected for large models), at WARNING
+ *     when ORT rejects the edited graph (with ORT's reason).
  */
 public final class OrtCausalDecoder implements CausalDecoder {
+    private static final System.Logger LOG = System.getLogger(OrtCausalDecoder.class.getName());
     private static final String INPUT_IDS = "input_ids";
     private static final String ATTENTION_MASK = "attention_mask";
     private static final String POSITION_IDS = "position_ids";
@@ -212,7 +217,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
      */
     static OrtCausalDecoder open(
             Path modelFile, DecoderConfig config, DecoderOptions options, boolean addLogProbs) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = Ort.env();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -260,7 +265,14 @@ public final class OrtCausalDecoder implements CausalDecoder {
             OrtEnvironment env, Path modelFile, OrtSession.SessionOptions so) {
         byte[] bytes;
         try {
-            if (Files.size(modelFile) > MAX_EDITED_BYTES) {
+            long size = Files.size(modelFile);
+            if (size > MAX_EDITED_BYTES) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "{0}: {1} bytes, over {2}: the log-softmax runs as a second session",
+                        modelFile,
+                        size,
+                        MAX_EDITED_BYTES);
                 return null;
             }
             bytes = Files.readAllBytes(modelFile);
@@ -272,6 +284,13 @@ public final class OrtCausalDecoder implements CausalDecoder {
                     EXTERNAL_DATA_FOLDER, modelFile.toAbsolutePath().getParent().toString());
             return env.createSession(LogProbsOutput.append(bytes), so);
         } catch (OrtException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: ONNX Runtime rejected the graph with the in-graph log-softmax added ({1});"
+                            + " the log-softmax runs as a second session, one more ORT call per"
+                            + " beam step",
+                    modelFile,
+                    e.getMessage());
             return null;
         }
     }

@@ -126,8 +126,9 @@ public final class PairedComparison {
                 continue;
             }
             Map<String, Integer> rankB = new HashMap<>();
+            int[] ranksB = tb.ranks();
             for (int i = 0; i < tb.users().size(); i++) {
-                if (rankB.put(tb.users().get(i), tb.ranks()[i]) != null) {
+                if (rankB.put(tb.users().get(i), ranksB[i]) != null) {
                     throw new IllegalArgumentException(
                             "template "
                                     + tb.name()
@@ -137,10 +138,11 @@ public final class PairedComparison {
                 }
             }
             List<int[]> pairs = new ArrayList<>();
+            int[] ranksA = ta.ranks();
             for (int i = 0; i < ta.users().size(); i++) {
                 Integer rb = rankB.get(ta.users().get(i));
                 if (rb != null) {
-                    pairs.add(new int[] {ta.ranks()[i], rb});
+                    pairs.add(new int[] {ranksA[i], rb});
                 }
             }
             if (pairs.size() < 2) {

@@ -34,6 +34,30 @@ public record PromptTemplate(String name, int[] prefix, int[] separator, int[] s
     }
 
     /**
+     * @return a copy of the token ids before the history
+     */
+    @Override
+    public int[] prefix() {
+        return prefix.clone();
+    }
+
+    /**
+     * @return a copy of the token ids between two history items
+     */
+    @Override
+    public int[] separator() {
+        return separator.clone();
+    }
+
+    /**
+     * @return a copy of the token ids after the history
+     */
+    @Override
+    public int[] suffix() {
+        return suffix.clone();
+    }
+
+    /**
      * The minimal template: BOS (if any), then the history's index tokens back to back.
      *
      * @param bosId the BOS id, or -1 for none
@@ -142,7 +166,9 @@ public record PromptTemplate(String name, int[] prefix, int[] separator, int[] s
 
     @Override
     public int hashCode() {
-        return name.hashCode() * 31 + Arrays.hashCode(prefix);
+        return ((name.hashCode() * 31 + Arrays.hashCode(prefix)) * 31 + Arrays.hashCode(separator))
+                        * 31
+                + Arrays.hashCode(suffix);
     }
 
     @Override

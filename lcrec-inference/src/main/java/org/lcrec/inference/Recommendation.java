@@ -22,6 +22,14 @@ public record Recommendation(
     }
 
     /**
+     * @return a copy of the history items left out
+     */
+    @Override
+    public int[] skippedHistoryItems() {
+        return skippedHistoryItems.clone();
+    }
+
+    /**
      * @return the predicted item ids in rank order (-1 for invalid predictions)
      */
     public int[] itemIds() {

@@ -57,6 +57,10 @@ public final class Recommender implements AutoCloseable {
             SemanticIndex index,
             Map<String, Integer> tokenMap,
             RecommenderConfig config) {
+        Objects.requireNonNull(decoder, "decoder");
+        Objects.requireNonNull(index, "index");
+        Objects.requireNonNull(tokenMap, "tokenMap");
+        Objects.requireNonNull(config, "config");
         this.decoder = decoder;
         this.index = index;
         this.config = config;
@@ -197,6 +201,10 @@ public final class Recommender implements AutoCloseable {
             Map<String, Integer> tokenMap,
             RecommenderConfig config,
             DecoderOptions options) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(index, "index");
+        Objects.requireNonNull(tokenMap, "tokenMap");
+        Objects.requireNonNull(config, "config");
         OrtCausalDecoder d = OrtCausalDecoder.open(model, options);
         try {
             return new Recommender(d, index, tokenMap, config);
@@ -370,14 +378,14 @@ public final class Recommender implements AutoCloseable {
         List<ScoredItem> items = new ArrayList<>(k);
         int invalid = 0;
         for (int b = 0; b < r.size() && items.size() < k; b++) {
-            int[] tokens = r.tokens()[b];
+            int[] tokens = r.tokens(b);
             // a live leaf keeps at least one allowed item, so only a per-position beam is empty
             int[] ids =
                     exclusion == null
-                            ? constraint.items(r.leaves()[b], tokens)
-                            : exclusion.items(prompt, r.leaves()[b]);
+                            ? constraint.items(r.leaf(b), tokens)
+                            : exclusion.items(prompt, r.leaf(b));
             if (ids.length == 0) {
-                items.add(new ScoredItem(-1, indexString(tokens), r.scores()[b]));
+                items.add(new ScoredItem(-1, indexString(tokens), r.score(b)));
                 invalid++;
                 continue;
             }
@@ -385,7 +393,7 @@ public final class Recommender implements AutoCloseable {
                 if (items.size() == k) {
                     break;
                 }
-                items.add(new ScoredItem(item, index.get(item).toTokenString(), r.scores()[b]));
+                items.add(new ScoredItem(item, index.get(item).toTokenString(), r.score(b)));
             }
         }
         return new Recommendation(items, skipped, invalid);

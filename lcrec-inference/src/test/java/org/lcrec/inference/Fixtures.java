@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.lcrec.core.SemanticId;
 import org.lcrec.core.SemanticIndex;
 
@@ -25,12 +30,43 @@ final class Fixtures {
 
     private Fixtures() {}
 
-    static Path dir() {
+    private static Path extracted;
+
+    /**
+     * The fixture directory: the resources themselves, or, when they are read from this module's
+     * test-jar (lcrec-model's tests in a reactor {@code verify}), a copy in a temporary directory,
+     * since ORT and the readers need real files.
+     */
+    static synchronized Path dir() {
+        URI uri;
         try {
-            return Path.of(Fixtures.class.getResource("decoder/golden.json").toURI()).getParent();
+            uri = Fixtures.class.getResource("decoder/golden.json").toURI();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+        if (!"jar".equals(uri.getScheme())) {
+            return Path.of(uri).getParent();
+        }
+        if (extracted == null) {
+            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                Path from = jar.provider().getPath(uri).getParent();
+                Path to = Files.createTempDirectory("lcrec-inference-fixtures");
+                try (Stream<Path> all = Files.walk(from)) {
+                    for (Path p : (Iterable<Path>) all::iterator) {
+                        Path target = to.resolve(from.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(p, target);
+                        }
+                    }
+                }
+                extracted = to;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return extracted;
     }
 
     /** pos: with position_ids; nopos: without; beam: with position_ids and beam_idx. */

@@ -36,6 +36,15 @@ public record OnnxModel(
         List<String> opTypes,
         Map<String, HostTensor> initializers) {
 
+    /** Copies the lists and maps (keeping order) into unmodifiable ones. */
+    public OnnxModel {
+        opsets = Collections.unmodifiableMap(new LinkedHashMap<>(opsets));
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+        opTypes = List.copyOf(opTypes);
+        initializers = Collections.unmodifiableMap(new LinkedHashMap<>(initializers));
+    }
+
     /** A name with its element type and shape. */
     public record ValueSignature(String name, DType dtype, Shape shape) {
         @Override

@@ -1,6 +1,7 @@
 package org.lcrec.onnx;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A parameter declared in a graph: full (scoped) name, static shape, initialiser and whether it is
@@ -26,6 +27,21 @@ public record ParameterSpec(
 
     public long size() {
         return HostTensor.numElements(shape);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParameterSpec p
+                && name.equals(p.name)
+                && Arrays.equals(shape, p.shape)
+                && Objects.equals(init, p.init)
+                && trainable == p.trainable
+                && decay == p.decay;
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(shape);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lcrec.core.io.AtomicFiles;
@@ -29,8 +30,19 @@ public final class Safetensors {
 
     private Safetensors() {}
 
-    /** The contents of a safetensors file. */
-    public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata) {}
+    /**
+     * The contents of a safetensors file.
+     *
+     * @param tensors tensor name → tensor, in file order (unmodifiable)
+     * @param metadata the header's {@code __metadata__} (unmodifiable)
+     */
+    public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata) {
+        /** Copies the maps, keeping their order. */
+        public Contents {
+            tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+    }
 
     static String code(DType t) {
         return switch (t) {

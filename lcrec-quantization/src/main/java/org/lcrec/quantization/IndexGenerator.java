@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.lcrec.core.Item;
 import org.lcrec.core.ItemCatalog;
 import org.lcrec.core.SemanticId;
@@ -42,6 +43,8 @@ import org.lcrec.sinkhorn.SinkhornSolver;
  *     added level. Same inputs and config → identical index. Thread-safe.
  */
 public final class IndexGenerator {
+    private static final System.Logger LOG = System.getLogger(IndexGenerator.class.getName());
+
     /** Largest oversized prefix group balanced exactly (Hungarian is cubic in the group size). */
     static final int EXACT_LIMIT = 1024;
 
@@ -51,7 +54,7 @@ public final class IndexGenerator {
      * @param config the settings
      */
     public IndexGenerator(IndexConfig config) {
-        this.config = config;
+        this.config = Objects.requireNonNull(config, "config");
     }
 
     /**
@@ -76,6 +79,8 @@ public final class IndexGenerator {
      * @return the index and its statistics
      */
     public static GeneratedIndex fromTexts(ItemCatalog items, RqVaeConfig config) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(config, "config");
         List<String> texts = new ArrayList<>(items.size());
         for (Item it : items.items()) {
             texts.add(it.title() + " " + it.description());
@@ -105,6 +110,7 @@ public final class IndexGenerator {
      * @return the index and statistics
      */
     public GeneratedIndex generate(ItemQuantizer quantizer, Embeddings items) {
+        Objects.requireNonNull(items, "items");
         int[] ids = new int[items.rows()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = i;
@@ -119,6 +125,9 @@ public final class IndexGenerator {
      * @return the index and statistics
      */
     public GeneratedIndex generate(ItemQuantizer quantizer, Embeddings items, int[] itemIds) {
+        Objects.requireNonNull(quantizer, "quantizer");
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(itemIds, "itemIds");
         if (itemIds.length != items.rows()) {
             throw new QuantizationException(
                     "index generation: expected one item id per embedding row ("
@@ -139,6 +148,9 @@ public final class IndexGenerator {
      * @return the index and statistics
      */
     public GeneratedIndex generate(Encoding enc, Codebook last, int[] itemIds) {
+        Objects.requireNonNull(enc, "enc");
+        Objects.requireNonNull(last, "last");
+        Objects.requireNonNull(itemIds, "itemIds");
         int n = enc.items();
         int levels = enc.levels();
         int k = last.size();
@@ -167,6 +179,11 @@ public final class IndexGenerator {
                 try {
                     a = new SinkhornSolver(sk).solveUniform(cost, b, k).argmaxPerRow();
                 } catch (ArithmeticException e) {
+                    LOG.log(
+                            System.Logger.Level.DEBUG,
+                            "collision mapping: plain Sinkhorn failed ({0}); solving in the log"
+                                    + " domain",
+                            e.getMessage());
                     a =
                             new SinkhornSolver(sk.withForm(SinkhornForm.LOG_DOMAIN))
                                     .solveUniform(cost, b, k)

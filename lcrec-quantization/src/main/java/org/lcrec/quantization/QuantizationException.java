@@ -1,10 +1,12 @@
 package org.lcrec.quantization;
 
+import org.lcrec.core.LcrecException;
+
 /**
  * Bad input to a quantizer or a malformed file: the message says where (file, row, key), what was
  * expected and what was found. Unchecked.
  */
-public final class QuantizationException extends RuntimeException {
+public final class QuantizationException extends LcrecException {
     private static final long serialVersionUID = 1L;
 
     /**

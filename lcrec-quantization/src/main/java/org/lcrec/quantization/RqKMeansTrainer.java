@@ -1,5 +1,6 @@
 package org.lcrec.quantization;
 
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import org.lcrec.quantization.internal.KMeans;
@@ -20,7 +21,7 @@ public final class RqKMeansTrainer {
      * @param config the settings
      */
     public RqKMeansTrainer(RqKMeansConfig config) {
-        this.config = config;
+        this.config = Objects.requireNonNull(config, "config");
     }
 
     /**
@@ -29,6 +30,7 @@ public final class RqKMeansTrainer {
      * @throws QuantizationException if there are fewer items than codes
      */
     public RqKMeansModel fit(Embeddings items) {
+        Objects.requireNonNull(items, "items");
         int n = items.rows();
         int d = items.dim();
         int k = config.codes();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import org.lcrec.onnx.GraphBuilder;
@@ -39,6 +40,8 @@ import org.lcrec.sinkhorn.SinkhornSolver;
  *     thread count). Not thread-safe; one fit at a time per instance.
  */
 public final class RqVaeTrainer {
+    private static final System.Logger LOG = System.getLogger(RqVaeTrainer.class.getName());
+
     /** Items per forward pass when encoding outside training (bounds memory). */
     private static final int ENCODE_CHUNK = 4096;
 
@@ -59,7 +62,7 @@ public final class RqVaeTrainer {
      * @param config the settings
      */
     public RqVaeTrainer(RqVaeConfig config) {
-        this.config = config;
+        this.config = Objects.requireNonNull(config, "config");
     }
 
     /**
@@ -78,6 +81,8 @@ public final class RqVaeTrainer {
      *     DeadCodePolicy#FAIL}
      */
     public RqVaeModel fit(Embeddings items, EpochListener listener) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(listener, "listener");
         RqVaeConfig c = config;
         int n = items.rows();
         int in = items.dim();
@@ -277,6 +282,11 @@ public final class RqVaeTrainer {
             try {
                 a = new SinkhornSolver(sc).solveUniform(cost, b, k).argmaxPerRow();
             } catch (ArithmeticException e) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "level {0}: plain Sinkhorn failed ({1}); solving in the log domain",
+                        l,
+                        e.getMessage());
                 a =
                         new SinkhornSolver(sc.withForm(SinkhornForm.LOG_DOMAIN))
                                 .solveUniform(cost, b, k)

@@ -202,6 +202,8 @@ public final class TaskGenerator {
      * @throws TaskUnavailableException if a task cannot be built from the dataset
      */
     public SampleIterator iterator(List<TaskType> tasks, Split split) {
+        Objects.requireNonNull(tasks, "tasks");
+        Objects.requireNonNull(split, "split");
         for (TaskType t : tasks) {
             requireAvailable(t, split);
             if (split != Split.TRAIN) {

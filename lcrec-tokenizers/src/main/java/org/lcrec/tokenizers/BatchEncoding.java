@@ -1,8 +1,10 @@
 package org.lcrec.tokenizers;
 
+import java.util.Arrays;
+
 /**
  * A batch of encoded texts: one row of ids and one attention-mask row (1 = token, 0 = padding) per
- * text, in input order.
+ * text, in input order. The rows are copied in and out.
  *
  * @param ids the token ids per row
  * @param attentionMask the mask per row, same shape as {@code ids}
@@ -25,6 +27,32 @@ public record BatchEncoding(int[][] ids, int[][] attentionMask) {
                                 + attentionMask[i].length);
             }
         }
+        ids = copy(ids);
+        attentionMask = copy(attentionMask);
+    }
+
+    /**
+     * @return a copy of the token ids per row
+     */
+    @Override
+    public int[][] ids() {
+        return copy(ids);
+    }
+
+    /**
+     * @return a copy of the mask per row
+     */
+    @Override
+    public int[][] attentionMask() {
+        return copy(attentionMask);
+    }
+
+    private static int[][] copy(int[][] rows) {
+        int[][] out = new int[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = rows[i].clone();
+        }
+        return out;
     }
 
     /**
@@ -44,6 +72,18 @@ public record BatchEncoding(int[][] ids, int[][] attentionMask) {
             n += m;
         }
         return n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchEncoding b
+                && Arrays.deepEquals(ids, b.ids)
+                && Arrays.deepEquals(attentionMask, b.attentionMask);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(ids) * 31 + Arrays.deepHashCode(attentionMask);
     }
 
     @Override

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * every character, so matches tile the input.
  */
 final class SplitPatterns {
+    private static final System.Logger LOG = System.getLogger(SplitPatterns.class.getName());
+
     /** GPT-2, RoBERTa and the ByteLevel pre-tokenizer's built-in regex. */
     static final String GPT2 =
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
@@ -56,6 +58,12 @@ final class SplitPatterns {
         if (regex.equals(LLAMA3)) {
             return (s, from, out) -> tile(s, from, out, (t, i) -> cl100kEnd(t, i, 3));
         }
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                "split regex {0} has no Rust-exact scanner; using java.util.regex, whose \\s and"
+                        + " case-insensitive matching may split some texts differently from the"
+                        + " Rust tokenizers",
+                regex);
         Pattern p = compileJava(regex);
         return (s, from, out) -> {
             Matcher m = p.matcher(s);

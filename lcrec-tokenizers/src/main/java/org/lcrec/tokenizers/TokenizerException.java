@@ -1,11 +1,13 @@
 package org.lcrec.tokenizers;
 
+import org.lcrec.core.LcrecException;
+
 /**
  * A tokenizer could not be loaded, saved or used: a missing or malformed file, an unsupported
  * component, an inconsistent vocabulary. The message names the file or component, what was expected
  * and what was found.
  */
-public final class TokenizerException extends RuntimeException {
+public final class TokenizerException extends LcrecException {
     private static final long serialVersionUID = 1L;
 
     /**

@@ -28,6 +28,7 @@ import org.lcrec.inference.IndexVocabulary;
 import org.lcrec.inference.ItemTrie;
 import org.lcrec.inference.OrtCausalDecoder;
 import org.lcrec.inference.internal.LogProbsOutput;
+import org.lcrec.onnx.runtime.Ort;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -113,7 +114,7 @@ public class BeamStepBenchmark {
         ws0 = new BeamSearch.Workspace(users, BEAMS, trie.depth(), trie.maxFanOut());
         ws = new BeamSearch.Workspace(users, BEAMS, trie.depth(), trie.maxFanOut());
 
-        env = OrtEnvironment.getEnvironment();
+        env = Ort.env();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             raw =

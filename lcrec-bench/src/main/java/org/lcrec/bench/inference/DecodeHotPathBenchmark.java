@@ -1,7 +1,6 @@
 package org.lcrec.bench.inference;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,6 +14,7 @@ import org.lcrec.inference.IndexVocabulary;
 import org.lcrec.inference.ItemTrie;
 import org.lcrec.inference.internal.LogitKernels;
 import org.lcrec.inference.internal.OrtLogSoftmax;
+import org.lcrec.onnx.runtime.Ort;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -102,9 +102,7 @@ public class DecodeHotPathBenchmark {
                         .asFloatBuffer();
         direct.put(logits).rewind();
         try {
-            tensor =
-                    OnnxTensor.createTensor(
-                            OrtEnvironment.getEnvironment(), direct, new long[] {BEAMS, 1, vocab});
+            tensor = OnnxTensor.createTensor(Ort.env(), direct, new long[] {BEAMS, 1, vocab});
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }
@@ -113,15 +111,11 @@ public class DecodeHotPathBenchmark {
                         .order(ByteOrder.nativeOrder())
                         .asFloatBuffer();
         try {
-            outTensor =
-                    OnnxTensor.createTensor(
-                            OrtEnvironment.getEnvironment(),
-                            outBuffer,
-                            new long[] {BEAMS, 1, vocab});
+            outTensor = OnnxTensor.createTensor(Ort.env(), outBuffer, new long[] {BEAMS, 1, vocab});
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }
-        ortLogSoftmax = new OrtLogSoftmax(OrtEnvironment.getEnvironment());
+        ortLogSoftmax = new OrtLogSoftmax(Ort.env());
         // the log-probabilities that trieMaskTopK reads, as the decoder's graph would return them
         ortLogSoftmax.compute(tensor, outTensor);
     }

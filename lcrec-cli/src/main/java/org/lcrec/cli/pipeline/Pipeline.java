@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,12 @@ public final class Pipeline {
      * @param figures the stage's summary figures
      */
     public record StageResult(
-            String name, double seconds, boolean reused, Map<String, Object> figures) {}
+            String name, double seconds, boolean reused, Map<String, Object> figures) {
+        /** Copies the figures (keeping their order) into an unmodifiable map. */
+        public StageResult {
+            figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+        }
+    }
 
     /**
      * @param root the run directory

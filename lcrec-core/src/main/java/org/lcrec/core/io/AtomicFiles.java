@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  * untouched and the temporary file removed.
  */
 public final class AtomicFiles {
+    private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
+
     private AtomicFiles() {}
 
     /** Writes bytes to a stream; may throw {@link IOException}. */
@@ -121,6 +123,12 @@ public final class AtomicFiles {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: the file system cannot move atomically ({1}); moving {2} non-atomically",
+                    target,
+                    e.getMessage(),
+                    source);
             Files.move(source, target);
         }
     }
@@ -166,6 +174,12 @@ public final class AtomicFiles {
                         StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}: the file system cannot move atomically ({1}); replacing it"
+                                + " non-atomically",
+                        abs,
+                        e.getMessage());
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
@@ -175,8 +189,13 @@ public final class AtomicFiles {
             if (tmp != null) {
                 try {
                     Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
+                } catch (IOException e) {
                     // the original failure is what matters; a stray temp file is harmless
+                    LOG.log(
+                            System.Logger.Level.DEBUG,
+                            "{0}: cannot delete the temporary file: {1}",
+                            tmp,
+                            e.getMessage());
                 }
             }
         }

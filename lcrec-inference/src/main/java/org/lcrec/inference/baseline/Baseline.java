@@ -35,8 +35,8 @@ public interface Baseline {
      *
      * @param userRow the user's row in the interactions, or -1 when unknown (serving a history)
      * @param user the user id, or the empty string when unknown
-     * @param history the user's items, oldest first (as the model's prompt shows them; do not
-     *     modify)
+     * @param history the user's items, oldest first (as the model's prompt shows them; copied in
+     *     and out)
      */
     record Query(int userRow, String user, int[] history) {
         /** Validates and copies the history. */
@@ -51,6 +51,14 @@ public interface Baseline {
                                 + (history == null ? "null" : history.length + " items"));
             }
             history = history.clone();
+        }
+
+        /**
+         * @return a copy of the history, oldest first
+         */
+        @Override
+        public int[] history() {
+            return history.clone();
         }
 
         /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.lcrec.core.Dataset;
 import org.lcrec.core.LeaveOneOut;
 import org.lcrec.core.Split;
@@ -77,6 +78,14 @@ public final class BaselineEvaluation {
             metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
             userIds = List.copyOf(userIds);
             ranks = ranks.clone();
+        }
+
+        /**
+         * @return a copy of the per-user ranks
+         */
+        @Override
+        public int[] ranks() {
+            return ranks.clone();
         }
 
         /**
@@ -177,6 +186,9 @@ public final class BaselineEvaluation {
      */
     public static List<Baseline> builtIns(
             Dataset dataset, Split split, EvaluationRules rules, long seed) {
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(rules, "rules");
         int[] items = dataset.items().ids();
         Visibility v = rules.visibility();
         return List.of(
@@ -216,6 +228,10 @@ public final class BaselineEvaluation {
             LeaveOneOut loo,
             List<Baseline> baselines,
             EvaluationRules rules) {
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(loo, "loo");
+        Objects.requireNonNull(baselines, "baselines");
+        Objects.requireNonNull(rules, "rules");
         if (split == null || split == Split.TRAIN) {
             throw new IllegalArgumentException(
                     "baselines are evaluated on VALID or TEST, found " + split);

@@ -1,6 +1,7 @@
 package org.lcrec.inference.baseline;
 
 import java.util.Arrays;
+import java.util.Objects;
 import org.lcrec.core.Interactions;
 import org.lcrec.core.Split;
 
@@ -68,6 +69,10 @@ public final class CooccurrenceBaseline implements Baseline {
             int[] items,
             int window,
             int recent) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(visibility, "visibility");
+        Objects.requireNonNull(items, "items");
         if (window < 1 || recent < 1) {
             throw new IllegalArgumentException(
                     "window and recent must be >= 1, found " + window + ", " + recent);

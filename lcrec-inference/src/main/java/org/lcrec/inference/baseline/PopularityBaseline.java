@@ -1,6 +1,7 @@
 package org.lcrec.inference.baseline;
 
 import java.util.Arrays;
+import java.util.Objects;
 import org.lcrec.core.Interactions;
 import org.lcrec.core.Split;
 
@@ -21,6 +22,10 @@ public final class PopularityBaseline implements Baseline {
      */
     public static PopularityBaseline fit(
             Interactions data, Split split, Visibility visibility, int[] items) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(visibility, "visibility");
+        Objects.requireNonNull(items, "items");
         int space = Arrays.stream(items).max().orElse(-1) + 1;
         space = Math.max(space, Arrays.stream(data.distinctItems()).max().orElse(-1) + 1);
         long[] c = counts(data, visibility.heldOut(split), space);

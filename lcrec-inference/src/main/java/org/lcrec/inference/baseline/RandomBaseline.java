@@ -1,6 +1,7 @@
 package org.lcrec.inference.baseline;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -16,6 +17,7 @@ public final class RandomBaseline implements Baseline {
      * @param seed the seed
      */
     public RandomBaseline(int[] items, long seed) {
+        Objects.requireNonNull(items, "items");
         if (items.length == 0) {
             throw new IllegalArgumentException("random baseline needs at least one item");
         }

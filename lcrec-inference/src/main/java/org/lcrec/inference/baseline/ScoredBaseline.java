@@ -1,6 +1,7 @@
 package org.lcrec.inference.baseline;
 
 import java.util.Arrays;
+import java.util.Objects;
 import org.lcrec.inference.internal.TopK;
 
 /** {@link Baseline#of}: top-k candidates of a scoring function. */
@@ -10,6 +11,7 @@ final class ScoredBaseline implements Baseline {
     private final Baseline.ScoringFunction scoring;
 
     ScoredBaseline(String name, int[] items, Baseline.ScoringFunction scoring) {
+        Objects.requireNonNull(items, "items");
         if (name == null || name.isBlank() || scoring == null) {
             throw new IllegalArgumentException(
                     "expected a name and a scoring function, found " + name + ", " + scoring);
@@ -48,7 +50,7 @@ final class ScoredBaseline implements Baseline {
                             + "), found "
                             + (s == null ? "null" : "length " + s.length));
         }
-        int[] excluded = excludeHistory ? query.history().clone() : new int[0];
+        int[] excluded = excludeHistory ? query.history() : new int[0];
         Arrays.sort(excluded);
         TopK top = new TopK(Math.min(k, items.length));
         top.reset(Math.min(k, items.length));

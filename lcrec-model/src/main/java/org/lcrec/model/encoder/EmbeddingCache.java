@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import org.lcrec.core.Item;
@@ -39,6 +40,47 @@ public final class EmbeddingCache {
      * @param textsHash the SHA-256 of the item texts
      */
     public record Result(float[][] embeddings, boolean fromCache, String textsHash) {
+        /** Copies the rows. */
+        public Result {
+            embeddings = copy(embeddings);
+        }
+
+        /**
+         * @return a copy of the rows, one per item
+         */
+        @Override
+        public float[][] embeddings() {
+            return copy(embeddings);
+        }
+
+        /**
+         * @return the number of rows (items)
+         */
+        public int size() {
+            return embeddings.length;
+        }
+
+        private static float[][] copy(float[][] rows) {
+            float[][] out = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                out[i] = rows[i].clone();
+            }
+            return out;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r
+                    && fromCache == r.fromCache
+                    && textsHash.equals(r.textsHash)
+                    && Arrays.deepEquals(embeddings, r.embeddings);
+        }
+
+        @Override
+        public int hashCode() {
+            return textsHash.hashCode() * 31 + Arrays.deepHashCode(embeddings);
+        }
+
         @Override
         public String toString() {
             return "EmbeddingCache.Result(items="

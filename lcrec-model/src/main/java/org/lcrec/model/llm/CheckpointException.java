@@ -1,10 +1,12 @@
 package org.lcrec.model.llm;
 
+import org.lcrec.core.LcrecException;
+
 /**
  * A model checkpoint (config.json, safetensors, tokenizer) is missing, malformed or inconsistent.
  * Messages name the file, the key or tensor, what was expected and what was found.
  */
-public final class CheckpointException extends RuntimeException {
+public final class CheckpointException extends LcrecException {
     private static final long serialVersionUID = 1L;
 
     /** An exception with a message. */

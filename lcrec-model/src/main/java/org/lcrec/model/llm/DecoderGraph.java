@@ -68,8 +68,20 @@ public final class DecoderGraph {
         };
     }
 
-    /** The cache tensors of one forward pass. */
-    public record Result(Tensor hidden, List<Tensor> presentKeys, List<Tensor> presentValues) {}
+    /**
+     * The cache tensors of one forward pass.
+     *
+     * @param hidden the last hidden state
+     * @param presentKeys each layer's key cache (an unmodifiable copy)
+     * @param presentValues each layer's value cache (an unmodifiable copy)
+     */
+    public record Result(Tensor hidden, List<Tensor> presentKeys, List<Tensor> presentValues) {
+        /** Copies the lists. */
+        public Result {
+            presentKeys = List.copyOf(presentKeys);
+            presentValues = List.copyOf(presentValues);
+        }
+    }
 
     /**
      * The decoder blocks.

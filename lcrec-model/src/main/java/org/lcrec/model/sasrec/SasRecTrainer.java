@@ -120,6 +120,7 @@ public final class SasRecTrainer {
             int[] items,
             Path checkpointDir,
             SasRecListener listener) {
+        Objects.requireNonNull(data, "data");
         List<int[]> seqs = new ArrayList<>(data.userCount());
         for (int r = 0; r < data.userCount(); r++) {
             seqs.add(data.sequence(r));

@@ -125,6 +125,8 @@ public final class SftTrainer {
             Path out,
             SftListener listener,
             ModelScorer evaluator) {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(examples, "examples");
         LlamaConfig c = base.config();
         SftListener ls = listener == null ? SftListener.none() : listener;
         SftBatches data =

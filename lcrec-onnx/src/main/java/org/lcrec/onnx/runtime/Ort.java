@@ -7,21 +7,39 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.util.EnumSet;
 
-/** The process-wide ORT environment and session creation with provider selection. */
+/**
+ * The process-wide ORT environment and session creation with provider selection.
+ *
+ * <p>This class owns ONNX Runtime's process-wide settings: ORT keeps one environment per process,
+ * and the first caller of {@code OrtEnvironment.getEnvironment} fixes its log level and name for
+ * good. Every module of the SDK (lcrec-onnx, lcrec-model, lcrec-inference) takes the environment
+ * from {@link #env()}, so the settings do not depend on which module touches ORT first.
+ */
 public final class Ort {
+    /**
+     * ORT's own log level for the process: errors only. ORT writes its log to the native stderr,
+     * outside any Java logging binding, and at WARNING it reports routine graph rewrites (unused
+     * initialisers removed, nodes placed on the CPU) on every session; failures still reach the
+     * caller as exceptions with ORT's message.
+     */
+    public static final OrtLoggingLevel LOG_LEVEL = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+
+    /** The name ORT's log lines carry. */
+    public static final String LOG_ID = "lcrec";
+
     private static volatile OrtEnvironment env;
 
     private Ort() {}
 
-    /** The one environment of this process (created on first use, warnings-only logging). */
+    /**
+     * @return the one environment of this process, created on first use with {@link #LOG_LEVEL}
+     */
     public static OrtEnvironment env() {
         OrtEnvironment e = env;
         if (e == null) {
             synchronized (Ort.class) {
                 if (env == null) {
-                    env =
-                            OrtEnvironment.getEnvironment(
-                                    OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "lcrec");
+                    env = OrtEnvironment.getEnvironment(LOG_LEVEL, LOG_ID);
                 }
                 e = env;
             }

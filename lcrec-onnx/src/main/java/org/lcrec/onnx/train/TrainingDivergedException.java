@@ -1,7 +1,9 @@
 package org.lcrec.onnx.train;
 
+import org.lcrec.core.LcrecException;
+
 /** The loss or a gradient became NaN or infinite; training stopped at {@link #step()}. */
-public final class TrainingDivergedException extends RuntimeException {
+public final class TrainingDivergedException extends LcrecException {
     private static final long serialVersionUID = 1L;
     private final long step;
 

@@ -18,17 +18,48 @@ import org.lcrec.sinkhorn.TransportPlan;
  *     balanced step holds an {@code n × k} double matrix.
  */
 public final class KMeans {
+    private static final System.Logger LOG = System.getLogger(KMeans.class.getName());
+
     private KMeans() {}
 
     /**
-     * The fitted centres.
+     * The fitted centres. An internal kernel's result: the arrays are handed over as they are, not
+     * copied (the centroids of a large level run to megabytes, and only the trainers in this module
+     * read them, once), so the caller owns them.
      *
      * @param centroids {@code k × d}, row-major
      * @param assignment centre of each point
      * @param inertia sum of squared distances to the assigned centres
      * @param iterations Lloyd iterations run
      */
-    public record Result(float[] centroids, int[] assignment, double inertia, int iterations) {}
+    public record Result(float[] centroids, int[] assignment, double inertia, int iterations) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r
+                    && Arrays.equals(centroids, r.centroids)
+                    && Arrays.equals(assignment, r.assignment)
+                    && Double.compare(inertia, r.inertia) == 0
+                    && iterations == r.iterations;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(centroids) * 31 + Arrays.hashCode(assignment);
+        }
+
+        @Override
+        public String toString() {
+            return "KMeans.Result(centroids="
+                    + centroids.length
+                    + " floats, points="
+                    + assignment.length
+                    + ", inertia="
+                    + inertia
+                    + ", iterations="
+                    + iterations
+                    + ")";
+        }
+    }
 
     /**
      * @param x points, row-major {@code n × d}
@@ -212,6 +243,10 @@ public final class KMeans {
         try {
             p = new SinkhornSolver(cfg).solveUniform(cost, n, k);
         } catch (ArithmeticException e) {
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "balanced assignment: plain Sinkhorn failed ({0}); solving in the log domain",
+                    e.getMessage());
             p = new SinkhornSolver(cfg.withForm(SinkhornForm.LOG_DOMAIN)).solveUniform(cost, n, k);
         }
         return p.argmaxPerRow();

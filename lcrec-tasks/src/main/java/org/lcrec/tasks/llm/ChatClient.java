@@ -28,6 +28,8 @@ import java.util.function.Function;
  * @implNote thread-safe; one {@link HttpClient} is shared by all calls.
  */
 public final class ChatClient {
+    private static final System.Logger LOG = System.getLogger(ChatClient.class.getName());
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Waits between retries (replaced in tests). */
@@ -164,7 +166,12 @@ public final class ChatClient {
             Duration d = Duration.ofSeconds(Math.max(0, s));
             return d.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : d;
         } catch (NumberFormatException e) {
-            return null; // an HTTP date: fall back to our own backoff
+            // an HTTP date: fall back to our own backoff
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "Retry-After \"{0}\" is not a number of seconds; using the backoff",
+                    v);
+            return null;
         }
     }
 

@@ -1,10 +1,12 @@
 package org.lcrec.tasks.llm;
 
+import org.lcrec.core.LcrecException;
+
 /**
  * A chat-completions request failed for good: after all retries, or at once with a status no retry
  * can fix ({@link #fatal()}: a wrong key, model or URL), which stops a whole generation run.
  */
-public class LlmException extends RuntimeException {
+public class LlmException extends LcrecException {
     private static final long serialVersionUID = 1L;
 
     /** Whether the failure affects every request (so a run must stop). */

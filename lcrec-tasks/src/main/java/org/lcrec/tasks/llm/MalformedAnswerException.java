@@ -1,7 +1,9 @@
 package org.lcrec.tasks.llm;
 
+import org.lcrec.core.LcrecException;
+
 /** An answer does not have the shape the prompt asked for; the request is retried. */
-public class MalformedAnswerException extends RuntimeException {
+public class MalformedAnswerException extends LcrecException {
     private static final long serialVersionUID = 1L;
 
     /**

@@ -1,4 +1,4 @@
-package org.lcrec.cli.render;
+package org.lcrec.inference.render;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.lcrec.cli.render;
+package org.lcrec.inference.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.lcrec.cli.render;
+package org.lcrec.core.render;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

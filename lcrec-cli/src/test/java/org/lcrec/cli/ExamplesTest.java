@@ -81,9 +81,7 @@ class ExamplesTest {
 
     /** Runs a script in jshell from the repository root and returns what it printed. */
     private static String jshell(String text) throws Exception {
-        String classpath =
-                System.getProperty(
-                        "surefire.test.class.path", System.getProperty("java.class.path"));
+        String classpath = libraryClasspath();
         Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
         Path out = Files.createTempFile("example", ".out");
         Path scriptCopy = Files.createTempFile("example", ".jsh");
@@ -110,6 +108,28 @@ class ExamplesTest {
         }
         assertThat(finished).as("finished within 10 minutes; output:%n%s", output).isTrue();
         return output;
+    }
+
+    /**
+     * The test classpath without lcrec-cli's own classes and the CLI-only picocli: the examples are
+     * stories for library users, so they must run on the library modules alone.
+     */
+    static String libraryClasspath() {
+        String full =
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> kept = new ArrayList<>();
+        for (String entry : full.split(java.io.File.pathSeparator)) {
+            String e = entry.replace('\\', '/');
+            boolean cli =
+                    e.contains("/lcrec-cli/target/")
+                            || e.contains("/lcrec-cli-")
+                            || e.contains("/info/picocli/");
+            if (!cli && !entry.isBlank()) {
+                kept.add(entry);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, kept);
     }
 
     /** Every level's histogram line: codes used within the codebook, blocks drawn. */

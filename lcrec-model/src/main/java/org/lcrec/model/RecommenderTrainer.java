@@ -65,9 +65,15 @@ import org.lcrec.tokenizers.Tokenizer;
  * }</pre>
  *
  * Training resumes from its last checkpoint when the same call is repeated after an interruption
- * (the checkpoints live in the work directory).
+ * (the checkpoints live in the work directory), and only then: checkpoints of other data or other
+ * settings are discarded, never resumed ({@value #RUN_FILE} in the work directory names the run).
  */
 public final class RecommenderTrainer {
+    /** The file in the work directory that says which run its checkpoints belong to. */
+    public static final String RUN_FILE = "run.txt";
+
+    private static final System.Logger LOG = System.getLogger(RecommenderTrainer.class.getName());
+
     private final RecommenderTrainerConfig config;
 
     /**
@@ -155,6 +161,8 @@ public final class RecommenderTrainer {
                             + " IndexGenerator) and give Dataset.withIndex(index)");
         }
         RecommenderTrainerConfig c = config;
+        String fingerprint = Fingerprints.of(data.interactions(), data.index());
+        discardOtherRuns(workDir, fingerprint);
         TaskConfig tc = TaskConfig.defaults().withSeed(c.seed()).withMaxHistory(c.maxHistory());
         TaskGenerator gen = new TaskGenerator(data, TemplateSet.defaults(), tc);
         // in the sequence form seqrec comes as user windows; the other tasks stay prompt/response
@@ -297,13 +305,93 @@ public final class RecommenderTrainer {
                         SdkVersion.get(),
                         Instant.now().toString(),
                         data.name(),
-                        Fingerprints.of(data.interactions(), data.index()),
+                        fingerprint,
                         new BundleManifest.Decoding(
                                 c.beams(), !c.sequenceForm(), c.maxHistory(), c.excludeHistory()),
                         training,
                         metrics);
         return BundleWriter.write(
                 LlamaModel.load(best), tok, data.index(), prompts, manifest, bundleDir);
+    }
+
+    /**
+     * What makes two runs the same run: the data (interactions and index, by content) and every
+     * setting that changes the model. Threads and devices are left out (they change speed, not the
+     * run).
+     */
+    private String runIdentity(String dataFingerprint) {
+        RecommenderTrainerConfig c = config;
+        return String.join(
+                "\n",
+                "data " + dataFingerprint,
+                "tasks " + c.tasks(),
+                "form " + (c.sequenceForm() ? "sequence" : "samples"),
+                "model " + c.model(),
+                "epochs " + c.epochs(),
+                "learningRate " + c.learningRate(),
+                "batchSize " + c.batchSize(),
+                "maxLength " + c.maxLength(),
+                "maxSamples " + c.maxSamples(),
+                "maxHistory " + c.maxHistory(),
+                "templates " + c.templates(),
+                "validUsers " + c.validUsers(),
+                "evaluateEvery " + c.evaluateEvery(),
+                "patience " + c.patience(),
+                "dropout " + c.dropout(),
+                "weightDecay " + c.weightDecay(),
+                "warmupRatio " + c.warmupRatio(),
+                "excludeHistory " + c.excludeHistory(),
+                "compactVocabulary " + c.compactVocabulary(),
+                "seed " + c.seed());
+    }
+
+    /**
+     * Resumes only the same run: when the work directory holds checkpoints of other data or other
+     * settings, they are deleted (and the difference logged) before training starts.
+     */
+    private void discardOtherRuns(Path workDir, String dataFingerprint) {
+        Path marker = workDir.resolve(RUN_FILE);
+        String identity = runIdentity(dataFingerprint);
+        try {
+            if (Files.exists(marker)) {
+                String before = Files.readString(marker);
+                if (!before.equals(identity)) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "{0}: the checkpoints there belong to another run ({1}); training"
+                                    + " starts afresh",
+                            workDir,
+                            firstDifference(before, identity));
+                    AtomicFiles.deleteTree(workDir.resolve("sft"));
+                    AtomicFiles.deleteTree(workDir.resolve("valid-model"));
+                }
+            } else if (Files.isDirectory(workDir.resolve("sft"))) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}: checkpoints of an unknown run (no {1}); training starts afresh",
+                        workDir,
+                        RUN_FILE);
+                AtomicFiles.deleteTree(workDir.resolve("sft"));
+            }
+            Files.createDirectories(workDir);
+            AtomicFiles.writeString(marker, identity);
+        } catch (IOException e) {
+            throw new UncheckedIOException(workDir + ": cannot prepare: " + e.getMessage(), e);
+        }
+    }
+
+    /** The first line where two run identities differ, as {@code was -> now}. */
+    static String firstDifference(String before, String now) {
+        String[] a = before.split("\n");
+        String[] b = now.split("\n");
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i] : "";
+            String y = i < b.length ? b[i] : "";
+            if (!x.equals(y)) {
+                return x + " -> " + y;
+            }
+        }
+        return "no difference";
     }
 
     /**

@@ -3,12 +3,18 @@ package org.lcrec.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.core.Dataset;
 import org.lcrec.core.Interactions;
+import org.lcrec.core.SemanticId;
+import org.lcrec.core.SemanticIndex;
+import org.lcrec.inference.ModelBundle;
 import org.lcrec.tasks.TaskType;
 
 /** The recipe's checks; the whole training path runs in lcrec-cli's reproduce and example tests. */
@@ -23,6 +29,54 @@ class RecommenderTrainerTest {
                                 new RecommenderTrainer(RecommenderTrainerConfig.defaults())
                                         .train(noIndex, tmp.resolve("b")))
                 .hasMessageContaining("has no semantic index");
+    }
+
+    @Test
+    void aChangedIndexRetrainsInsteadOfResumingTheOldCheckpoints(@TempDir Path tmp)
+            throws Exception {
+        RecommenderTrainerConfig c =
+                RecommenderTrainerConfig.builder()
+                        .epochs(1)
+                        .batchSize(128)
+                        .maxLength(160)
+                        .validUsers(10)
+                        .beams(5)
+                        .build();
+        Dataset data = Dataset.synthetic();
+        Path work = tmp.resolve("work");
+        ModelBundle first =
+                new RecommenderTrainer(c)
+                        .train(data, tmp.resolve("a"), work, new RecommenderTrainer.Listener() {});
+        long steps = ((Number) first.manifest().training().get("steps")).longValue();
+        assertThat(first.manifest().training().get("resumedFromStep")).isEqualTo(0);
+        assertThat(Files.readString(work.resolve(RecommenderTrainer.RUN_FILE)))
+                .contains(first.manifest().datasetFingerprint());
+
+        // the same run again: its checkpoints are resumed (nothing is left to train)
+        ModelBundle again =
+                new RecommenderTrainer(c)
+                        .train(data, tmp.resolve("b"), work, new RecommenderTrainer.Listener() {});
+        assertThat(((Number) again.manifest().training().get("resumedFromStep")).longValue())
+                .isEqualTo(steps);
+
+        // two items swap codes: same examples, same vocabulary, another run
+        Map<Integer, SemanticId> m = new HashMap<>(data.index().asMap());
+        int[] ids = data.index().itemIds();
+        SemanticId x = m.get(ids[0]);
+        m.put(ids[0], m.get(ids[1]));
+        m.put(ids[1], x);
+        Dataset swapped = data.withIndex(SemanticIndex.of(m));
+        ModelBundle other =
+                new RecommenderTrainer(c)
+                        .train(
+                                swapped,
+                                tmp.resolve("c"),
+                                work,
+                                new RecommenderTrainer.Listener() {});
+        assertThat(other.manifest().training().get("resumedFromStep")).isEqualTo(0);
+        assertThat(other.manifest().datasetFingerprint())
+                .isNotEqualTo(first.manifest().datasetFingerprint());
+        assertThat(other.index().get(ids[0])).isEqualTo(data.index().get(ids[1]));
     }
 
     @Test

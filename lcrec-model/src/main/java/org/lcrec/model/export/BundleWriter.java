@@ -25,10 +25,26 @@ import org.lcrec.tokenizers.Tokenizer;
  *
  * <p>The bundle is written into a temporary sibling directory and moved into place only when
  * complete; an existing bundle is moved aside first and deleted after, so a reader sees the old
- * bundle or the new one, never a mixture.
+ * bundle or the new one, never a mixture. The temporary and aside directories have fixed names
+ * ({@code .<name>.tmp}, {@code .<name>.old}): the next write deletes a half-written new bundle and
+ * puts back a previous one that a kill left aside.
  */
 public final class BundleWriter {
     private BundleWriter() {}
+
+    /**
+     * Undoes what a write killed between its two moves left: the previous bundle aside and no
+     * bundle in place. A complete bundle in place makes a leftover aside copy stale.
+     */
+    static void recover(Path dir, Path old) throws IOException {
+        if (Files.exists(old)) {
+            if (Files.exists(dir)) {
+                AtomicFiles.deleteTree(old);
+            } else {
+                AtomicFiles.move(old, dir);
+            }
+        }
+    }
 
     /**
      * @param model the trained model
@@ -64,16 +80,13 @@ public final class BundleWriter {
             ids.add(TextPrompts.tokenize(tokenizer, t, bos));
         }
         Path abs = dir.toAbsolutePath().normalize();
-        Path tmp =
-                abs.resolveSibling(
-                        "." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        Path old =
-                abs.resolveSibling(
-                        "." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
+        // fixed names, so that the next write finds what a killed one left: the previous bundle
+        // moved aside (restored if the new one never arrived) and a half-written new one (deleted)
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+        Path old = abs.resolveSibling("." + abs.getFileName() + ".old");
         try {
-            if (Files.exists(tmp)) {
-                AtomicFiles.deleteTree(tmp);
-            }
+            recover(abs, old);
+            AtomicFiles.deleteTree(tmp);
             DecoderExport.export(model, tmp, ExportOptions.defaults());
             tokenizer.save(tmp.resolve(HfCheckpoint.TOKENIZER));
             ModelBundle.writeServingFiles(
@@ -88,9 +101,7 @@ public final class BundleWriter {
                 AtomicFiles.move(abs, old);
             }
             AtomicFiles.move(tmp, abs);
-            if (Files.exists(old)) {
-                AtomicFiles.deleteTree(old);
-            }
+            AtomicFiles.deleteTree(old);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     abs + ": cannot write the model bundle: " + e.getMessage(), e);

@@ -131,6 +131,24 @@ class BundleWriterTest {
     }
 
     @Test
+    void whatAKilledWriteLeftIsRepairedByTheNext(@TempDir Path tmp) throws IOException {
+        Path dir = write(tmp.resolve("bundle"));
+        // killed after moving the old bundle aside, with a half-written new one beside it
+        Path aside = tmp.resolve(".bundle.old");
+        Files.move(dir, aside);
+        Path partial = Files.createDirectories(tmp.resolve(".bundle.tmp"));
+        Files.writeString(partial.resolve("model.onnx"), "half");
+        BundleWriter.recover(dir, aside);
+        assertThat(ModelBundle.read(dir).prompts()).containsExactly(PROMPT);
+        assertThat(aside).doesNotExist();
+        // the next write replaces the restored bundle and leaves nothing beside it
+        write(dir);
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("bundle");
+        }
+    }
+
+    @Test
     void incompleteOrInconsistentBundlesAreRefusedByName(@TempDir Path tmp) throws IOException {
         Path dir = write(tmp.resolve("bundle"));
 

@@ -40,6 +40,10 @@ public final class ChatClient {
 
     private final LlmConfig config;
     private final URI uri;
+
+    /** The endpoint as messages show it: user-info and key-like query values masked. */
+    private final String shown;
+
     private final HttpClient http;
     private final Sleeper sleeper;
     private final AtomicLong sent = new AtomicLong();
@@ -54,6 +58,7 @@ public final class ChatClient {
     ChatClient(LlmConfig config, Sleeper sleeper) {
         this.config = Objects.requireNonNull(config, "config");
         this.uri = config.chatCompletionsUri();
+        this.shown = Secrets.uri(uri);
         this.sleeper = sleeper;
         this.http =
                 HttpClient.newBuilder()
@@ -110,7 +115,7 @@ public final class ChatClient {
                     String content = content(resp.body());
                     return new Answer<>(content, parser.apply(content), attempt);
                 }
-                String excerpt = excerpt(resp.body());
+                String excerpt = Secrets.text(excerpt(resp.body()), config.apiKey());
                 if (status == 408 || status == 429 || status >= 500) {
                     lastError = "HTTP " + status + ": " + excerpt;
                     Duration after = retryAfter(resp);
@@ -119,27 +124,30 @@ public final class ChatClient {
                     }
                 } else {
                     throw new LlmException(
-                            uri + ": HTTP " + status + " (not retried): " + excerpt, true);
+                            shown + ": HTTP " + status + " (not retried): " + excerpt, true);
                 }
             } catch (MalformedAnswerException e) {
-                lastError = "malformed answer: " + e.getMessage();
+                lastError = "malformed answer: " + Secrets.text(e.getMessage(), config.apiKey());
             } catch (IOException e) {
-                lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                lastError =
+                        e.getClass().getSimpleName()
+                                + ": "
+                                + Secrets.text(e.getMessage(), config.apiKey());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LlmException(uri + ": interrupted", e);
+                throw new LlmException(shown + ": interrupted", e);
             }
             if (attempt < config.maxAttempts()) {
                 try {
                     sleeper.sleep(wait);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new LlmException(uri + ": interrupted while backing off", e);
+                    throw new LlmException(shown + ": interrupted while backing off", e);
                 }
             }
         }
         throw new LlmException(
-                uri
+                shown
                         + ": gave up after "
                         + config.maxAttempts()
                         + " attempts; last error: "
@@ -220,7 +228,7 @@ public final class ChatClient {
 
     @Override
     public String toString() {
-        return "ChatClient(" + uri + ", model=" + config.model() + ")";
+        return "ChatClient(" + shown + ", model=" + config.model() + ")";
     }
 
     /**

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param initialBackoff wait before the first retry; doubled per retry
  * @param maxBackoff cap of the wait (also of a server's {@code Retry-After})
  * @param requestTimeout timeout of one request
+ * @param allowPlainHttp whether {@code http://} to another machine is allowed (off by default: the
+ *     bearer key and the users' texts would cross the network unencrypted); loopback hosts are
+ *     always allowed
  */
 public record LlmConfig(
         URI endpoint,
@@ -32,7 +35,8 @@ public record LlmConfig(
         int maxAttempts,
         Duration initialBackoff,
         Duration maxBackoff,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        boolean allowPlainHttp) {
 
     /** Validates. */
     public LlmConfig {
@@ -40,7 +44,17 @@ public record LlmConfig(
         String scheme = endpoint.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException(
-                    "LLM endpoint: expected an http(s) URL, found \"" + endpoint + "\"");
+                    "LLM endpoint: expected an http(s) URL, found \""
+                            + Secrets.uri(endpoint)
+                            + "\"");
+        }
+        if ("http".equals(scheme) && !allowPlainHttp && !Secrets.loopback(endpoint)) {
+            throw new IllegalArgumentException(
+                    "LLM endpoint "
+                            + Secrets.uri(endpoint)
+                            + ": plain http to another machine would send the API key and the"
+                            + " prompts unencrypted; use https, or allow it explicitly"
+                            + " (LlmConfig.Builder.allowPlainHttp, LCREC_LLM_ALLOW_HTTP=true)");
         }
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("LLM model: expected a model name, found none");
@@ -80,8 +94,8 @@ public record LlmConfig(
     }
 
     /**
-     * Reads {@code LCREC_LLM_URL}, {@code LCREC_LLM_MODEL} and {@code LCREC_LLM_KEY} from the given
-     * environment.
+     * Reads {@code LCREC_LLM_URL}, {@code LCREC_LLM_MODEL}, {@code LCREC_LLM_KEY} and {@code
+     * LCREC_LLM_ALLOW_HTTP} from the given environment.
      *
      * @param env an environment map (e.g. {@code System.getenv()})
      * @return the configuration
@@ -101,6 +115,7 @@ public record LlmConfig(
         }
         return builder(URI.create(url.trim()), model.trim())
                 .apiKey(env.get("LCREC_LLM_KEY"))
+                .allowPlainHttp("true".equalsIgnoreCase(env.get("LCREC_LLM_ALLOW_HTTP")))
                 .build();
     }
 
@@ -118,7 +133,7 @@ public record LlmConfig(
     @Override
     public String toString() {
         return "LlmConfig(endpoint="
-                + endpoint
+                + Secrets.uri(endpoint)
                 + ", model="
                 + model
                 + ", apiKey="
@@ -152,6 +167,7 @@ public record LlmConfig(
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(60);
         private Duration requestTimeout = Duration.ofSeconds(120);
+        private boolean allowPlainHttp;
 
         private Builder(URI endpoint, String model) {
             this.endpoint = endpoint;
@@ -224,6 +240,15 @@ public record LlmConfig(
         }
 
         /**
+         * @param value whether {@code http://} to a non-loopback host is allowed (default false)
+         * @return this
+         */
+        public Builder allowPlainHttp(boolean value) {
+            allowPlainHttp = value;
+            return this;
+        }
+
+        /**
          * @return the configuration
          */
         public LlmConfig build() {
@@ -237,7 +262,8 @@ public record LlmConfig(
                     maxAttempts,
                     initialBackoff,
                     maxBackoff,
-                    requestTimeout);
+                    requestTimeout,
+                    allowPlainHttp);
         }
     }
 }

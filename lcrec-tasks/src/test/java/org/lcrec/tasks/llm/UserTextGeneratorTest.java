@@ -339,10 +339,10 @@ class UserTextGeneratorTest {
         LlmConfig c =
                 LlmConfig.fromEnvironment(
                         java.util.Map.of(
-                                "LCREC_LLM_URL", "http://h/v1/",
+                                "LCREC_LLM_URL", "https://h/v1/",
                                 "LCREC_LLM_MODEL", "m",
                                 "LCREC_LLM_KEY", "secret"));
-        assertThat(c.chatCompletionsUri()).isEqualTo(URI.create("http://h/v1/chat/completions"));
+        assertThat(c.chatCompletionsUri()).isEqualTo(URI.create("https://h/v1/chat/completions"));
         assertThat(c.toString()).doesNotContain("secret").contains("apiKey=***");
         Dataset noText =
                 new Dataset(

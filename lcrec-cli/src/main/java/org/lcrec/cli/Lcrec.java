@@ -59,6 +59,13 @@ public final class Lcrec implements Runnable {
             description = "No progress or timing lines on stderr (results and errors still print).")
     boolean quiet;
 
+    /** Internal failures print their stack trace (bad input still prints one line). */
+    @Option(
+            names = "--debug",
+            scope = ScopeType.INHERIT,
+            description = "Print the stack trace of an internal failure.")
+    boolean debug;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -84,15 +91,7 @@ public final class Lcrec implements Runnable {
         CommandLine cl = new CommandLine(new Lcrec());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler(
-                (ex, commandLine, parseResult) -> {
-                    if (isBadInput(ex)) {
-                        commandLine.getErr().println("lcrec: error: " + ex.getMessage());
-                        commandLine.getErr().flush();
-                        return 2;
-                    }
-                    throw ex;
-                });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, commandLine));
         int code = cl.execute(args);
         out.flush();
         err.flush();
@@ -100,21 +99,79 @@ public final class Lcrec implements Runnable {
     }
 
     /**
-     * Errors that mean "the input is wrong" (a file, an option, a model that does not fit) and are
-     * shown as one line, exit code 2, rather than as a stack trace.
+     * Reports a failed command: bad input as one line (exit 2), anything else as an internal
+     * failure naming the command and the causes (exit 1), with the stack trace under {@code
+     * --debug}.
+     *
+     * @param ex what the command threw
+     * @param commandLine the command that threw it
+     * @return the exit code
+     */
+    static int handle(Exception ex, CommandLine commandLine) {
+        PrintWriter e = commandLine.getErr();
+        if (isBadInput(ex)) {
+            e.println("lcrec: error: " + ex.getMessage());
+            e.flush();
+            return 2;
+        }
+        boolean debug =
+                commandLine.getCommandSpec().root().userObject() instanceof Lcrec top && top.debug;
+        e.println(
+                "lcrec: internal error in "
+                        + commandLine.getCommandName()
+                        + ": "
+                        + describe(ex)
+                        + (debug ? "" : " (--debug prints the stack trace)"));
+        if (debug) {
+            ex.printStackTrace(e);
+        }
+        e.flush();
+        return 1;
+    }
+
+    /**
+     * Errors that mean "the input is wrong" (a file, an option, a model that does not fit): shown
+     * as one line, exit code 2. Everything else is an internal failure: exit code 1, the command
+     * and the cause on one line, the stack trace with {@code --debug}. An I/O error is bad input
+     * when it names a missing or unreadable file, internal otherwise (a full disk is not the user's
+     * input); {@link IllegalStateException} is always internal.
      */
     static boolean isBadInput(Exception ex) {
-        return ex instanceof DatasetException
-                || ex instanceof IllegalArgumentException
-                || ex instanceof IllegalStateException
-                || ex instanceof UncheckedIOException
+        if (ex instanceof UncheckedIOException u) {
+            Throwable c = u.getCause();
+            return c instanceof java.nio.file.NoSuchFileException
+                    || c instanceof java.nio.file.AccessDeniedException
+                    || c instanceof java.nio.file.NotDirectoryException
+                    || c instanceof java.nio.file.FileAlreadyExistsException
+                    || c instanceof java.io.FileNotFoundException
+                    || c instanceof java.nio.charset.CharacterCodingException;
+        }
+        return ex instanceof IllegalArgumentException
+                || ex instanceof DatasetException
                 || ex instanceof TokenizerException
                 || ex instanceof EncoderException
                 || ex instanceof CheckpointException
                 || ex instanceof QuantizationException
                 || ex instanceof ExecutionProviderUnavailableException
+                // a diverged run is a learning rate or data the user chose, not a bug
                 || ex instanceof TrainingDivergedException
                 || ex instanceof LlmException;
+    }
+
+    /** An exception and its causes on one line: {@code Type: message <- Cause: message}. */
+    static String describe(Throwable ex) {
+        StringBuilder b = new StringBuilder();
+        java.util.Set<Throwable> seen = new java.util.HashSet<>();
+        for (Throwable t = ex; t != null && seen.add(t); t = t.getCause()) {
+            if (b.length() > 0) {
+                b.append(" <- ");
+            }
+            b.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                b.append(": ").append(t.getMessage());
+            }
+        }
+        return b.length() > 2000 ? b.substring(0, 1997) + "..." : b.toString();
     }
 
     /**

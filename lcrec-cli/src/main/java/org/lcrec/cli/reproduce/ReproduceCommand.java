@@ -757,7 +757,12 @@ public final class ReproduceCommand implements Runnable {
                 new CommandLine(new Lcrec())
                         .setOut(output.progress())
                         .setErr(spec.commandLine().getErr())
+                        .setExecutionExceptionHandler((ex, cl, parsed) -> Lcrec.handle(ex, cl))
                         .execute(args.toArray(String[]::new));
+        if (code == 2) {
+            throw new IllegalArgumentException(
+                    "lcrec " + String.join(" ", args) + ": bad input (the error is above)");
+        }
         if (code != 0) {
             throw new IllegalStateException(
                     "lcrec " + String.join(" ", args) + " failed with exit code " + code);

@@ -107,7 +107,7 @@ public final class Lcrec implements Runnable {
      * @param commandLine the command that threw it
      * @return the exit code
      */
-    static int handle(Exception ex, CommandLine commandLine) {
+    public static int handle(Exception ex, CommandLine commandLine) {
         PrintWriter e = commandLine.getErr();
         if (isBadInput(ex)) {
             e.println("lcrec: error: " + ex.getMessage());

@@ -1,5 +1,6 @@
 package org.lcrec.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,6 +226,10 @@ public final class TrainCommand implements Runnable {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
         }
+        if (maxSamples != null && maxSamples < 1) {
+            throw new IllegalArgumentException("--max-samples must be >= 1, found " + maxSamples);
+        }
+        checkWritable(out);
         Path chartBase = charts ? output.reportFile("--charts") : null;
         Dataset ds = data.load();
         if (index != null) {
@@ -482,6 +487,22 @@ public final class TrainCommand implements Runnable {
                         manifest,
                         out.resolve("bundle"))
                 .dir();
+    }
+
+    /**
+     * Fails now, not after training, when the run could not be written: the directory is created if
+     * needed and a probe file is written and removed.
+     */
+    static void checkWritable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException(
+                    "--out " + dir + ": not a writable directory (" + e + "); nothing was trained",
+                    e);
+        }
     }
 
     private SessionConfig session() {

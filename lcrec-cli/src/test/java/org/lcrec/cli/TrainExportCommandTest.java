@@ -241,6 +241,34 @@ class TrainExportCommandTest {
         assertThat(badDevice.err())
                 .contains("--device: expected cpu, cuda or cuda:N, found \"tpu\"");
 
+        // an --out that cannot be written is found before training, not after
+        Path aFile = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        CliTesting.Run unwritable =
+                CliTesting.run(
+                        "train",
+                        "--preset",
+                        "cpu-tiny",
+                        "--tokenizer",
+                        tok.toString(),
+                        "--out",
+                        aFile.toString());
+        assertThat(unwritable.code()).isEqualTo(2);
+        assertThat(unwritable.err())
+                .contains("--out " + aFile + ": not a writable directory", "nothing was trained");
+        CliTesting.Run negative =
+                CliTesting.run(
+                        "train",
+                        "--preset",
+                        "cpu-tiny",
+                        "--tokenizer",
+                        tok.toString(),
+                        "--max-samples",
+                        "-3",
+                        "--out",
+                        tmp.resolve("r2").toString());
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("--max-samples must be >= 1, found -3");
+
         Files.writeString(
                 tmp.resolve("config.json"),
                 "{\"model_type\":\"llama\",\"hidden_size\":8,"

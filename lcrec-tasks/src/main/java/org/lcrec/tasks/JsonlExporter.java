@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Objects;
+import org.lcrec.core.DatasetException;
 import org.lcrec.core.io.AtomicFiles;
 
 /**
@@ -314,10 +315,24 @@ public final class JsonlExporter {
      * @param file the target
      * @return the number of lines written
      * @throws UncheckedIOException naming the file on failure
+     * @throws DatasetException when there is no sample at all (an empty file would read as a
+     *     successful export); the target is left as it was
      */
     public long write(Iterator<Sample> samples, Path file) {
         long[] n = new long[1];
-        AtomicFiles.write(file, os -> n[0] = write(samples, os));
+        AtomicFiles.write(
+                file,
+                os -> {
+                    n[0] = write(samples, os);
+                    if (n[0] == 0) {
+                        // thrown inside the write: the temporary file goes, the target stays
+                        throw new DatasetException(
+                                file
+                                        + ": no samples to write (every requested task was empty"
+                                        + " for this split: users too short for it, or items"
+                                        + " without the texts the task needs); nothing written");
+                    }
+                });
         return n[0];
     }
 

@@ -20,6 +20,22 @@ class JsonlExporterTest {
 
     /** Jackson is the independent reference: every escaped string must parse back unchanged. */
     @Test
+    void noSamplesAtAllFailsAndLeavesTheTargetAlone(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("tasks.jsonl");
+        Files.writeString(file, "an earlier export\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                new JsonlExporter(ExportFormat.ALPACA)
+                                        .write(java.util.Collections.emptyIterator(), file))
+                .isInstanceOf(org.lcrec.core.DatasetException.class)
+                .hasMessageContaining(file + ": no samples to write");
+        assertThat(Files.readString(file)).isEqualTo("an earlier export\n");
+        try (var s = Files.list(tmp)) {
+            assertThat(s.count()).as("no temporary file left").isEqualTo(1);
+        }
+    }
+
+    @Test
     void escaperRoundTripsThroughJacksonOnRandomText() throws Exception {
         SplittableRandom rng = new SplittableRandom(1);
         String alphabet = "ab \"\\/\n\r\t\b\f\u0000\u0001\u001f\u007f\u00e9\u2028\u2029\u4e2d";

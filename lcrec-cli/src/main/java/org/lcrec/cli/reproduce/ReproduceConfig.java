@@ -198,14 +198,59 @@ public record ReproduceConfig(
         try {
             return m.readValue(file.toFile(), ReproduceConfig.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    file + ": not a reproduce config: " + e.getMessage(), e);
+            throw new IllegalArgumentException(file + ": " + explain(e), e);
         }
     }
 
     /**
      * @return whether the model's vocabulary is restricted to the tokens its texts use
      */
+    /** Jackson's failure as one line in this format's terms: the field, what was wrong. */
+    static String explain(IOException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+            return "unknown field \""
+                    + u.getPropertyName()
+                    + "\" (known fields: "
+                    + String.join(", ", fieldNames())
+                    + ")";
+        }
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException jm
+                && !jm.getPath().isEmpty()) {
+            String field = jm.getPath().get(jm.getPath().size() - 1).getFieldName();
+            String what =
+                    e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+                                    && mi.getTargetType() != null
+                            ? mi.getTargetType().getSimpleName()
+                            : "another value";
+            String msg = String.valueOf(jm.getOriginalMessage());
+            return "field \""
+                    + field
+                    + "\": "
+                    + (msg.contains("null") ? "missing or null" : "has the wrong type")
+                    + " (expected "
+                    + (what.equals("int") || what.equals("long") || what.equals("double")
+                            ? "a number"
+                            : what)
+                    + ")";
+        }
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jp
+                && jp.getLocation() != null) {
+            return "not valid JSON at line "
+                    + jp.getLocation().getLineNr()
+                    + ", column "
+                    + jp.getLocation().getColumnNr()
+                    + ": "
+                    + jp.getOriginalMessage();
+        }
+        return "cannot read: " + e.getMessage();
+    }
+
+    private static List<String> fieldNames() {
+        return java.util.Arrays.stream(ReproduceConfig.class.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName)
+                .toList();
+    }
+
     public boolean compactVocabulary() {
         return vocabulary.equals("compact");
     }

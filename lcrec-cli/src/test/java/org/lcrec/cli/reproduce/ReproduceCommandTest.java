@@ -1,6 +1,7 @@
 package org.lcrec.cli.reproduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -174,5 +175,22 @@ class ReproduceCommandTest {
         assertThat(err.toString())
                 .contains("--device: expected cpu, cuda or cuda:N, found \"tpu\"");
         assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void brokenConfigsAreNamedByFieldNotByJackson(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("c.json");
+        Files.writeString(f, TINY.replace("\"epochs\": 1,", ""));
+        assertThatThrownBy(() -> ReproduceConfig.load(f.toString()))
+                .hasMessage(f + ": field \"epochs\": missing or null (expected a number)");
+        Files.writeString(f, TINY.replace("\"epochs\": 1,", "\"epochs\": 1, \"epoch\": 2,"));
+        assertThatThrownBy(() -> ReproduceConfig.load(f.toString()))
+                .hasMessageStartingWith(f + ": unknown field \"epoch\" (known fields: name, data,");
+        Files.writeString(f, TINY.replace("\"epochs\": 1,", "\"epochs\": \"many\","));
+        assertThatThrownBy(() -> ReproduceConfig.load(f.toString()))
+                .hasMessage(f + ": field \"epochs\": has the wrong type (expected a number)");
+        Files.writeString(f, "{\"name\": ");
+        assertThatThrownBy(() -> ReproduceConfig.load(f.toString()))
+                .hasMessageStartingWith(f + ": not valid JSON at line 1");
     }
 }

@@ -3,6 +3,7 @@ package org.lcrec.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.lcrec.core.Dataset;
@@ -222,6 +223,8 @@ public final class EvaluateCommand implements Runnable {
                 EvaluationBar bar =
                         new EvaluationBar(
                                 output.progress(), ec.split().name().toLowerCase(Locale.ROOT))) {
+            RecommendCommand.noteBeams(
+                    output, rec.config().beams(), Arrays.stream(ec.ks()).max().orElse(0));
             r = Evaluator.evaluate(rec, dataset.interactions(), ec, model.toString(), bar);
         }
         double secs = (System.nanoTime() - t0) / 1e9;

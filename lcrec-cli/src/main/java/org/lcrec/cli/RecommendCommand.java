@@ -175,6 +175,7 @@ public final class RecommendCommand implements Runnable {
                             }
                         },
                         device.get().decoder(threads))) {
+            noteBeams(output, rec.config().beams(), k);
             if (history != null) {
                 recs = List.of(rec.recommend(history, k, template));
             } else {
@@ -297,6 +298,21 @@ public final class RecommendCommand implements Runnable {
                     m.model(), idx, IndexVocabulary.readTokenMap(m.tokenMap()), config, options);
         }
         return Recommender.open(m.model(), idx, config, options);
+    }
+
+    /**
+     * The search keeps at least k beams to return k items; says so when that overrides the beams
+     * asked for (or the bundle's), rather than changing them silently.
+     */
+    static void noteBeams(Output output, int beams, int k) {
+        if (k > beams) {
+            output.progress()
+                    .printf(
+                            Locale.ROOT,
+                            "note: %d beams raised to %d, the number of items asked for%n",
+                            beams,
+                            k);
+        }
     }
 
     static List<int[]> readPrompts(Path file) {

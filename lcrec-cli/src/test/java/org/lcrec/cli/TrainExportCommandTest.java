@@ -131,6 +131,20 @@ class TrainExportCommandTest {
                         "3");
         assertThat(rec.code()).as(rec.err()).isZero();
         assertThat(rec.out()).contains("rank", "log-prob");
+        // more items than beams: the beams are raised, and the user is told
+        CliTesting.Run wide =
+                CliTesting.run(
+                        "recommend",
+                        "--model",
+                        out.resolve("bundle").toString(),
+                        "--history",
+                        "1,2,3",
+                        "--k",
+                        "8",
+                        "--beams",
+                        "3");
+        assertThat(wide.code()).as(wide.err()).isZero();
+        assertThat(wide.err()).contains("note: 3 beams raised to 8");
 
         // a checkpoint exported with --bundle serves the same way; without --index it says why
         CliTesting.Run noIndex =

@@ -155,12 +155,41 @@ public final class AtomicFiles {
         void fill(Path tmp) throws IOException;
     }
 
+    /**
+     * Deletes the temporary files a killed write of the same target left ({@code .<name>*.tmp}
+     * beside it), so that no kill leaves debris the next run does not remove. Two processes writing
+     * the same file at once were never safe; this does not make them less so.
+     */
+    static void removeLeftovers(Path dir, String name) throws IOException {
+        String prefix = "." + name;
+        try (var s = Files.newDirectoryStream(dir, p -> isLeftover(p, prefix))) {
+            for (Path p : s) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "{0}: removing the temporary file of an interrupted write",
+                        p);
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static boolean isLeftover(Path p, String prefix) {
+        String n = p.getFileName().toString();
+        if (!n.startsWith(prefix) || !n.endsWith(".tmp") || !Files.isRegularFile(p)) {
+            return false;
+        }
+        // Files.createTempFile puts only digits between the prefix and the suffix
+        String middle = n.substring(prefix.length(), n.length() - ".tmp".length());
+        return !middle.isEmpty() && middle.chars().allMatch(Character::isDigit);
+    }
+
     private static void replace(Path target, Filler body) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;
         try {
             Files.createDirectories(dir);
+            removeLeftovers(dir, abs.getFileName().toString());
             tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
             body.fill(tmp);
             // temporary files are created owner-only (0600); published files are world-readable

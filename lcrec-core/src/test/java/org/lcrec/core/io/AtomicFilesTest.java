@@ -36,4 +36,18 @@ class AtomicFilesTest {
         AtomicFiles.deleteTree(staged);
         assertThat(tmp).isEmptyDirectory();
     }
+
+    @Test
+    void theNextWriteRemovesWhatAKilledWriteOfTheSameFileLeft(@TempDir Path tmp)
+            throws IOException {
+        // what Files.createTempFile left for a write that was killed before its move
+        Path leftover = Files.writeString(tmp.resolve(".tasks.jsonl8167301928374.tmp"), "half");
+        Path otherFile = Files.writeString(tmp.resolve(".other.jsonl123.tmp"), "not ours");
+        Path lookalike = Files.writeString(tmp.resolve(".tasks.jsonl.backup.tmp"), "a user's");
+        AtomicFiles.writeString(tmp.resolve("tasks.jsonl"), "complete\n");
+        assertThat(tmp.resolve("tasks.jsonl")).hasContent("complete");
+        assertThat(leftover).doesNotExist();
+        assertThat(otherFile).exists();
+        assertThat(lookalike).exists();
+    }
 }

@@ -1,6 +1,7 @@
 package org.lcrec.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.lcrec.core.Dataset;
 import org.lcrec.core.Item;
 import org.lcrec.core.ItemCatalog;
+import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.DatasetDirectory;
 import org.lcrec.core.io.MiniOneRecImporter;
 import org.lcrec.core.render.Charts;
@@ -194,16 +196,20 @@ public final class IndexCommand implements Runnable {
             embSource = embeddings.toString();
         } else if (encoder.equals("lexical")) {
             Path c = cachePath();
-            if (Files.exists(c)) {
+            List<String> texts = new ArrayList<>(ids.length);
+            for (Item it : catalog.items()) {
+                texts.add(it.title() + " " + it.description());
+            }
+            // the cache holds for these texts at this dimension only: its key file says which
+            String key = lexicalKey(texts);
+            Path keyFile = c.resolveSibling(c.getFileName() + ".key");
+            if (Files.exists(c) && Files.exists(keyFile) && readKey(keyFile).equals(key)) {
                 x = Embeddings.readNpy(c);
                 embSource = "lexical cache " + c;
             } else {
-                List<String> texts = new ArrayList<>(ids.length);
-                for (Item it : catalog.items()) {
-                    texts.add(it.title() + " " + it.description());
-                }
                 x = LexicalEmbeddings.of(texts, LEXICAL_DIM);
                 x.writeNpy(c);
+                AtomicFiles.writeString(keyFile, key + "\n");
                 embSource =
                         "lexical (hashed TF-IDF of title + description, dim "
                                 + LEXICAL_DIM
@@ -418,6 +424,29 @@ public final class IndexCommand implements Runnable {
             }
         }
         output.flush();
+    }
+
+    /** What the lexical cache depends on: the method, its dimension and every item's text. */
+    static String lexicalKey(List<String> texts) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(("lexical-v1 dim=" + LEXICAL_DIM + "\n").getBytes(StandardCharsets.UTF_8));
+            for (String t : texts) {
+                md.update(t.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    private static String readKey(Path keyFile) {
+        try {
+            return Files.readString(keyFile).strip();
+        } catch (java.io.IOException e) {
+            return ""; // an unreadable key means the cache is rebuilt
+        }
     }
 
     private Path cachePath() {

@@ -51,6 +51,43 @@ class IndexCommandTest {
     }
 
     @Test
+    void theLexicalCacheIsRebuiltWhenTheItemTextsChange() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        org.lcrec.core.Dataset.synthetic().write(dataDir);
+        Path cache = tmp.resolve("lex.npy");
+        String[] args = {
+            "index",
+            "--data",
+            dataDir.toString(),
+            "--method",
+            "rqkmeans",
+            "--codes",
+            "16",
+            "--out",
+            tmp.resolve("i.json").toString(),
+            "--encoder",
+            "lexical",
+            "--cache",
+            cache.toString()
+        };
+        assertThat(CliTesting.run(args).out()).contains("from lexical (hashed TF-IDF");
+        assertThat(CliTesting.run(args).out()).contains("from lexical cache " + cache);
+        Path items;
+        try (var s = Files.list(dataDir)) {
+            items = s.filter(f -> f.toString().endsWith(".item.json")).findFirst().orElseThrow();
+        }
+        String text = Files.readString(items);
+        String changed = text.replaceFirst("\"title\" *: *\"", "$0renamed ");
+        assertThat(changed).isNotEqualTo(text);
+        Files.writeString(items, changed);
+        CliTesting.Run again = CliTesting.run(args);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out())
+                .contains("from lexical (hashed TF-IDF")
+                .doesNotContain("cache " + cache + "\n");
+    }
+
+    @Test
     void rqVaeFromAnNpyFileIsReproducible() throws Exception {
         Path npy = tmp.resolve("x.npy");
         Embeddings.gaussianClusters(600, 24, 8, 3.0, 3).writeNpy(npy);

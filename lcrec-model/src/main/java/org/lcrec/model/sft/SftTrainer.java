@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.model.llm.LlamaConfig;
 import org.lcrec.model.llm.LlamaModel;
 import org.lcrec.onnx.ParameterStore;
@@ -49,6 +50,8 @@ import org.lcrec.onnx.train.TrainerConfig;
  * @implNote Not thread-safe; one run at a time.
  */
 public final class SftTrainer {
+    private static final System.Logger LOG = System.getLogger(SftTrainer.class.getName());
+
     /** The trainer-state file inside a checkpoint directory. */
     public static final String STATE_FILE = "sft-state.json";
 
@@ -182,12 +185,38 @@ public final class SftTrainer {
         long bestStep = -1;
         Path bestDir = evaluator == null ? null : out.resolve("best");
         try (Trainer trainer = Trainer.create(graph.builder(), graph.loss(), store, tc)) {
-            Path ckpt = latestCheckpoint(out);
-            if (ckpt != null) {
-                JsonNode st = readState(ckpt, signature);
-                trainer.loadCheckpoint(ckpt.resolve(TRAINER_FILE));
+            List<Path> ckpts = checkpoints(out);
+            List<String> damaged = new ArrayList<>();
+            // newest first; a damaged checkpoint (a torn write, a flipped byte) gives way to the
+            // newest intact one, but a checkpoint of another run is an error, not damage
+            for (int i = ckpts.size() - 1; i >= 0; i--) {
+                Path ckpt = ckpts.get(i);
+                JsonNode st;
+                try {
+                    st = readState(ckpt, signature);
+                    checkState(ckpt, st, totalMicro);
+                    trainer.loadCheckpoint(ckpt.resolve(TRAINER_FILE));
+                } catch (DamagedCheckpoint | UncheckedIOException | NumberFormatException e) {
+                    damaged.add(ckpt.getFileName() + " (" + e.getMessage() + ")");
+                    continue;
+                } catch (RuntimeException e) {
+                    if (isForeign(e)) {
+                        throw e;
+                    }
+                    damaged.add(ckpt.getFileName() + " (" + e.getMessage() + ")");
+                    continue;
+                }
+                if (!damaged.isEmpty()) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "{0}: damaged checkpoint(s) skipped: {1}; resuming from {2}",
+                            out,
+                            String.join("; ", damaged),
+                            ckpt.getFileName());
+                }
                 micro = st.get("micro_cursor").asLong();
                 tokens = st.get("tokens").asLong();
+                losses.clear();
                 for (JsonNode l : st.get("losses")) {
                     losses.add(l.asDouble());
                 }
@@ -197,6 +226,14 @@ public final class SftTrainer {
                                 : st.get("best_metric").asDouble();
                 bestStep = st.get("best_step").asLong();
                 resumedFrom = trainer.stepCount();
+                break;
+            }
+            if (resumedFrom == 0 && !damaged.isEmpty()) {
+                throw new CheckpointException(
+                        out
+                                + ": every checkpoint is damaged ("
+                                + String.join("; ", damaged)
+                                + "); delete them to train from the start");
             }
             long t0 = System.nanoTime();
             long tokensHere = 0;
@@ -336,13 +373,67 @@ public final class SftTrainer {
         return Long.parseLong(p.getFileName().toString().substring("checkpoint-".length()));
     }
 
+    /** A checkpoint whose files are unreadable or inconsistent (as opposed to another run's). */
+    private static final class DamagedCheckpoint extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedCheckpoint(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Whether a checkpoint failure says it belongs to another run (then it must not be skipped).
+     */
+    private static boolean isForeign(RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("different run")
+                || m.contains("different graph")
+                || m.contains("differs from this trainer")
+                || m.contains("unsupported version")
+                || m.contains("unsupported checkpoint version");
+    }
+
+    /** The cursor and counters of a state file, checked against this run before they are used. */
+    private static void checkState(Path dir, JsonNode st, long totalMicro) {
+        Path f = dir.resolve(STATE_FILE);
+        for (String field : List.of("micro_cursor", "tokens", "best_step")) {
+            if (!st.path(field).isIntegralNumber()) {
+                throw new DamagedCheckpoint(
+                        f + ": " + field + ": expected an integer, found " + st.get(field));
+            }
+        }
+        long micro = st.get("micro_cursor").asLong();
+        if (micro < 0 || micro > totalMicro) {
+            throw new DamagedCheckpoint(
+                    f + ": micro_cursor: expected 0.." + totalMicro + ", found " + micro);
+        }
+        if (st.get("tokens").asLong() < 0 || st.get("best_step").asLong() < -1) {
+            throw new DamagedCheckpoint(
+                    f
+                            + ": tokens must be >= 0 and best_step >= -1, found "
+                            + st.get("tokens")
+                            + " and "
+                            + st.get("best_step"));
+        }
+        if (!st.path("losses").isArray()) {
+            throw new DamagedCheckpoint(f + ": losses: expected a list of numbers");
+        }
+        if (!st.has("best_metric")) {
+            throw new DamagedCheckpoint(f + ": best_metric: missing");
+        }
+    }
+
     private static JsonNode readState(Path dir, String signature) {
         Path f = dir.resolve(STATE_FILE);
         JsonNode st;
         try {
             st = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + f, e);
+            throw new DamagedCheckpoint(f + ": unreadable: " + e.getMessage());
+        }
+        if (st == null || !st.isObject()) {
+            throw new DamagedCheckpoint(f + ": expected a JSON object");
         }
         if (!FORMAT.equals(st.path("format").asText())) {
             throw new IllegalArgumentException(

@@ -78,6 +78,71 @@ class SftTrainerTest {
         assertThat(SftTrainer.checkpoints(out)).hasSize(1);
     }
 
+    /**
+     * A damaged newest checkpoint (torn trainer file, nonsense cursor) gives way to the newest
+     * intact one, and the run still ends on the uninterrupted run's losses; with every checkpoint
+     * damaged, resuming fails by name instead of starting over silently.
+     */
+    @Test
+    void aDamagedNewestCheckpointFallsBackToTheNewestIntactOne(@TempDir Path tmp) throws Exception {
+        LlamaConfig c = TinySft.config(40, false);
+        LlamaModel base = LlamaModel.random(c, 4);
+        List<SftExample> ex = TinySft.examples(10, 25, 30, 10, 23);
+        SftConfig cfg =
+                TinySft.fast()
+                        .epochs(3)
+                        .batchSize(3)
+                        .checkpointEvery(2)
+                        .keepLastCheckpoints(3)
+                        .build();
+        SftResult full = new SftTrainer(cfg).train(base, ex, tmp.resolve("full"), null, null);
+        long total = full.steps();
+        SftListener killer =
+                new SftListener() {
+                    @Override
+                    public void onStep(Progress p) {
+                        if (p.step() == 5) {
+                            throw new IllegalStateException("killed");
+                        }
+                    }
+                };
+        for (String damage : new String[] {"torn", "cursor"}) {
+            Path out = tmp.resolve(damage);
+            assertThatThrownBy(() -> new SftTrainer(cfg).train(base, ex, out, killer, null))
+                    .hasMessage("killed");
+            Path newest = out.resolve("checkpoint-4");
+            if (damage.equals("torn")) {
+                Path f = newest.resolve(SftTrainer.TRAINER_FILE);
+                byte[] b = java.nio.file.Files.readAllBytes(f);
+                java.nio.file.Files.write(f, java.util.Arrays.copyOf(b, b.length / 3));
+            } else {
+                Path f = newest.resolve(SftTrainer.STATE_FILE);
+                String st = java.nio.file.Files.readString(f);
+                java.nio.file.Files.writeString(
+                        f, st.replaceFirst("\"micro_cursor\" *: *\\d+", "\"micro_cursor\": -50"));
+                assertThat(java.nio.file.Files.readString(f)).contains("-50");
+            }
+            SftResult resumed = new SftTrainer(cfg).train(base, ex, out, null, null);
+            assertThat(resumed.resumedFromStep()).as(damage).isEqualTo(2);
+            assertThat(resumed.steps()).isEqualTo(total);
+            for (int i = 0; i < total; i++) {
+                assertThat(resumed.losses().get(i))
+                        .as("%s: loss of step %d", damage, i + 1)
+                        .isCloseTo(full.losses().get(i), org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+        Path all = tmp.resolve("all");
+        assertThatThrownBy(() -> new SftTrainer(cfg).train(base, ex, all, killer, null))
+                .hasMessage("killed");
+        for (Path ck : SftTrainer.checkpoints(all)) {
+            java.nio.file.Files.writeString(ck.resolve(SftTrainer.STATE_FILE), "{not json");
+        }
+        assertThatThrownBy(() -> new SftTrainer(cfg).train(base, ex, all, null, null))
+                .hasMessageContaining("every checkpoint is damaged")
+                .hasMessageContaining("checkpoint-2")
+                .hasMessageContaining("checkpoint-4");
+    }
+
     @Test
     void resumeAfterKillContinuesTheSameLossCurve(@TempDir Path tmp) {
         LlamaConfig c = TinySft.config(40, false);

@@ -150,6 +150,76 @@ public final class AtomicFiles {
         }
     }
 
+    /** Fills a staging directory with the complete new content of a directory. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+        /**
+         * @param staging an empty directory beside the target
+         * @throws IOException on failure
+         */
+        void write(Path staging) throws IOException;
+    }
+
+    /**
+     * Replaces a whole directory: {@code body} fills a staging directory beside it ({@code
+     * .<name>.tmp}), the old directory is moved aside ({@code .<name>.old}), the staging directory
+     * moved into place and the old one deleted. A reader sees the old directory or the new one; a
+     * kill leaves either in place or the old one aside, and the next replace (or {@link
+     * #recoverDirectory}) puts it back. The side directories have fixed names for that reason.
+     *
+     * @param target the directory to (re)place
+     * @param body writes the new content
+     * @throws UncheckedIOException naming the target when a step fails (the old directory stays)
+     */
+    public static void replaceDirectory(Path target, DirectoryWriter body) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path staging = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+        Path old = abs.resolveSibling("." + abs.getFileName() + ".old");
+        try {
+            recoverDirectory(abs);
+            deleteTree(staging);
+            Files.createDirectories(staging);
+            body.write(staging);
+            if (Files.exists(abs)) {
+                move(abs, old);
+            }
+            move(staging, abs);
+            deleteTree(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace " + target + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                deleteTree(staging);
+            } catch (IOException e) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "{0}: cannot delete the staging directory: {1}",
+                        staging,
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Undoes what a {@link #replaceDirectory} killed between its two moves left: with no directory
+     * in place and the old one aside, the old one goes back; with both, the aside copy is stale and
+     * goes.
+     *
+     * @param target the directory
+     * @throws IOException when a move or deletion fails
+     */
+    public static void recoverDirectory(Path target) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        Path old = abs.resolveSibling("." + abs.getFileName() + ".old");
+        if (Files.exists(old)) {
+            if (Files.exists(abs)) {
+                deleteTree(old);
+            } else {
+                move(old, abs);
+            }
+        }
+    }
+
     @FunctionalInterface
     private interface Filler {
         void fill(Path tmp) throws IOException;

@@ -1,8 +1,5 @@
 package org.lcrec.model.export;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,27 +21,11 @@ import org.lcrec.tokenizers.Tokenizer;
  * has one) and the manifest.
  *
  * <p>The bundle is written into a temporary sibling directory and moved into place only when
- * complete; an existing bundle is moved aside first and deleted after, so a reader sees the old
- * bundle or the new one, never a mixture. The temporary and aside directories have fixed names
- * ({@code .<name>.tmp}, {@code .<name>.old}): the next write deletes a half-written new bundle and
- * puts back a previous one that a kill left aside.
+ * complete ({@link AtomicFiles#replaceDirectory}): a reader sees the old bundle or the new one,
+ * never a mixture, and the next write repairs what a killed one left.
  */
 public final class BundleWriter {
     private BundleWriter() {}
-
-    /**
-     * Undoes what a write killed between its two moves left: the previous bundle aside and no
-     * bundle in place. A complete bundle in place makes a leftover aside copy stale.
-     */
-    static void recover(Path dir, Path old) throws IOException {
-        if (Files.exists(old)) {
-            if (Files.exists(dir)) {
-                AtomicFiles.deleteTree(old);
-            } else {
-                AtomicFiles.move(old, dir);
-            }
-        }
-    }
 
     /**
      * @param model the trained model
@@ -80,32 +61,20 @@ public final class BundleWriter {
             ids.add(TextPrompts.tokenize(tokenizer, t, bos));
         }
         Path abs = dir.toAbsolutePath().normalize();
-        // fixed names, so that the next write finds what a killed one left: the previous bundle
-        // moved aside (restored if the new one never arrived) and a half-written new one (deleted)
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
-        Path old = abs.resolveSibling("." + abs.getFileName() + ".old");
-        try {
-            recover(abs, old);
-            AtomicFiles.deleteTree(tmp);
-            DecoderExport.export(model, tmp, ExportOptions.defaults());
-            tokenizer.save(tmp.resolve(HfCheckpoint.TOKENIZER));
-            ModelBundle.writeServingFiles(
-                    tmp,
-                    index,
-                    TextPrompts.tokenMap(tokenizer, index),
-                    prompts,
-                    ids,
-                    bos,
-                    manifest);
-            if (Files.exists(abs)) {
-                AtomicFiles.move(abs, old);
-            }
-            AtomicFiles.move(tmp, abs);
-            AtomicFiles.deleteTree(old);
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    abs + ": cannot write the model bundle: " + e.getMessage(), e);
-        }
+        AtomicFiles.replaceDirectory(
+                abs,
+                staging -> {
+                    DecoderExport.writeFiles(model, staging, ExportOptions.defaults());
+                    tokenizer.save(staging.resolve(HfCheckpoint.TOKENIZER));
+                    ModelBundle.writeServingFiles(
+                            staging,
+                            index,
+                            TextPrompts.tokenMap(tokenizer, index),
+                            prompts,
+                            ids,
+                            bos,
+                            manifest);
+                });
         return ModelBundle.read(abs);
     }
 }

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.model.llm.DecoderGraph;
 import org.lcrec.model.llm.HfCheckpoint;
@@ -119,27 +121,69 @@ public final class DecoderExport {
 
     /**
      * Writes {@code model.onnx} (+ external data) and {@code config.json} for {@code m} into {@code
-     * outDir}.
+     * outDir}, replacing an earlier export there as a whole ({@link AtomicFiles#replaceDirectory}):
+     * other files in the directory (a tokenizer, a token map) are carried over, and a kill at any
+     * point leaves the earlier export or the new one, complete (the next export repairs what a
+     * killed one left).
      */
     public static void export(LlamaModel m, Path outDir, ExportOptions o) {
+        Path abs = outDir.toAbsolutePath().normalize();
+        AtomicFiles.replaceDirectory(
+                abs,
+                staging -> {
+                    if (Files.isDirectory(abs)) {
+                        try (Stream<Path> files = Files.list(abs)) {
+                            for (Path f : files.toList()) {
+                                String n = f.getFileName().toString();
+                                if (!n.equals(MODEL_FILE)
+                                        && !n.equals(DATA_FILE)
+                                        && !n.equals(HfCheckpoint.CONFIG)) {
+                                    copyTree(f, staging.resolve(n));
+                                }
+                            }
+                        }
+                    }
+                    writeFiles(m, staging, o);
+                });
+    }
+
+    /**
+     * Writes {@code model.onnx} (+ external data) and {@code config.json} into an empty directory
+     * that the caller publishes (as {@link BundleWriter} does).
+     *
+     * @param m the model
+     * @param dir an empty directory
+     * @param o the options
+     */
+    static void writeFiles(LlamaModel m, Path dir, ExportOptions o) {
         try {
-            Files.createDirectories(outDir);
+            Files.createDirectories(dir);
             long bytes = m.weights().totalSize() * 4;
             boolean external =
                     o.externalData() == ExportOptions.ExternalData.ALWAYS
                             || (o.externalData() == ExportOptions.ExternalData.AUTO
                                     && bytes > o.externalThresholdBytes());
             OnnxExport.Builder b = OnnxExport.builder().parameterValues(m.weights());
-            Path data = outDir.resolve(DATA_FILE);
             if (external) {
-                b.externalData(data, 1024);
-            } else {
-                Files.deleteIfExists(data);
+                b.externalData(dir.resolve(DATA_FILE), 1024);
             }
-            b.build().save(graph(m.config(), o.beamIdx()), outDir.resolve(MODEL_FILE));
-            m.config().write(outDir.resolve(HfCheckpoint.CONFIG));
+            b.build().save(graph(m.config(), o.beamIdx()), dir.resolve(MODEL_FILE));
+            m.config().write(dir.resolve(HfCheckpoint.CONFIG));
         } catch (IOException e) {
-            throw new CheckpointException(outDir + ": cannot export: " + e.getMessage(), e);
+            throw new CheckpointException(dir + ": cannot export: " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (Files.isDirectory(from)) {
+            Files.createDirectories(to);
+            try (Stream<Path> s = Files.list(from)) {
+                for (Path f : s.toList()) {
+                    copyTree(f, to.resolve(f.getFileName().toString()));
+                }
+            }
+        } else {
+            Files.copy(from, to);
         }
     }
 

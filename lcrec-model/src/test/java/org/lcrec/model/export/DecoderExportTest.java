@@ -225,6 +225,33 @@ class DecoderExportTest {
     }
 
     @Test
+    void reExportingReplacesTheExportAsAWholeAndKeepsOtherFiles(@TempDir Path tmp)
+            throws Exception {
+        LlamaModel m = randomModel(tiny());
+        Path dir = tmp.resolve("onnx");
+        DecoderExport.export(
+                m,
+                dir,
+                ExportOptions.defaults().withExternalData(ExportOptions.ExternalData.ALWAYS));
+        assertThat(dir.resolve(DecoderExport.DATA_FILE)).isRegularFile();
+        Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        // the same directory again, weights inline: the old data file goes with the old export
+        DecoderExport.export(
+                m,
+                dir,
+                ExportOptions.defaults().withExternalData(ExportOptions.ExternalData.NEVER));
+        assertThat(dir.resolve(DecoderExport.DATA_FILE)).doesNotExist();
+        assertThat(dir.resolve("tokenizer.json")).hasContent("{}");
+        try (InferenceSession s =
+                InferenceSession.open(dir.resolve(DecoderExport.MODEL_FILE), SessionConfig.cpu())) {
+            assertThat(s).isNotNull();
+        }
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("onnx");
+        }
+    }
+
+    @Test
     void exportDirectoryWritesModelConfigAndTokenizer(@TempDir Path tmp) throws Exception {
         LlamaConfig c = tiny();
         LlamaModel m = randomModel(c);

@@ -1,0 +1,144 @@
+package org.lcrec.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.inference.DecoderConfig;
+import org.lcrec.model.llm.LlamaConfig;
+import org.lcrec.model.llm.LlamaModel;
+
+/**
+ * Hard kills of real {@code lcrec} processes (SIGKILL, no shutdown hooks) at several points of a
+ * write that replaces an earlier result: what is in place afterwards is always the earlier result
+ * or the new one, complete, and the next run leaves no temporary file behind.
+ */
+class KillSafetyTest {
+    /** Kill points after the start, in ms: from JVM start-up to the write's last steps. */
+    private static final long[] KILL_AFTER = {150, 400, 700, 1000, 1400, 1900, 2600};
+
+    private static Process start(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path")));
+        cmd.add(Lcrec.class.getName());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log-" + System.nanoTime() + ".txt").toFile())
+                .start();
+    }
+
+    private static void finish(Process p) throws Exception {
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).isZero();
+    }
+
+    private static void kill(Process p, long afterMs) throws Exception {
+        if (!p.waitFor(afterMs, TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly(); // SIGKILL: no finally blocks, no shutdown hooks
+            p.waitFor(1, TimeUnit.MINUTES);
+        }
+    }
+
+    private static List<String> leftovers(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".old")))
+                    .toList();
+        }
+    }
+
+    @Test
+    void aKilledTaskExportLeavesTheEarlierFileOrTheNewOne(@TempDir Path tmp) throws Exception {
+        String[] base = {"tasks", "--tasks", "seqrec,item2index,index2item", "--format", "alpaca"};
+        Path out = tmp.resolve("train.jsonl");
+        finish(start(tmp, concat(base, "--seed", "1", "--out", out.toString())));
+        String earlier = Files.readString(out, StandardCharsets.UTF_8);
+        Path reference = tmp.resolve("reference.jsonl");
+        finish(start(tmp, concat(base, "--seed", "2", "--out", reference.toString())));
+        String newer = Files.readString(reference, StandardCharsets.UTF_8);
+        assertThat(newer).isNotEqualTo(earlier);
+        for (long ms : KILL_AFTER) {
+            kill(start(tmp, concat(base, "--seed", "2", "--out", out.toString())), ms);
+            String now = Files.readString(out, StandardCharsets.UTF_8);
+            assertThat(now.equals(earlier) || now.equals(newer))
+                    .as("after a kill at %d ms the file is one of the two complete exports", ms)
+                    .isTrue();
+            // an earlier kill's temporary file never outlives the next run
+            Files.writeString(out, earlier);
+        }
+        finish(start(tmp, concat(base, "--seed", "2", "--out", out.toString())));
+        assertThat(Files.readString(out, StandardCharsets.UTF_8)).isEqualTo(newer);
+        assertThat(leftovers(tmp)).isEmpty();
+    }
+
+    @Test
+    void aKilledExportLeavesTheEarlierExportOrTheNewOne(@TempDir Path tmp) throws Exception {
+        LlamaConfig c =
+                LlamaConfig.builder()
+                        .vocabSize(300)
+                        .hiddenSize(64)
+                        .intermediateSize(96)
+                        .numLayers(2)
+                        .numHeads(4)
+                        .numKvHeads(2)
+                        .eosTokenId(2)
+                        .bosTokenId(1)
+                        .build();
+        Path small = tmp.resolve("small");
+        LlamaModel.random(c, 1).save(small);
+        Path wide = tmp.resolve("wide");
+        LlamaModel.random(c.toBuilder().numLayers(4).build(), 2).save(wide);
+        Path out = tmp.resolve("onnx");
+        finish(start(tmp, "export", "--model", small.toString(), "--out", out.toString()));
+        for (long ms : KILL_AFTER) {
+            kill(
+                    start(
+                            tmp,
+                            "export",
+                            "--model",
+                            wide.toString(),
+                            "--out",
+                            out.toString(),
+                            "--external-data",
+                            "always"),
+                    ms);
+            // a reader that finds the export moved aside by a kill puts it back first
+            AtomicFiles.recoverDirectory(out);
+            int layers = DecoderConfig.read(out.resolve("config.json")).layers();
+            assertThat(layers).as("after a kill at %d ms", ms).isIn(2, 4);
+            if (layers == 4) {
+                assertThat(out.resolve("model.onnx_data")).isRegularFile();
+            } else {
+                assertThat(out.resolve("model.onnx_data")).doesNotExist();
+            }
+            try (var d =
+                    org.lcrec.inference.OrtCausalDecoder.open(
+                            out, org.lcrec.inference.DecoderOptions.cpu())) {
+                assertThat(d.config().layers()).isEqualTo(layers);
+            }
+        }
+        finish(start(tmp, "export", "--model", wide.toString(), "--out", out.toString()));
+        assertThat(leftovers(tmp)).isEmpty();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

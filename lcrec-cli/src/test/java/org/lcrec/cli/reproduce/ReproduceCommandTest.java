@@ -1,6 +1,7 @@
 package org.lcrec.cli.reproduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -154,6 +155,38 @@ class ReproduceCommandTest {
         JsonNode test =
                 new ObjectMapper().readTree(out.resolve("test-seqrec/evaluation.json").toFile());
         assertThat(test.get("excludeHistory").asBoolean()).isTrue();
+    }
+
+    @Test
+    void mixTaskNamesAreCheckedAtLoadAndNothingIsCreatedOutsideOut(@TempDir Path tmp)
+            throws Exception {
+        Path cfg = tmp.resolve("hostile.json");
+        Files.writeString(cfg, TINY.replace("[\"seqrec\", \"index2item\"]", "[\"x/../..\"]"));
+        assertThat(Files.readString(cfg)).contains("x/../..");
+        assertThatThrownBy(() -> ReproduceConfig.load(cfg.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mixes[1][0]: expected a task id (")
+                .hasMessageContaining("found \"x/../..\"");
+        Path dir = tmp.resolve("a").resolve("run");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code =
+                Lcrec.run(
+                        new PrintWriter(out),
+                        new PrintWriter(err),
+                        "reproduce",
+                        "--config",
+                        cfg.toString(),
+                        "--out",
+                        dir.toString());
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("mixes[1][0]");
+        assertThat(tmp.resolve("a")).doesNotExist();
+        Files.writeString(cfg, TINY.replace("\"name\": \"tiny\"", "\"name\": \"../../up\""));
+        assertThatThrownBy(() -> ReproduceConfig.load(cfg.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name: expected a plain name")
+                .hasMessageContaining("found ../../up");
     }
 
     @Test

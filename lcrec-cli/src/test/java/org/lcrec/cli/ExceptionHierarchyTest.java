@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lcrec.core.DatasetException;
 import org.lcrec.core.LcrecException;
+import org.lcrec.inference.DecodingException;
 import org.lcrec.model.encoder.EncoderException;
 import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.model.sasrec.SasRecException;
@@ -35,7 +36,8 @@ class ExceptionHierarchyTest {
                         SasRecException.class,
                         EncoderException.class,
                         CheckpointException.class,
-                        QuantizationException.class);
+                        QuantizationException.class,
+                        DecodingException.class);
         for (Class<? extends RuntimeException> t : types) {
             assertThat(LcrecException.class).as(t.getName()).isAssignableFrom(t);
         }

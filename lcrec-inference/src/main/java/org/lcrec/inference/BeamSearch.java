@@ -67,6 +67,8 @@ public final class BeamSearch {
      *     int)}, which leaves out excluded items that share the leaf
      * @throws IllegalArgumentException if the exclusion belongs to another constraint or another
      *     number of prompts
+     * @throws DecodingException naming the step, prompt and token if an allowed token's
+     *     log-probability is NaN or +infinity (a model with non-finite weights)
      */
     public static List<BeamResult> search(
             CausalDecoder decoder,
@@ -132,18 +134,22 @@ public final class BeamSearch {
             int[] hist = new int[0];
             int rowsPerUser = 1;
             for (int step = 0; step < depth; step++) {
-                select(
-                        constraint,
-                        logits,
-                        logProbs,
-                        vocab,
-                        node,
-                        score,
-                        hist,
-                        rowsPerUser,
-                        step,
-                        exclusion,
-                        s);
+                try {
+                    select(
+                            constraint,
+                            logits,
+                            logProbs,
+                            vocab,
+                            node,
+                            score,
+                            hist,
+                            rowsPerUser,
+                            step,
+                            exclusion,
+                            s);
+                } catch (DecodingException e) {
+                    throw new DecodingException(decoder + ": " + e.getMessage(), e);
+                }
                 node = s.newNode.clone();
                 score = s.newScore.clone();
                 hist = s.newTokens.clone();
@@ -214,6 +220,8 @@ public final class BeamSearch {
      * @param s the workspace receiving the new beams
      * @throws IllegalArgumentException if the exclusion belongs to another constraint or another
      *     number of prompts
+     * @throws DecodingException naming the step, prompt and token if an allowed token's
+     *     log-probability is NaN or +infinity (a model with non-finite weights)
      */
     public static void select(
             DecodingConstraint c,
@@ -279,6 +287,23 @@ public final class BeamSearch {
                 }
             }
             int kept = top.drainBestFirst(s.keptScore, s.keptKey);
+            long nan = top.firstNaNKey();
+            if (nan >= 0 || (kept > 0 && s.keptScore[0] == Float.POSITIVE_INFINITY)) {
+                long key = nan >= 0 ? nan : s.keptKey[0];
+                int r = u * rowsPerUser + (int) (key / fan);
+                int e = c.firstEdge(node[r]) + (int) (key % fan);
+                throw new DecodingException(
+                        "step "
+                                + step
+                                + ", prompt "
+                                + u
+                                + ": expected finite log-probabilities for the allowed tokens,"
+                                + " found "
+                                + (nan >= 0 ? "NaN" : "+Infinity")
+                                + " for token "
+                                + c.edgeToken(e)
+                                + " (the model's weights or inputs hold non-finite values)");
+            }
             for (int i = 0; i < beams; i++) {
                 int dst = u * beams + i;
                 if (i < kept) {

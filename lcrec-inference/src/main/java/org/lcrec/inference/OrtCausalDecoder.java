@@ -22,8 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.lcrec.core.io.FileChecks;
 import org.lcrec.inference.internal.LogProbsOutput;
 import org.lcrec.inference.internal.OrtLogSoftmax;
+import org.lcrec.onnx.OnnxModel;
 import org.lcrec.onnx.runtime.Ort;
 
 /**
@@ -103,6 +105,22 @@ public final class OrtCausalDecoder implements CausalDecoder {
         this.config = config;
         this.source = source;
         int layers = config.layers();
+        Set<String> inputs = session.getInputNames();
+        Set<String> outputs = session.getOutputNames();
+        // a key and a value input per layer: a config claiming more layers than the graph has
+        // inputs fails here, before 4 × layers names are built and listed as missing
+        if (2L * layers > inputs.size()) {
+            throw new IllegalArgumentException(
+                    source
+                            + ": not a decoder with a KV cache for "
+                            + layers
+                            + " layers (config.json num_hidden_layers): expected "
+                            + 2L * layers
+                            + " past_key_values inputs, found "
+                            + inputs.size()
+                            + " inputs in all "
+                            + FileChecks.listed(new TreeSet<>(inputs)));
+        }
         pastNames = new String[2 * layers];
         presentNames = new String[2 * layers];
         for (int i = 0; i < layers; i++) {
@@ -112,8 +130,6 @@ public final class OrtCausalDecoder implements CausalDecoder {
             presentNames[2 * i + 1] = "present." + i + ".value";
         }
         presentSet = Set.of(presentNames);
-        Set<String> inputs = session.getInputNames();
-        Set<String> outputs = session.getOutputNames();
         Set<String> known = new HashSet<>(List.of(pastNames));
         known.addAll(List.of(INPUT_IDS, ATTENTION_MASK, POSITION_IDS, BEAM_IDX));
         Set<String> unknown = new TreeSet<>(inputs);
@@ -122,7 +138,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
             throw new IllegalArgumentException(
                     source
                             + ": unsupported decoder inputs "
-                            + unknown
+                            + FileChecks.listed(unknown)
                             + " (expected input_ids, attention_mask, [position_ids],"
                             + " past_key_values.{0.."
                             + (layers - 1)
@@ -144,11 +160,11 @@ public final class OrtCausalDecoder implements CausalDecoder {
                             + ": not a decoder with a KV cache for "
                             + layers
                             + " layers (config.json num_hidden_layers): missing "
-                            + missing
+                            + FileChecks.listed(missing)
                             + "; found inputs "
-                            + new TreeSet<>(inputs)
+                            + FileChecks.listed(new TreeSet<>(inputs))
                             + ", outputs "
-                            + new TreeSet<>(outputs));
+                            + FileChecks.listed(new TreeSet<>(outputs)));
         }
         hasPositionIds = inputs.contains(POSITION_IDS);
         hasBeamIdx = inputs.contains(BEAM_IDX);
@@ -217,6 +233,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
      */
     static OrtCausalDecoder open(
             Path modelFile, DecoderConfig config, DecoderOptions options, boolean addLogProbs) {
+        // ORT follows external-data locations as they are: check them before it reads any
+        OnnxModel.checkExternalData(modelFile);
         OrtEnvironment env = Ort.env();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {

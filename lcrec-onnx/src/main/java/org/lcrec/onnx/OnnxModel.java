@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lcrec.core.io.FileChecks;
 import org.lcrec.onnx.internal.ProtoReader;
 
 /**
@@ -53,8 +54,12 @@ public record OnnxModel(
         }
     }
 
-    /** Reads a model file; external data is resolved relative to its directory. */
+    /**
+     * Reads a model file; external data is resolved relative to its directory, and must lie inside
+     * it (see {@link #checkExternalData}).
+     */
     public static OnnxModel read(Path file) {
+        checkExternalData(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
             return parse(b, file.toAbsolutePath().getParent());
@@ -256,7 +261,19 @@ public record OnnxModel(
                                 + name
                                 + "' uses external data but no base directory is known");
             }
-            Path f = baseDir.resolve(external.get("location"));
+            String location = external.get("location");
+            if (location == null) {
+                throw new IllegalArgumentException(
+                        "initialiser '"
+                                + name
+                                + "': external_data: expected a location, found none");
+            }
+            Path f =
+                    FileChecks.resolveInside(
+                            baseDir,
+                            location,
+                            "file",
+                            "tensor '" + FileChecks.abbreviate(name) + "': external_data location");
             long off = Long.parseLong(external.getOrDefault("offset", "0"));
             long len =
                     Long.parseLong(
@@ -284,6 +301,184 @@ public record OnnxModel(
             data = b;
         }
         return Map.entry(name, new HostTensor(dt, shape, data));
+    }
+
+    /**
+     * ONNX protobuf field numbers (onnx.proto3) of the messages that can hold a {@code
+     * TensorProto}: the model's graph, training graphs and functions; a graph's nodes, initialisers
+     * and sparse initialisers; a node's attributes; an attribute's tensor(s), graph(s) and sparse
+     * tensor(s).
+     */
+    private static final int MODEL_GRAPH = 7;
+
+    private static final int MODEL_TRAINING_INFO = 20;
+    private static final int MODEL_FUNCTIONS = 25;
+    private static final int TRAINING_INITIALIZATION = 1;
+    private static final int TRAINING_ALGORITHM = 2;
+    private static final int FUNCTION_NODE = 7;
+    private static final int GRAPH_NODE = 1;
+    private static final int GRAPH_INITIALIZER = 5;
+    private static final int GRAPH_SPARSE_INITIALIZER = 15;
+    private static final int NODE_ATTRIBUTE = 5;
+    private static final int ATTR_T = 5;
+    private static final int ATTR_G = 6;
+    private static final int ATTR_TENSORS = 10;
+    private static final int ATTR_GRAPHS = 11;
+    private static final int ATTR_SPARSE_TENSOR = 22;
+    private static final int ATTR_SPARSE_TENSORS = 23;
+    private static final int SPARSE_VALUES = 1;
+    private static final int SPARSE_INDICES = 2;
+    private static final int TENSOR_NAME = 8;
+    private static final int TENSOR_EXTERNAL_DATA = 13;
+
+    /**
+     * How deeply messages may nest (graphs in attributes in nodes in graphs ...): protobuf's own
+     * default recursion limit, which ONNX Runtime's parser applies too.
+     */
+    private static final int MAX_DEPTH = 100;
+
+    /**
+     * Checks, before the model is parsed or handed to ONNX Runtime, that every tensor's external
+     * data {@code location} resolves inside the model's directory (after normalising and following
+     * symbolic links). The scan walks the protobuf without decoding tensor data: it costs a pass
+     * over the model's message structure, not over its weights.
+     *
+     * @param model a {@code .onnx} file
+     * @throws IllegalArgumentException naming the model file, the tensor and the location if a
+     *     location is absolute or leaves the directory, or if the file is not a readable ONNX model
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static void checkExternalData(Path model) {
+        List<String[]> locations = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(model, StandardOpenOption.READ)) {
+            ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            scanModel(new ProtoReader(b), locations);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + model, e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    model + ": not a readable ONNX model: " + FileChecks.abbreviate(e.getMessage()),
+                    e);
+        }
+        Path dir = model.toAbsolutePath().getParent();
+        for (String[] l : locations) {
+            FileChecks.resolveInside(
+                    dir,
+                    l[1],
+                    "file",
+                    model
+                            + ": tensor '"
+                            + FileChecks.abbreviate(l[0])
+                            + "': external_data location");
+        }
+    }
+
+    private static void scanModel(ProtoReader m, List<String[]> out) {
+        while (m.next()) {
+            switch (m.field()) {
+                case MODEL_GRAPH -> scanGraph(m.message(), out, 1);
+                case MODEL_TRAINING_INFO -> {
+                    ProtoReader t = m.message();
+                    while (t.next()) {
+                        if (t.field() == TRAINING_INITIALIZATION
+                                || t.field() == TRAINING_ALGORITHM) {
+                            scanGraph(t.message(), out, 2);
+                        } else {
+                            t.skip();
+                        }
+                    }
+                }
+                case MODEL_FUNCTIONS -> {
+                    ProtoReader f = m.message();
+                    while (f.next()) {
+                        if (f.field() == FUNCTION_NODE) {
+                            scanNode(f.message(), out, 2);
+                        } else {
+                            f.skip();
+                        }
+                    }
+                }
+                default -> m.skip();
+            }
+        }
+    }
+
+    private static void scanGraph(ProtoReader g, List<String[]> out, int depth) {
+        checkDepth(depth);
+        while (g.next()) {
+            switch (g.field()) {
+                case GRAPH_NODE -> scanNode(g.message(), out, depth + 1);
+                case GRAPH_INITIALIZER -> scanTensor(g.message(), out);
+                case GRAPH_SPARSE_INITIALIZER -> scanSparse(g.message(), out);
+                default -> g.skip();
+            }
+        }
+    }
+
+    private static void scanNode(ProtoReader n, List<String[]> out, int depth) {
+        checkDepth(depth);
+        while (n.next()) {
+            if (n.field() != NODE_ATTRIBUTE) {
+                n.skip();
+                continue;
+            }
+            ProtoReader a = n.message();
+            while (a.next()) {
+                switch (a.field()) {
+                    case ATTR_T, ATTR_TENSORS -> scanTensor(a.message(), out);
+                    case ATTR_G, ATTR_GRAPHS -> scanGraph(a.message(), out, depth + 1);
+                    case ATTR_SPARSE_TENSOR, ATTR_SPARSE_TENSORS -> scanSparse(a.message(), out);
+                    default -> a.skip();
+                }
+            }
+        }
+    }
+
+    private static void scanSparse(ProtoReader s, List<String[]> out) {
+        while (s.next()) {
+            if (s.field() == SPARSE_VALUES || s.field() == SPARSE_INDICES) {
+                scanTensor(s.message(), out);
+            } else {
+                s.skip();
+            }
+        }
+    }
+
+    private static void scanTensor(ProtoReader t, List<String[]> out) {
+        String name = "";
+        List<String> locations = new ArrayList<>();
+        while (t.next()) {
+            if (t.field() == TENSOR_NAME) {
+                name = t.string();
+            } else if (t.field() == TENSOR_EXTERNAL_DATA) {
+                ProtoReader e = t.message();
+                String k = null;
+                String v = null;
+                while (e.next()) {
+                    if (e.field() == 1) {
+                        k = e.string();
+                    } else if (e.field() == 2) {
+                        v = e.string();
+                    } else {
+                        e.skip();
+                    }
+                }
+                if ("location".equals(k) && v != null) {
+                    locations.add(v);
+                }
+            } else {
+                t.skip();
+            }
+        }
+        for (String l : locations) {
+            out.add(new String[] {name, l});
+        }
+    }
+
+    private static void checkDepth(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("graphs nest deeper than " + MAX_DEPTH + " levels");
+        }
     }
 
     /** Reads a model's bytes from a file (convenience). */

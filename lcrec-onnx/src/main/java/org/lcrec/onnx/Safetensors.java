@@ -11,10 +11,15 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * The Hugging Face safetensors format: an 8-byte little-endian header length, a JSON header {@code
@@ -80,7 +85,15 @@ public final class Safetensors {
         };
     }
 
-    /** Reads a whole file (tensors are memory-mapped slices). */
+    /**
+     * Reads a whole file (tensors are memory-mapped slices). The header is checked before anything
+     * is mapped: every tensor has a dtype, a shape of non-negative integers and {@code
+     * data_offsets} {@code [start, end)} within the data section whose length is the shape's
+     * element count times the dtype's size (overflow-checked), and no two tensors' ranges overlap.
+     *
+     * @throws IllegalArgumentException naming the file, the tensor and the field, with what was
+     *     expected and what was found, if the header breaks any of these rules
+     */
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -91,15 +104,31 @@ public final class Safetensors {
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(lenBuf, 0);
             long hlen = lenBuf.getLong(0);
-            if (hlen <= 0 || hlen > MAX_HEADER || 8 + hlen > size) {
+            long maxLen = Math.min(MAX_HEADER, size - 8);
+            if (hlen <= 0 || hlen > maxLen) {
                 throw new IllegalArgumentException(
-                        file + ": invalid safetensors header length " + hlen);
+                        file
+                                + ": header length: expected 1 to "
+                                + maxLen
+                                + " bytes ("
+                                + (maxLen == MAX_HEADER
+                                        ? "the limit of the reference implementation"
+                                        : "what the file holds after the length")
+                                + "), found "
+                                + hlen);
             }
             ByteBuffer hb = ByteBuffer.allocate((int) hlen);
-            ch.read(hb, 8);
+            while (hb.hasRemaining() && ch.read(hb, 8 + hb.position()) >= 0) {
+                // reads the whole header
+            }
             JsonNode header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            if (header == null || !header.isObject()) {
+                throw new IllegalArgumentException(
+                        file + ": header: expected a JSON object, found " + kind(header));
+            }
             long base = 8 + hlen;
-            Map<String, HostTensor> tensors = new LinkedHashMap<>();
+            long dataSize = size - base;
+            Map<String, Entry> entries = new LinkedHashMap<>();
             Map<String, String> meta = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : header.properties()) {
                 if (e.getKey().equals("__metadata__")) {
@@ -108,32 +137,149 @@ public final class Safetensors {
                             .forEach(m -> meta.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
-                JsonNode v = e.getValue();
-                DType dt = dtype(v.get("dtype").asText(), file, e.getKey());
-                JsonNode sh = v.get("shape");
-                long[] shape = new long[sh.size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = sh.get(i).asLong();
-                }
-                long begin = v.get("data_offsets").get(0).asLong();
-                long end = v.get("data_offsets").get(1).asLong();
-                if (end < begin || base + end > size) {
-                    throw new IllegalArgumentException(
-                            file
-                                    + ": tensor '"
-                                    + e.getKey()
-                                    + "': data offsets ["
-                                    + begin
-                                    + ", "
-                                    + end
-                                    + ") outside the file");
-                }
-                ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, base + begin, end - begin);
-                tensors.put(e.getKey(), new HostTensor(dt, shape, data));
+                entries.put(e.getKey(), entry(file, e.getKey(), e.getValue(), dataSize));
+            }
+            checkDisjoint(file, entries);
+            Map<String, HostTensor> tensors = new LinkedHashMap<>();
+            for (Map.Entry<String, Entry> e : entries.entrySet()) {
+                Entry t = e.getValue();
+                ByteBuffer data =
+                        ch.map(
+                                FileChannel.MapMode.READ_ONLY,
+                                base + t.begin(),
+                                t.end() - t.begin());
+                tensors.put(e.getKey(), new HostTensor(t.dtype(), t.shape(), data));
             }
             return new Contents(tensors, meta);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
+        }
+    }
+
+    /** A checked header entry: its data is {@code [begin, end)} of the data section. */
+    private record Entry(DType dtype, long[] shape, long begin, long end) {}
+
+    private static Entry entry(Path file, String name, JsonNode v, long dataSize) {
+        String where = file + ": tensor '" + FileChecks.abbreviate(name) + "'";
+        if (!v.isObject()) {
+            throw new IllegalArgumentException(
+                    where + ": expected an object {dtype, shape, data_offsets}, found " + kind(v));
+        }
+        JsonNode code = v.get("dtype");
+        if (code == null || !code.isTextual()) {
+            throw new IllegalArgumentException(
+                    where + ": dtype: expected a string, found " + kind(code));
+        }
+        DType dt = dtype(FileChecks.abbreviate(code.asText()), file, name);
+        long[] shape = longs(v.get("shape"), -1, 0);
+        if (shape == null) {
+            throw new IllegalArgumentException(
+                    where
+                            + ": shape: expected non-negative integers, found "
+                            + kind(v.get("shape")));
+        }
+        long[] off = longs(v.get("data_offsets"), 2, Long.MIN_VALUE);
+        if (off == null) {
+            throw new IllegalArgumentException(
+                    where
+                            + ": data_offsets: expected two integers, found "
+                            + kind(v.get("data_offsets")));
+        }
+        if (off[0] < 0 || off[0] > off[1] || off[1] > dataSize) {
+            throw new IllegalArgumentException(
+                    where
+                            + ": data_offsets: expected 0 <= start <= end <= "
+                            + dataSize
+                            + " (the data section), found ["
+                            + off[0]
+                            + ", "
+                            + off[1]
+                            + "]");
+        }
+        long bytes;
+        try {
+            long n = 1;
+            for (long d : shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            bytes = Math.multiplyExact(n, (long) dt.byteSize());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    where
+                            + ": shape "
+                            + FileChecks.abbreviate(Arrays.toString(shape))
+                            + " of "
+                            + code(dt)
+                            + ": the byte count overflows a 64-bit integer");
+        }
+        if (bytes != off[1] - off[0]) {
+            throw new IllegalArgumentException(
+                    where
+                            + ": data_offsets ["
+                            + off[0]
+                            + ", "
+                            + off[1]
+                            + "): expected "
+                            + bytes
+                            + " bytes for "
+                            + code(dt)
+                            + " "
+                            + FileChecks.abbreviate(Arrays.toString(shape))
+                            + ", found "
+                            + (off[1] - off[0]));
+        }
+        return new Entry(dt, shape, off[0], off[1]);
+    }
+
+    /**
+     * @param n a JSON array of integers of at least {@code min} (of {@code length} entries, unless
+     *     negative)
+     * @return its values, or null if it is not one
+     */
+    private static long[] longs(JsonNode n, int length, long min) {
+        if (n == null || !n.isArray() || (length >= 0 && n.size() != length)) {
+            return null;
+        }
+        long[] out = new long[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode x = n.get(i);
+            if (!x.isIntegralNumber() || !x.canConvertToLong() || x.asLong() < min) {
+                return null;
+            }
+            out[i] = x.asLong();
+        }
+        return out;
+    }
+
+    private static String kind(JsonNode n) {
+        return n == null || n.isMissingNode() ? "nothing" : FileChecks.abbreviate(n);
+    }
+
+    /** Tensors' byte ranges must not overlap (empty tensors take no bytes). */
+    private static void checkDisjoint(Path file, Map<String, Entry> entries) {
+        List<Map.Entry<String, Entry>> byStart = new ArrayList<>(entries.entrySet());
+        byStart.removeIf(e -> e.getValue().begin() == e.getValue().end());
+        byStart.sort(Comparator.comparingLong(e -> e.getValue().begin()));
+        for (int i = 1; i < byStart.size(); i++) {
+            Entry prev = byStart.get(i - 1).getValue();
+            Entry cur = byStart.get(i).getValue();
+            if (cur.begin() < prev.end()) {
+                throw new IllegalArgumentException(
+                        file
+                                + ": tensor '"
+                                + FileChecks.abbreviate(byStart.get(i).getKey())
+                                + "': data_offsets ["
+                                + cur.begin()
+                                + ", "
+                                + cur.end()
+                                + ") overlap tensor '"
+                                + FileChecks.abbreviate(byStart.get(i - 1).getKey())
+                                + "' at ["
+                                + prev.begin()
+                                + ", "
+                                + prev.end()
+                                + ")");
+            }
         }
     }
 

@@ -1,17 +1,16 @@
 package org.lcrec.quantization;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
+import org.lcrec.core.io.NpyHeader;
 
 /**
  * Item embeddings: a dense {@code items × dim} float matrix, row {@code i} = item id {@code i}
@@ -22,9 +21,6 @@ import org.lcrec.core.io.AtomicFiles;
  */
 public final class Embeddings {
     private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private final float[] data;
     private final int rows;
@@ -172,52 +168,24 @@ public final class Embeddings {
      *     holds NaN or infinite values
      */
     public static Embeddings readNpy(Path file) {
-        try (InputStream in = Files.newInputStream(file);
-                DataInputStream din = new DataInputStream(new java.io.BufferedInputStream(in))) {
-            byte[] magic = new byte[6];
-            din.readFully(magic);
-            if (!java.util.Arrays.equals(magic, NPY_MAGIC)) {
-                throw new QuantizationException(
-                        file
-                                + ": expected a NumPy .npy file (magic \\x93NUMPY), found other bytes");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader h;
+            try {
+                h = NpyHeader.read(ch, file);
+            } catch (IllegalArgumentException e) {
+                throw new QuantizationException(e.getMessage(), e);
             }
-            int major = din.readUnsignedByte();
-            din.readUnsignedByte();
-            long headerLen;
-            if (major == 1) {
-                headerLen = Short.toUnsignedInt(Short.reverseBytes(din.readShort()));
-            } else if (major == 2 || major == 3) {
-                headerLen = Integer.toUnsignedLong(Integer.reverseBytes(din.readInt()));
-            } else {
-                throw new QuantizationException(
-                        file + ": expected .npy format version 1, 2 or 3, found " + major);
-            }
-            byte[] hb = new byte[(int) headerLen];
-            din.readFully(hb);
-            String header =
-                    new String(
-                            hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            String descr = group(DESCR, header, file, "descr");
-            if (group(FORTRAN, header, file, "fortran_order").equals("True")) {
+            String descr = h.descr();
+            if (h.fortranOrder()) {
                 throw new QuantizationException(
                         file + ": expected fortran_order False (C order), found True");
             }
-            String[] dims = group(SHAPE, header, file, "shape").split(",");
-            java.util.List<Long> shape = new java.util.ArrayList<>();
-            for (String d : dims) {
-                if (!d.isBlank()) {
-                    shape.add(Long.parseLong(d.trim()));
-                }
-            }
-            if (shape.size() != 2) {
+            long[] shape = h.shape();
+            if (shape.length != 2) {
                 throw new QuantizationException(
-                        file + ": expected a 2-D array [items, dim], found shape " + shape);
-            }
-            long rows = shape.get(0);
-            long dim = shape.get(1);
-            if (rows * dim > Integer.MAX_VALUE - 8) {
-                throw new QuantizationException(
-                        file + ": " + rows + "x" + dim + " is too large for one float array");
+                        file
+                                + ": expected a 2-D array [items, dim], found shape "
+                                + java.util.Arrays.toString(shape));
             }
             int width;
             ByteOrder order;
@@ -240,30 +208,41 @@ public final class Embeddings {
                 }
                 default ->
                         throw new QuantizationException(
-                                file + ": expected dtype <f4, >f4, <f8 or >f8, found " + descr);
+                                file
+                                        + ": expected dtype <f4, >f4, <f8 or >f8, found "
+                                        + FileChecks.abbreviate(descr));
             }
-            int n = (int) (rows * dim);
+            long count;
+            try {
+                count = h.checkDataBytes(width);
+            } catch (IllegalArgumentException e) {
+                throw new QuantizationException(e.getMessage(), e);
+            }
+            long rows = shape[0];
+            long dim = shape[1];
+            if (count > Integer.MAX_VALUE - 8 || rows > Integer.MAX_VALUE - 8) {
+                throw new QuantizationException(
+                        file + ": " + rows + "x" + dim + " is too large for one float array");
+            }
+            int n = (int) count;
             float[] data = new float[n];
-            byte[] buf = new byte[1 << 16];
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(order);
+            long position = h.dataOffset();
             int done = 0;
             while (done < n) {
-                int take = Math.min(buf.length / width, n - done);
-                try {
-                    din.readFully(buf, 0, take * width);
-                } catch (java.io.EOFException e) {
-                    throw new QuantizationException(
-                            file
-                                    + ": expected "
-                                    + n
-                                    + " values for shape "
-                                    + shape
-                                    + ", file ends after "
-                                    + done,
-                            e);
+                int take = Math.min(buf.capacity() / width, n - done);
+                buf.clear().limit(take * width);
+                while (buf.hasRemaining()) {
+                    int got = ch.read(buf, position);
+                    if (got < 0) {
+                        throw new QuantizationException(
+                                file + ": expected " + n + " values, file ends after " + done);
+                    }
+                    position += got;
                 }
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, take * width).order(order);
+                buf.flip();
                 for (int k = 0; k < take; k++) {
-                    data[done + k] = width == 4 ? bb.getFloat() : (float) bb.getDouble();
+                    data[done + k] = width == 4 ? buf.getFloat() : (float) buf.getDouble();
                 }
                 done += take;
             }
@@ -271,15 +250,6 @@ public final class Embeddings {
         } catch (IOException e) {
             throw new QuantizationException("cannot read " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String group(Pattern p, String header, Path file, String key) {
-        Matcher m = p.matcher(header);
-        if (!m.find()) {
-            throw new QuantizationException(
-                    file + ": .npy header has no '" + key + "' entry: " + header.trim());
-        }
-        return m.group(1);
     }
 
     /**

@@ -73,13 +73,41 @@ class EmbeddingsTest {
         Path shortFile = dir.resolve("short.npy");
         Files.write(shortFile, npy("<f4", "(4, 4)", ByteOrder.LITTLE_ENDIAN, 4, 1, 2));
         assertThatThrownBy(() -> Embeddings.readNpy(shortFile))
-                .hasMessageContaining("expected 16 values for shape [4, 4], file ends after 0");
+                .hasMessageContaining("expected 64 data bytes, found 8");
         Path text = dir.resolve("t.npy");
         Files.writeString(text, "hello world");
         assertThatThrownBy(() -> Embeddings.readNpy(text))
                 .hasMessageContaining("expected a NumPy .npy file");
         assertThatThrownBy(() -> Embeddings.of(new float[5], 2, 3))
                 .hasMessageContaining("expected 2x3 = 6 values, found 5");
+    }
+
+    @Test
+    void hostileHeadersAreRejectedBeforeAllocating() throws Exception {
+        // shape (2147483000, 1) in a tiny file: the declared size is checked against the file
+        Path huge = dir.resolve("huge.npy");
+        Files.write(huge, npy("<f4", "(2147483000, 1)", ByteOrder.LITTLE_ENDIAN, 4));
+        assertThatThrownBy(() -> Embeddings.readNpy(huge))
+                .isInstanceOf(QuantizationException.class)
+                .hasMessageContaining(huge + ": shape (2147483000, 1) of '<f4'")
+                .hasMessageContaining("expected 8589932000 data bytes, found 0");
+        Path negative = dir.resolve("neg.npy");
+        Files.write(negative, npy("<f4", "(2, -2)", ByteOrder.LITTLE_ENDIAN, 4));
+        assertThatThrownBy(() -> Embeddings.readNpy(negative))
+                .isInstanceOf(QuantizationException.class)
+                .hasMessageContaining(negative + ": shape: expected non-negative integers")
+                .hasMessageContaining("found (2, -2)");
+        // version 2.0 declaring a 2 GB header in a 16-byte file (negative as an int)
+        Path lying = dir.resolve("lying.npy");
+        Files.write(
+                lying,
+                new byte[] {
+                    (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0, 0, 0, (byte) 0x80, '{', '}', 0, 0
+                });
+        assertThatThrownBy(() -> Embeddings.readNpy(lying))
+                .isInstanceOf(QuantizationException.class)
+                .hasMessageContaining(lying + ": header length: expected at most 4 bytes")
+                .hasMessageContaining("found 2147483648");
     }
 
     private static byte[] npy(String descr, String shape, ByteOrder order, int width, double... v)

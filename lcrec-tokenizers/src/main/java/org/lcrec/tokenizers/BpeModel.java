@@ -104,13 +104,13 @@ final class BpeModel extends VocabularyModel {
         }
     }
 
-    static BpeModel fromJson(JsonNode model, boolean byteLevel, String source) {
+    static BpeModel fromJson(JsonNode model, boolean byteLevel, String source, int addedTokens) {
         String where = source + ": model (BPE)";
         if (model.hasNonNull("dropout") && model.get("dropout").asDouble() > 0) {
             throw new TokenizerException(
                     where + ": dropout > 0 is not supported (found " + model.get("dropout") + ")");
         }
-        Map<String, Integer> vocab = WordPieceModel.readVocab(model, where);
+        Map<String, Integer> vocab = WordPieceModel.readVocab(model, where, addedTokens);
         String unk = Json.textOrNull(model, "unk_token");
         int unkId = -1;
         if (unk != null) {

@@ -154,6 +154,8 @@ public final class Tokenizer {
                 modelNode.has("type")
                         ? modelNode.get("type").asText()
                         : (modelNode.has("merges") ? "BPE" : "?");
+        JsonNode addedList = root.get("added_tokens");
+        int addedCount = addedList != null && addedList.isArray() ? addedList.size() : 0;
         Model model;
         switch (type) {
             case "WordPiece":
@@ -162,10 +164,10 @@ public final class Tokenizer {
                             source
                                     + ": a ByteLevel pre-tokenizer with a WordPiece model is not supported");
                 }
-                model = WordPieceModel.fromJson(modelNode, source);
+                model = WordPieceModel.fromJson(modelNode, source, addedCount);
                 break;
             case "BPE":
-                model = BpeModel.fromJson(modelNode, pre.byteLevel(), source);
+                model = BpeModel.fromJson(modelNode, pre.byteLevel(), source, addedCount);
                 break;
             default:
                 throw new TokenizerException(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * WordPiece (BERT): greedy longest-match-first over the word's code points, continuation pieces
@@ -29,9 +30,13 @@ final class WordPieceModel extends VocabularyModel {
         this.maxChars = maxChars;
     }
 
-    static WordPieceModel fromJson(JsonNode model, String source) {
+    /**
+     * @param addedTokens how many entries {@code added_tokens} lists, which may take ids beyond the
+     *     vocabulary's own
+     */
+    static WordPieceModel fromJson(JsonNode model, String source, int addedTokens) {
         String where = source + ": model (WordPiece)";
-        Map<String, Integer> vocab = readVocab(model, where);
+        Map<String, Integer> vocab = readVocab(model, where, addedTokens);
         String unk = Json.text(model, "unk_token", where);
         Integer unkId = vocab.get(unk);
         if (unkId == null) {
@@ -46,7 +51,12 @@ final class WordPieceModel extends VocabularyModel {
         return new WordPieceModel(vocab, unkId, prefix, maxChars);
     }
 
-    static Map<String, Integer> readVocab(JsonNode model, String where) {
+    /**
+     * Reads {@code model.vocab}. Ids are checked against the file's own size: they lie in {@code
+     * [0, entries + addedTokens)}, so that one huge id cannot size the id-to-token table (a gap
+     * decodes to null, as Hugging Face's does).
+     */
+    static Map<String, Integer> readVocab(JsonNode model, String where, int addedTokens) {
         JsonNode v = model.get("vocab");
         if (v == null || !v.isObject()) {
             throw new TokenizerException(
@@ -55,14 +65,25 @@ final class WordPieceModel extends VocabularyModel {
                             + (v == null ? "nothing" : v.getNodeType()));
         }
         Map<String, Integer> vocab = new HashMap<>(v.size() * 2);
+        long bound = (long) v.size() + addedTokens;
         for (Map.Entry<String, JsonNode> e : v.properties()) {
-            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+            JsonNode id = e.getValue();
+            if (!id.isIntegralNumber()
+                    || !id.canConvertToInt()
+                    || id.intValue() < 0
+                    || id.intValue() >= bound) {
                 throw new TokenizerException(
                         where
                                 + ": vocab entry \""
-                                + e.getKey()
-                                + "\": expected a non-negative id, found "
-                                + e.getValue());
+                                + FileChecks.abbreviate(e.getKey())
+                                + "\": expected an id in [0, "
+                                + bound
+                                + ") (the "
+                                + v.size()
+                                + " entries and "
+                                + addedTokens
+                                + " added tokens), found "
+                                + FileChecks.abbreviate(id));
             }
             vocab.put(e.getKey(), e.getValue().asInt());
         }

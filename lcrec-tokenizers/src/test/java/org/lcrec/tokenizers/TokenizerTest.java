@@ -29,6 +29,24 @@ class TokenizerTest {
     }
 
     @Test
+    void vocabularyIdsBeyondTheEntryCountAreRejected() {
+        // one huge id must not size a 2^31-entry id table
+        for (String type : new String[] {"WordPiece", "BPE"}) {
+            String model =
+                    "{\"type\":\""
+                            + type
+                            + "\",\"unk_token\":\"[UNK]\",\"merges\":[],"
+                            + "\"vocab\":{\"[UNK]\":0,\"a\":1,\"b\":2147483000}}";
+            assertThatThrownBy(() -> tiny(model, ",\"added_tokens\":[]"))
+                    .as(type)
+                    .isInstanceOf(TokenizerException.class)
+                    .hasMessageContaining("tiny: model (" + type + "): vocab entry \"b\"")
+                    .hasMessageContaining("expected an id in [0, 3)")
+                    .hasMessageContaining("found 2147483000");
+        }
+    }
+
+    @Test
     void wordPieceIsGreedyLongestMatchFirst() {
         Tokenizer t =
                 tiny(

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.lcrec.cli.ProgressBar;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * Runs stages in order under one output directory, skipping each stage whose {@code done.json}
@@ -74,6 +75,17 @@ public final class Pipeline {
      * @return each stage's result, in order
      */
     public List<StageResult> run() {
+        // every stage directory stays inside the root, checked before any stage runs
+        Map<Stage, Path> dirs = new LinkedHashMap<>();
+        for (Stage stage : stages) {
+            dirs.put(
+                    stage,
+                    FileChecks.resolveInside(
+                            root,
+                            stage.name(),
+                            "directory",
+                            "stage '" + FileChecks.abbreviate(stage.name()) + "'"));
+        }
         List<StageResult> results = new ArrayList<>();
         String chain = "";
         boolean invalidated = false;
@@ -82,7 +94,7 @@ public final class Pipeline {
             fp.put("previous", chain);
             String hash = sha256(stage.name() + "\n" + fp);
             chain = hash;
-            Path dir = root.resolve(stage.name());
+            Path dir = dirs.get(stage);
             Path marker = dir.resolve("done.json");
             if (!invalidated && matches(marker, hash)) {
                 out.printf(Locale.ROOT, "%-10s reused from %s%n", stage.name(), dir);

@@ -7,9 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.lcrec.core.LeaveOneOut;
+import org.lcrec.core.io.FileChecks;
+import org.lcrec.tasks.TaskType;
 
 /**
  * What {@code lcrec reproduce} runs: where the index comes from, which task mixes are trained, the
@@ -90,13 +94,25 @@ public record ReproduceConfig(
     /** {@link #form()}: one sequence per user window, the loss at every target. */
     public static final String FORM_SEQUENCE = "sequence";
 
+    /** A name that is one path element: no separators, no leading dot. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
+
+    /** The task ids a mix may name, as LC-Rec spells them. */
+    private static final List<String> TASK_IDS =
+            Arrays.stream(TaskType.values()).map(TaskType::id).toList();
+
     /** The configurations shipped with the CLI. */
     public static final List<String> NAMES =
             List.of("synthetic", "instruments-seqrec", "industrial-full");
 
     /** Validates every field, naming the one that is wrong. */
     public ReproduceConfig {
-        req(name != null && !name.isBlank(), "name", "a non-empty name", name);
+        // the name is a directory (runs/<name>) when --out is not given
+        req(
+                name != null && PLAIN_NAME.matcher(name).matches(),
+                "name",
+                "a plain name (letters, digits, '.', '_' or '-', not starting with '.')",
+                name == null ? null : FileChecks.abbreviate(name));
         req(
                 List.of("given", "rqvae", "rqkmeans").contains(index),
                 "index",
@@ -116,6 +132,17 @@ public record ReproduceConfig(
                 "mixes",
                 "a non-empty list of non-empty task lists",
                 mixes);
+        // task names become directory names (train-<mix>): only known task ids pass
+        for (int i = 0; i < mixes.size(); i++) {
+            for (int j = 0; j < mixes.get(i).size(); j++) {
+                String task = mixes.get(i).get(j);
+                req(
+                        TASK_IDS.contains(task),
+                        "mixes[" + i + "][" + j + "]",
+                        "a task id (" + String.join(", ", TASK_IDS) + ")",
+                        task == null ? null : "\"" + FileChecks.abbreviate(task) + "\"");
+            }
+        }
         req(model != null, "model", "a model preset", model);
         req(epochs >= 1, "epochs", ">= 1", epochs);
         req(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "> 0", learningRate);

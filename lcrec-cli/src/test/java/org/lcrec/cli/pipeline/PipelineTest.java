@@ -65,4 +65,18 @@ class PipelineTest {
         run(root, 99, false);
         assertThat(ran).containsExactly("b", "c");
     }
+
+    @Test
+    void stageDirectoriesStayInsideTheRoot(@TempDir Path tmp) {
+        Path root = tmp.resolve("out");
+        Pipeline p =
+                new Pipeline(root, new PrintWriter(new StringWriter()))
+                        .add(stage("train-x/../../..", 1, false));
+        assertThatThrownBy(p::run)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stage 'train-x/../../..'")
+                .hasMessageContaining("expected a directory inside " + root);
+        assertThat(ran).isEmpty();
+        assertThat(root.resolve("train-x")).doesNotExist();
+    }
 }

@@ -158,6 +158,38 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void mixTaskNamesAreCheckedAtLoadAndNothingIsCreatedOutsideOut(@TempDir Path tmp)
+            throws Exception {
+        Path cfg = tmp.resolve("hostile.json");
+        Files.writeString(cfg, TINY.replace("[\"seqrec\", \"index2item\"]", "[\"x/../..\"]"));
+        assertThat(Files.readString(cfg)).contains("x/../..");
+        assertThatThrownBy(() -> ReproduceConfig.load(cfg.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mixes[1][0]: expected a task id (")
+                .hasMessageContaining("found \"x/../..\"");
+        Path dir = tmp.resolve("a").resolve("run");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code =
+                Lcrec.run(
+                        new PrintWriter(out),
+                        new PrintWriter(err),
+                        "reproduce",
+                        "--config",
+                        cfg.toString(),
+                        "--out",
+                        dir.toString());
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("mixes[1][0]");
+        assertThat(tmp.resolve("a")).doesNotExist();
+        Files.writeString(cfg, TINY.replace("\"name\": \"tiny\"", "\"name\": \"../../up\""));
+        assertThatThrownBy(() -> ReproduceConfig.load(cfg.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name: expected a plain name")
+                .hasMessageContaining("found ../../up");
+    }
+
+    @Test
     void badDeviceFailsBeforeAnyStage(@TempDir Path tmp) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -13,6 +13,7 @@ public final class TopK {
     private final long[] key;
     private int size;
     private int k;
+    private long firstNaN = -1;
 
     /**
      * @param capacity the largest {@code k} this selection will be reset to
@@ -37,6 +38,15 @@ public final class TopK {
         }
         k = newK;
         size = 0;
+        firstNaN = -1;
+    }
+
+    /**
+     * @return the key of the first NaN score offered since the last {@link #reset}, or -1 if there
+     *     was none (NaN scores are never kept, so a caller that must not ignore them asks here)
+     */
+    public long firstNaNKey() {
+        return firstNaN;
     }
 
     /**
@@ -54,13 +64,18 @@ public final class TopK {
     }
 
     /**
-     * Offers a candidate. NaN and -infinity scores are never kept.
+     * Offers a candidate. NaN and -infinity scores are never kept; the first NaN's key is
+     * remembered ({@link #firstNaNKey}).
      *
      * @param s the score
      * @param candidateKey the tie-breaking key (smaller wins on equal scores)
      */
     public void offer(float s, long candidateKey) {
         if (!(s > Float.NEGATIVE_INFINITY)) {
+            // on the rejection path, so a finite candidate pays nothing for the check
+            if (s != s && firstNaN < 0) {
+                firstNaN = candidateKey;
+            }
             return;
         }
         if (size < k) {

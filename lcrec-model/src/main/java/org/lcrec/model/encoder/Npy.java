@@ -1,18 +1,21 @@
 package org.lcrec.model.encoder;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
+import org.lcrec.core.io.NpyHeader;
 
 /**
  * NumPy {@code .npy} files holding a 2-D float matrix {@code [rows, dim]}, the layout LC-Rec's item
@@ -24,9 +27,9 @@ import org.lcrec.core.io.AtomicFiles;
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    /** The longest Java array HotSpot allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private Npy() {}
 
@@ -93,49 +96,22 @@ public final class Npy {
      * @throws EncoderException if the file is missing, not a {@code .npy}, not 2-D or not float
      */
     public static float[][] read(Path file) {
-        try (InputStream raw = Files.newInputStream(file);
-                DataInputStream in =
-                        new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
-            byte[] magic = new byte[6];
-            in.readFully(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw new EncoderException(file + ": not a .npy file (bad magic)");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader h;
+            try {
+                h = NpyHeader.read(ch, file);
+            } catch (IllegalArgumentException e) {
+                throw new EncoderException(e.getMessage(), e);
             }
-            int major = in.readUnsignedByte();
-            in.readUnsignedByte();
-            long headerLen;
-            if (major == 1) {
-                headerLen = in.readUnsignedByte() | (in.readUnsignedByte() << 8);
-            } else if (major == 2 || major == 3) {
-                headerLen =
-                        (in.readUnsignedByte()
-                                        | (in.readUnsignedByte() << 8)
-                                        | (in.readUnsignedByte() << 16))
-                                | ((long) in.readUnsignedByte() << 24);
-            } else {
+            String descr = h.descr();
+            boolean fortran = h.fortranOrder();
+            long[] shape = h.shape();
+            if (shape.length != 2) {
                 throw new EncoderException(
-                        file + ": unsupported .npy version " + major + " (expected 1, 2 or 3)");
+                        file
+                                + ": expected a 2-D array [items, dim], found shape "
+                                + Arrays.toString(shape));
             }
-            byte[] hb = new byte[(int) headerLen];
-            in.readFully(hb);
-            String header =
-                    new String(
-                            hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            String descr = group(DESCR, header, file, "descr");
-            boolean fortran = group(FORTRAN, header, file, "fortran_order").equals("True");
-            String[] dims = group(SHAPE, header, file, "shape").split(",");
-            java.util.List<Integer> shape = new java.util.ArrayList<>();
-            for (String d : dims) {
-                if (!d.isBlank()) {
-                    shape.add(Integer.parseInt(d.trim()));
-                }
-            }
-            if (shape.size() != 2) {
-                throw new EncoderException(
-                        file + ": expected a 2-D array [items, dim], found shape " + shape);
-            }
-            int rows = shape.get(0);
-            int dim = shape.get(1);
             int width;
             ByteOrder order;
             switch (descr) {
@@ -157,8 +133,32 @@ public final class Npy {
                     break;
                 default:
                     throw new EncoderException(
-                            file + ": expected float data ('<f4' or '<f8'), found '" + descr + "'");
+                            file
+                                    + ": expected float data ('<f4' or '<f8'), found '"
+                                    + FileChecks.abbreviate(descr)
+                                    + "'");
             }
+            try {
+                h.checkDataBytes(width);
+            } catch (IllegalArgumentException e) {
+                throw new EncoderException(e.getMessage(), e);
+            }
+            // the data is in the file, so rows × dim values fit in memory; a side alone can still
+            // exceed an array's length when the other is 0
+            if (shape[0] > MAX_ARRAY || shape[1] > MAX_ARRAY) {
+                throw new EncoderException(
+                        file
+                                + ": shape: expected sides of at most "
+                                + MAX_ARRAY
+                                + ", found "
+                                + Arrays.toString(shape));
+            }
+            int rows = (int) shape[0];
+            int dim = (int) shape[1];
+            DataInputStream in =
+                    new DataInputStream(
+                            new BufferedInputStream(
+                                    Channels.newInputStream(ch.position(h.dataOffset())), 1 << 16));
             float[][] out = new float[rows][dim];
             int count = fortran ? dim : rows;
             int len = fortran ? rows : dim;
@@ -178,20 +178,8 @@ public final class Npy {
             return out;
         } catch (NoSuchFileException e) {
             throw new EncoderException(file + ": file not found", e);
-        } catch (java.io.EOFException e) {
-            throw new EncoderException(
-                    file + ": truncated .npy (fewer bytes than its shape says)", e);
         } catch (IOException e) {
             throw new EncoderException(file + ": cannot read: " + e.getMessage(), e);
         }
-    }
-
-    private static String group(Pattern p, String header, Path file, String key) {
-        Matcher m = p.matcher(header);
-        if (!m.find()) {
-            throw new EncoderException(
-                    file + ": .npy header lacks '" + key + "': " + header.trim());
-        }
-        return m.group(1);
     }
 }

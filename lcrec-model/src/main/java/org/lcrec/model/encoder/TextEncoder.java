@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.lcrec.core.Item;
 import org.lcrec.core.ItemCatalog;
+import org.lcrec.onnx.OnnxModel;
 import org.lcrec.onnx.runtime.Ort;
 import org.lcrec.tokenizers.BatchEncoding;
 import org.lcrec.tokenizers.BatchOptions;
@@ -192,6 +193,13 @@ public final class TextEncoder implements AutoCloseable {
         if (!Files.isRegularFile(tok)) {
             throw new EncoderException(
                     tok + ": tokenizer file not found (a model directory needs tokenizer.json)");
+        }
+        try {
+            // the model is handed to ORT as bytes: external data would resolve against the
+            // working directory, so any location must at least stay inside the model directory
+            OnnxModel.checkExternalData(model);
+        } catch (IllegalArgumentException e) {
+            throw new EncoderException(e.getMessage(), e);
         }
         byte[] bytes;
         try {

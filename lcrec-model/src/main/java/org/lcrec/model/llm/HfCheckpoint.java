@@ -13,8 +13,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
 import org.lcrec.onnx.DType;
 import org.lcrec.onnx.HostTensor;
 import org.lcrec.onnx.Parameter;
@@ -86,6 +88,7 @@ public final class HfCheckpoint {
                 source.put(e.getKey(), f);
             }
         }
+        checkLayerCount(dir, config, all.keySet());
         List<String> problems = new ArrayList<>();
         ParameterStore store = new ParameterStore();
         List<ParameterSpec> specs = LlamaParameters.specs(config);
@@ -125,10 +128,51 @@ public final class HfCheckpoint {
             }
         }
         if (!problems.isEmpty()) {
+            int shown = Math.min(problems.size(), FileChecks.MAX_LISTED);
+            String more =
+                    problems.size() > shown
+                            ? "; ... and " + (problems.size() - shown) + " more"
+                            : "";
             throw new CheckpointException(
-                    dir + ": weights do not match " + config + ": " + String.join("; ", problems));
+                    dir
+                            + ": weights do not match "
+                            + config
+                            + ": "
+                            + String.join("; ", problems.subList(0, shown))
+                            + more);
         }
         return store;
+    }
+
+    /**
+     * Fails before the tensor list of a config is built when the config has more layers than the
+     * weights: a {@code num_hidden_layers} of a million would otherwise list nine million missing
+     * tensors.
+     */
+    private static void checkLayerCount(Path dir, LlamaConfig config, Set<String> names) {
+        String prefix = "model.layers.";
+        long present = 0;
+        for (String n : names) {
+            int end = n.indexOf('.', prefix.length());
+            if (n.startsWith(prefix) && end > prefix.length()) {
+                try {
+                    present =
+                            Math.max(
+                                    present,
+                                    Integer.parseInt(n.substring(prefix.length(), end)) + 1L);
+                } catch (NumberFormatException e) {
+                    // not a layer tensor; reported as unexpected below
+                }
+            }
+        }
+        if (config.numLayers() > present) {
+            throw new CheckpointException(
+                    dir.resolve(CONFIG)
+                            + ": num_hidden_layers: expected at most "
+                            + present
+                            + " (the layers the weights hold), found "
+                            + config.numLayers());
+        }
     }
 
     private static List<Path> shards(Path index) {
@@ -147,14 +191,27 @@ public final class HfCheckpoint {
                 .forEach(
                         e -> {
                             String f = e.getValue().asText();
-                            Path p = index.resolveSibling(f);
+                            Path p;
+                            try {
+                                p =
+                                        FileChecks.resolveInside(
+                                                index.toAbsolutePath().getParent(),
+                                                f,
+                                                "file",
+                                                index
+                                                        + ": weight_map: tensor '"
+                                                        + FileChecks.abbreviate(e.getKey())
+                                                        + "'");
+                            } catch (IllegalArgumentException outside) {
+                                throw new CheckpointException(outside.getMessage(), outside);
+                            }
                             if (!Files.isRegularFile(p)) {
                                 throw new CheckpointException(
                                         index
                                                 + ": weight_map: tensor '"
                                                 + e.getKey()
                                                 + "' is in missing shard "
-                                                + f);
+                                                + FileChecks.abbreviate(f));
                             }
                             files.put(f, p);
                         });

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * The architecture of a LLaMA-family decoder (LLaMA, Qwen2/2.5, SmolLM, TinyLlama), read from and
@@ -60,6 +61,9 @@ public record LlamaConfig(
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** The most values one weight matrix may have: the longest float array HotSpot allocates. */
+    private static final long MAX_TENSOR = Integer.MAX_VALUE - 8;
+
     /** Validates the fields. */
     public LlamaConfig {
         if (!MODEL_TYPES.contains(modelType)) {
@@ -97,6 +101,48 @@ public record LlamaConfig(
                             + qkvBias
                             + ", outputBias="
                             + outputBias);
+        }
+        // each matrix is one float array; the whole count must be a long
+        long q = (long) numHeads * headDim;
+        long kv = (long) numKvHeads * headDim;
+        for (long[] m :
+                new long[][] {
+                    {vocabSize, hiddenSize},
+                    {q, hiddenSize},
+                    {kv, hiddenSize},
+                    {intermediateSize, hiddenSize}
+                }) {
+            if (m[0] * m[1] > MAX_TENSOR) {
+                throw new IllegalArgumentException(
+                        "a ["
+                                + m[0]
+                                + ", "
+                                + m[1]
+                                + "] weight has "
+                                + m[0] * m[1]
+                                + " values, more than one float array holds ("
+                                + MAX_TENSOR
+                                + ")");
+            }
+        }
+        try {
+            count(
+                    vocabSize,
+                    hiddenSize,
+                    intermediateSize,
+                    numLayers,
+                    q,
+                    kv,
+                    qkvBias,
+                    outputBias,
+                    tieWordEmbeddings);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    "the parameter count of "
+                            + numLayers
+                            + " layers of width "
+                            + hiddenSize
+                            + " overflows a 64-bit integer");
         }
         for (int id : new int[] {bosTokenId, eosTokenId, padTokenId}) {
             if (id < -1 || id >= vocabSize) {
@@ -319,7 +365,7 @@ public record LlamaConfig(
                             + ": model_type: expected one of "
                             + MODEL_TYPES
                             + ", found '"
-                            + type
+                            + FileChecks.abbreviate(type)
                             + "'");
         }
         JsonNode arch = n.get("architectures");
@@ -331,7 +377,7 @@ public record LlamaConfig(
                                     + ": architectures: expected one of "
                                     + ARCHITECTURES
                                     + ", found '"
-                                    + a.asText()
+                                    + FileChecks.abbreviate(a.asText())
                                     + "'");
                 }
             }
@@ -370,14 +416,16 @@ public record LlamaConfig(
         JsonNode rs = n.get("rope_scaling");
         if (rs != null && !rs.isNull()) {
             throw new CheckpointException(
-                    where + ": rope_scaling: only null (plain RoPE) is supported, found " + rs);
+                    where
+                            + ": rope_scaling: only null (plain RoPE) is supported, found "
+                            + FileChecks.abbreviate(rs));
         }
         JsonNode act = n.get("hidden_act");
         if (act != null && !act.asText().equals("silu")) {
             throw new CheckpointException(
                     where
                             + ": hidden_act: only 'silu' (SwiGLU) is supported, found '"
-                            + act.asText()
+                            + FileChecks.abbreviate(act.asText())
                             + "'");
         }
         if (bool(n, "mlp_bias", where, false)) {
@@ -391,7 +439,9 @@ public record LlamaConfig(
         JsonNode pt = n.get("pretraining_tp");
         if (pt != null && pt.asInt(1) != 1) {
             throw new CheckpointException(
-                    where + ": pretraining_tp: only 1 is supported, found " + pt);
+                    where
+                            + ": pretraining_tp: only 1 is supported, found "
+                            + FileChecks.abbreviate(pt));
         }
     }
 
@@ -408,15 +458,34 @@ public record LlamaConfig(
         return v == null ? dflt : v.asText();
     }
 
+    /** A size field: an integer in [1, 2^31 - 1], written without a fraction or exponent. */
     private static int integer(JsonNode n, String key, String where, Integer dflt) {
         JsonNode v = field(n, key, where, dflt == null);
         if (v == null) {
             return dflt;
         }
-        if (!v.isIntegralNumber()) {
-            throw new CheckpointException(where + ": " + key + ": expected an integer, found " + v);
+        return strictInt(v, 1, key, where);
+    }
+
+    /**
+     * @return {@code v} as an int in {@code [min, Integer.MAX_VALUE]}
+     * @throws CheckpointException naming the file and key if {@code v} is not an integral JSON
+     *     number in that range (a double such as {@code 1e20} or {@code 16.5} is not)
+     */
+    private static int strictInt(JsonNode v, int min, String key, String where) {
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min) {
+            throw new CheckpointException(
+                    where
+                            + ": "
+                            + key
+                            + ": expected an integer in ["
+                            + min
+                            + ", "
+                            + Integer.MAX_VALUE
+                            + "], found "
+                            + FileChecks.abbreviate(v));
         }
-        return v.asInt();
+        return v.intValue();
     }
 
     private static double number(JsonNode n, String key, String where, double dflt) {
@@ -437,7 +506,11 @@ public record LlamaConfig(
         }
         if (!v.isBoolean()) {
             throw new CheckpointException(
-                    where + ": " + key + ": expected true or false, found " + v);
+                    where
+                            + ": "
+                            + key
+                            + ": expected true or false, found "
+                            + FileChecks.abbreviate(v));
         }
         return v.asBoolean();
     }
@@ -450,12 +523,9 @@ public record LlamaConfig(
         if (v.isArray()) {
             // e.g. Llama 3 lists several end tokens; the first is the one appended in training
             Iterator<JsonNode> it = v.elements();
-            return it.hasNext() ? it.next().asInt() : -1;
+            return it.hasNext() ? strictInt(it.next(), -1, key + "[0]", where) : -1;
         }
-        if (!v.isIntegralNumber()) {
-            throw new CheckpointException(where + ": " + key + ": expected an integer, found " + v);
-        }
-        return v.asInt();
+        return strictInt(v, -1, key, where);
     }
 
     /** This config as a Hugging Face config.json tree (float32 weights). */
@@ -513,14 +583,44 @@ public record LlamaConfig(
 
     /** Number of parameters (HF counting: the tied head is not counted twice). */
     public long parameterCount() {
-        long d = hiddenSize;
-        long q = (long) numHeads * headDim;
-        long kv = (long) numKvHeads * headDim;
-        long attn = d * q + 2 * d * kv + q * d + (qkvBias ? q + 2 * kv : 0) + (outputBias ? d : 0);
-        long mlp = 3 * d * intermediateSize;
-        long layer = attn + mlp + 2 * d;
-        long emb = (long) vocabSize * d;
-        return emb + (tieWordEmbeddings ? 0 : emb) + numLayers * layer + d;
+        return count(
+                vocabSize,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                (long) numHeads * headDim,
+                (long) numKvHeads * headDim,
+                qkvBias,
+                outputBias,
+                tieWordEmbeddings);
+    }
+
+    /**
+     * The parameter count, overflow-checked: every factor is below 2^31, so a product of two fits
+     * in a long; the sums and the multiplication by the layer count are checked.
+     *
+     * @throws ArithmeticException if the count overflows a long
+     */
+    private static long count(
+            long vocab,
+            long d,
+            long ffn,
+            long layers,
+            long q,
+            long kv,
+            boolean qkvBias,
+            boolean outputBias,
+            boolean tied) {
+        long attn =
+                Math.addExact(
+                        Math.addExact(Math.multiplyExact(2 * d, q), Math.multiplyExact(2 * d, kv)),
+                        (qkvBias ? q + 2 * kv : 0) + (outputBias ? d : 0));
+        long mlp = Math.multiplyExact(3 * d, ffn);
+        long layer = Math.addExact(Math.addExact(attn, mlp), 2 * d);
+        long emb = vocab * d;
+        return Math.addExact(
+                Math.addExact(emb, tied ? 0 : emb),
+                Math.addExact(Math.multiplyExact(layers, layer), d));
     }
 
     @Override

@@ -70,7 +70,7 @@ class NpyTest {
                 .hasMessageContaining("missing.npy");
         Path text = dir.resolve("text.npy");
         Files.writeString(text, "hello world, not numpy");
-        assertThatThrownBy(() -> Npy.read(text)).hasMessageContaining("bad magic");
+        assertThatThrownBy(() -> Npy.read(text)).hasMessageContaining("expected a NumPy .npy file");
         Path ints = dir.resolve("ints.npy");
         Files.write(ints, header("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }"));
         assertThatThrownBy(() -> Npy.read(ints)).hasMessageContaining("'<i8'");
@@ -80,11 +80,41 @@ class NpyTest {
         Path shortFile = dir.resolve("short.npy");
         Files.write(
                 shortFile, header("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 4), }"));
-        assertThatThrownBy(() -> Npy.read(shortFile)).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> Npy.read(shortFile))
+                .hasMessageContaining("expected 64 data bytes, found 0");
         assertThatThrownBy(() -> Npy.write(dir.resolve("r.npy"), new float[][] {{1, 2}, {3}}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("row 1");
         assertThat(dir.resolve("r.npy")).doesNotExist();
+    }
+
+    @Test
+    void declaredSizesAreCheckedBeforeAllocating(@TempDir Path dir) throws IOException {
+        // 143 bytes declaring 2147483000 x 1 floats: must not allocate 8 GB
+        Path huge = dir.resolve("huge.npy");
+        Files.write(
+                huge,
+                header("{'descr': '<f4', 'fortran_order': False, 'shape': (2147483000, 1), }"));
+        assertThatThrownBy(() -> Npy.read(huge))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining(huge + ": shape (2147483000, 1) of '<f4'")
+                .hasMessageContaining("expected 8589932000 data bytes")
+                .hasMessageContaining("found 0");
+        Path negative = dir.resolve("negative.npy");
+        Files.write(
+                negative, header("{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 4), }"));
+        assertThatThrownBy(() -> Npy.read(negative))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining(negative + ": shape: expected non-negative integers")
+                .hasMessageContaining("found (-1, 4)");
+        // version 2.0 with a header length of 0xFFFFFFF0 (negative as an int)
+        Path lying = dir.resolve("lying.npy");
+        byte[] v2 = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xF0, -1, -1, -1, '{', '}'};
+        Files.write(lying, v2);
+        assertThatThrownBy(() -> Npy.read(lying))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining(lying + ": header length: expected at most 2 bytes")
+                .hasMessageContaining("found 4294967280");
     }
 
     private static byte[] header(String dict) {

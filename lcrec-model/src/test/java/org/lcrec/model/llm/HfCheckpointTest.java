@@ -123,6 +123,69 @@ class HfCheckpointTest {
                 .hasMessageContaining("is in missing shard model-00002-of-");
     }
 
+    @Test
+    void shardNamesOutsideTheCheckpointDirectoryAreRefused(@TempDir Path tmp) throws Exception {
+        LlamaModel m = LlamaModel.random(tiny(false), 1);
+        Path ckpt = tmp.resolve("ckpt");
+        m.save(ckpt, 3000);
+        Path index = ckpt.resolve(HfCheckpoint.INDEX);
+        String json = Files.readString(index);
+        // a real safetensors file outside the directory, so that following the name would work
+        Path outside = tmp.resolve("outside.safetensors");
+        Files.copy(ckpt.resolve("model-00001-of-" + shardSuffix(ckpt)), outside);
+        for (String shard : new String[] {"../outside.safetensors", outside.toString()}) {
+            Files.writeString(
+                    index,
+                    json.replaceFirst(
+                            "\"model\\.embed_tokens\\.weight\" : \"[^\"]+\"",
+                            "\"model.embed_tokens.weight\" : \""
+                                    + shard.replace("\\", "\\\\")
+                                    + "\""));
+            assertThat(Files.readString(index)).contains(shard);
+            assertThatThrownBy(() -> LlamaModel.load(ckpt))
+                    .as(shard)
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining(index.toString())
+                    .hasMessageContaining("weight_map: tensor 'model.embed_tokens.weight'")
+                    .hasMessageContaining("expected a file inside " + ckpt)
+                    .hasMessageContaining("found '" + shard + "'");
+        }
+    }
+
+    private static String shardSuffix(Path dir) throws Exception {
+        return String.format("%05d", countShards(dir)) + ".safetensors";
+    }
+
+    @Test
+    void configIntegersAreStrictAndLayerCountsBoundedByTheWeights(@TempDir Path tmp)
+            throws Exception {
+        LlamaModel m = LlamaModel.random(tiny(false), 1);
+        m.save(tmp);
+        Path cfg = tmp.resolve("config.json");
+        String json = Files.readString(cfg);
+        assertThat(json).contains("\"hidden_size\" : 16");
+        String[][] cases = {
+            {"\"hidden_size\" : 100000000000000000000", "hidden_size", "100000000000000000000"},
+            {"\"hidden_size\" : 1e20", "hidden_size", "1.0E20"},
+            {"\"hidden_size\" : 16.5", "hidden_size", "16.5"},
+        };
+        for (String[] c : cases) {
+            Files.writeString(cfg, json.replace("\"hidden_size\" : 16", c[0]));
+            assertThatThrownBy(() -> LlamaConfig.read(cfg))
+                    .as(c[0])
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining(cfg + ": " + c[1] + ": expected an integer in [")
+                    .hasMessageContaining("found " + c[2]);
+        }
+        Files.writeString(
+                cfg, json.replace("\"num_hidden_layers\" : 2", "\"num_hidden_layers\" : 1000000"));
+        assertThatThrownBy(() -> LlamaModel.load(tmp))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("num_hidden_layers")
+                .hasMessageContaining("1000000")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1000));
+    }
+
     private static long countShards(Path dir) throws Exception {
         try (var s = Files.list(dir)) {
             return s.filter(

@@ -108,8 +108,12 @@ public final class Ort {
         }
     }
 
-    /** Creates a session from a model file (external data resolved beside it). */
+    /**
+     * Creates a session from a model file (external data resolved beside it, and checked to lie
+     * inside its directory by {@link org.lcrec.onnx.OnnxModel#checkExternalData} first).
+     */
     public static OrtSession createSession(java.nio.file.Path model, SessionConfig cfg) {
+        org.lcrec.onnx.OnnxModel.checkExternalData(model);
         try (OrtSession.SessionOptions o = options(cfg)) {
             return env().createSession(model.toString(), o);
         } catch (OrtException ex) {

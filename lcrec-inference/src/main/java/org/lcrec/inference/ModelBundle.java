@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,6 +108,15 @@ public final class ModelBundle {
      */
     public static ModelBundle read(Path dir) {
         Objects.requireNonNull(dir, "dir");
+        if (!Files.isDirectory(dir)) {
+            // a write killed between its two moves left the previous bundle aside: put it back
+            try {
+                AtomicFiles.recoverDirectory(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        dir + ": cannot restore the bundle a killed write moved aside", e);
+            }
+        }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(
                     dir

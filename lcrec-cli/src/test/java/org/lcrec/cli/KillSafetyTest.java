@@ -135,6 +135,97 @@ class KillSafetyTest {
         assertThat(leftovers(tmp)).isEmpty();
     }
 
+    @Test
+    void aKilledBundleWriteLeavesTheEarlierBundleOrTheNewOne(@TempDir Path tmp) throws Exception {
+        java.util.Map<Integer, org.lcrec.core.SemanticId> ids = new java.util.HashMap<>();
+        for (int item = 0; item < 40; item++) {
+            ids.put(item, org.lcrec.core.SemanticId.of(item % 5, (item / 5) % 4, item / 20));
+        }
+        org.lcrec.core.SemanticIndex index = org.lcrec.core.SemanticIndex.of(ids);
+        Path indexFile = tmp.resolve("x.index.json");
+        org.lcrec.core.io.LcRecFiles.writeIndex(indexFile, index);
+        org.lcrec.tokenizers.Tokenizer tok =
+                org.lcrec.model.encoder.TextEncoder.miniLmTokenizer().withIndexTokens(index);
+        LlamaConfig c =
+                org.lcrec.model.llm.LlamaPreset.CPU_TINY.config(
+                        tok.vocabSize(),
+                        tok.tokenToId("[CLS]"),
+                        tok.tokenToId("[SEP]"),
+                        tok.padId());
+        Path small = tmp.resolve("small");
+        LlamaModel.random(c, 1).save(small);
+        tok.save(small.resolve("tokenizer.json"));
+        Path wide = tmp.resolve("wide");
+        LlamaModel.random(c.toBuilder().numLayers(3).build(), 2).save(wide);
+        tok.save(wide.resolve("tokenizer.json"));
+        Path bundle = tmp.resolve("bundle");
+        String[] common = {"--out", bundle.toString(), "--bundle", "--index", indexFile.toString()};
+        finish(start(tmp, concat(new String[] {"export", "--model", small.toString()}, common)));
+        for (long ms : KILL_AFTER) {
+            kill(
+                    start(tmp, concat(new String[] {"export", "--model", wide.toString()}, common)),
+                    ms);
+            // reading a bundle puts back one a kill left aside
+            org.lcrec.inference.ModelBundle b = org.lcrec.inference.ModelBundle.read(bundle);
+            int layers = DecoderConfig.read(bundle.resolve("config.json")).layers();
+            assertThat(layers).as("after a kill at %d ms", ms).isIn(2, 3);
+            assertThat(b.manifest().training().get("exportedFrom"))
+                    .isEqualTo((layers == 2 ? small : wide).toString());
+            try (var r = org.lcrec.inference.Recommender.open(bundle)) {
+                assertThat(r.recommend(new int[] {1, 2, 3}, 3).items()).hasSize(3);
+            }
+        }
+        finish(start(tmp, concat(new String[] {"export", "--model", wide.toString()}, common)));
+        assertThat(leftovers(tmp)).isEmpty();
+    }
+
+    @Test
+    void aKilledIndexRunLeavesTheEarlierIndexOrTheNewOne(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("syn.index.json");
+        Path cache = tmp.resolve("emb.npy");
+        String[] base = {
+            "index",
+            "--method",
+            "rqkmeans",
+            "--encoder",
+            "lexical",
+            "--cache",
+            cache.toString(),
+            "--out",
+            out.toString()
+        };
+        finish(start(tmp, concat(base, "--codes", "16")));
+        String earlier = Files.readString(out);
+        Path reference = tmp.resolve("ref.index.json");
+        finish(
+                start(
+                        tmp,
+                        "index",
+                        "--method",
+                        "rqkmeans",
+                        "--encoder",
+                        "lexical",
+                        "--cache",
+                        tmp.resolve("ref.npy").toString(),
+                        "--codes",
+                        "24",
+                        "--out",
+                        reference.toString()));
+        String newer = Files.readString(reference);
+        assertThat(newer).isNotEqualTo(earlier);
+        for (long ms : KILL_AFTER) {
+            kill(start(tmp, concat(base, "--codes", "24")), ms);
+            String now = Files.readString(out);
+            assertThat(now.equals(earlier) || now.equals(newer))
+                    .as("after a kill at %d ms the index is one of the two complete ones", ms)
+                    .isTrue();
+            Files.writeString(out, earlier);
+        }
+        finish(start(tmp, concat(base, "--codes", "24")));
+        assertThat(Files.readString(out)).isEqualTo(newer);
+        assertThat(leftovers(tmp)).isEmpty();
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);

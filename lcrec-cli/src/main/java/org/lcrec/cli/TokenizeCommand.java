@@ -1,6 +1,5 @@
 package org.lcrec.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -110,13 +109,14 @@ public final class TokenizeCommand implements Runnable {
         }
         final Tokenizer t = tk;
         long[] counts = new long[2];
-        try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+        try (java.io.InputStream in =
+                new java.io.BufferedInputStream(Files.newInputStream(input), 1 << 16)) {
             AtomicFiles.writeText(
                     out,
                     w -> {
                         StringBuilder sb = new StringBuilder();
                         String line;
-                        while ((line = in.readLine()) != null) {
+                        while ((line = readLine(in, input, counts[0] + 1)) != null) {
                             int[] ids = t.encode(line, !noSpecial);
                             sb.setLength(0);
                             sb.append('[');
@@ -176,5 +176,39 @@ public final class TokenizeCommand implements Runnable {
             }
         }
         return Tokenizer.load(Path.of(spec));
+    }
+
+    /**
+     * The next line of the input (without its line break), or null at the end. Lines are split on
+     * bytes and decoded one by one, so bytes that are not UTF-8 are reported with their exact line
+     * and as the input's fault (inside the output's atomic write they would otherwise read as a
+     * failure to write the output).
+     */
+    private static String readLine(java.io.InputStream in, Path input, long lineNo)
+            throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
+        int b = in.read();
+        if (b < 0) {
+            return null;
+        }
+        while (b >= 0 && b != '\n') {
+            line.write(b);
+            b = in.read();
+        }
+        byte[] bytes = line.toByteArray();
+        int n =
+                bytes.length > 0 && bytes[bytes.length - 1] == '\r'
+                        ? bytes.length - 1
+                        : bytes.length;
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes, 0, n))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(
+                    input + ": line " + lineNo + ": expected UTF-8 text, found bytes that are not",
+                    e);
+        }
     }
 }

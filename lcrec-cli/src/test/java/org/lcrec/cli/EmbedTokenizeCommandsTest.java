@@ -148,6 +148,24 @@ class EmbedTokenizeCommandsTest {
                         "--out",
                         out.toString());
         assertThat(noInput.code()).isEqualTo(2);
+        // bytes that are not UTF-8 are the input's fault, named with the line, and the earlier
+        // output stays as it was
+        Path latin = dir.resolve("latin1.txt");
+        Files.write(latin, new byte[] {'o', 'k', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n'});
+        CliTesting.Run notUtf8 =
+                CliTesting.run(
+                        "tokenize",
+                        "--tokenizer",
+                        "minilm",
+                        "--input",
+                        latin.toString(),
+                        "--out",
+                        out.toString());
+        assertThat(notUtf8.code()).isEqualTo(2);
+        assertThat(notUtf8.err())
+                .contains(latin + ": line 2: expected UTF-8 text")
+                .doesNotContain(out.toString());
+        assertThat(Files.readAllLines(out)).containsExactly("[101,7592,2088,102]");
         assertThat(noInput.err()).contains("absent.txt");
     }
 }

@@ -237,6 +237,9 @@ public final class MiniOneRecImporter {
             }
         } catch (NoSuchFileException e) {
             throw DatasetException.at(file, null, "file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw DatasetException.at(
+                    file, null, "expected UTF-8 text, found bytes that are not (" + e + ")");
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("line ")) {
                 throw DatasetException.at(file, null, "malformed CSV: " + e.getMessage());

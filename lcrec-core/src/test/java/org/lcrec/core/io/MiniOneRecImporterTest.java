@@ -67,6 +67,13 @@ class MiniOneRecImporterTest {
         Files.writeString(dir.resolve("X.valid.csv"), HEADER + "A1,[],t,[0]\n");
         assertThatThrownBy(() -> MiniOneRecImporter.read(dir, "X"))
                 .hasMessage("X.valid.csv: line 2: expected 7 columns, found 4");
+        byte[] latin1 =
+                (HEADER + "A1,[],caf\u00e9,[0],1,[],\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("X.valid.csv"), latin1);
+        assertThatThrownBy(() -> MiniOneRecImporter.read(dir, "X"))
+                .isInstanceOf(org.lcrec.core.DatasetException.class)
+                .hasMessageContaining("X.valid.csv: expected UTF-8 text, found bytes that are not");
         Files.writeString(dir.resolve("X.valid.csv"), "user,item\n");
         assertThatThrownBy(() -> MiniOneRecImporter.read(dir, "X"))
                 .hasMessageContaining("X.valid.csv: header: expected a column \"user_id\"");

@@ -67,6 +67,25 @@ class PipelineTest {
     }
 
     @Test
+    void aDamagedDoneMarkerRerunsItsStageAndTheOnesAfter(@TempDir Path root) throws Exception {
+        run(root, 2, false);
+        ran.clear();
+        for (String damage : new String[] {"{\"version\": 1, \"fingerp", "", "[1, 2]", "null"}) {
+            Files.writeString(root.resolve("b").resolve("done.json"), damage);
+            run(root, 2, false);
+            assertThat(ran).as("marker %s", damage).containsExactly("b", "c");
+            ran.clear();
+        }
+        // a marker from another marker format version is not trusted either
+        Path marker = root.resolve("c").resolve("done.json");
+        Files.writeString(
+                marker,
+                Files.readString(marker).replaceFirst("\"version\" *: *\\d+", "\"version\": 99"));
+        run(root, 2, false);
+        assertThat(ran).containsExactly("c");
+    }
+
+    @Test
     void stageDirectoriesStayInsideTheRoot(@TempDir Path tmp) {
         Path root = tmp.resolve("out");
         Pipeline p =

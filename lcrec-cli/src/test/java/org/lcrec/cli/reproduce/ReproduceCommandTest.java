@@ -189,6 +189,42 @@ class ReproduceCommandTest {
                 .hasMessageContaining("found ../../up");
     }
 
+    /**
+     * The index changes under an existing run: the training stage reruns from the start on the new
+     * index instead of resuming (or tripping over) the old run's checkpoints.
+     */
+    @Test
+    void aChangedIndexRetrainsInsteadOfResumingTheOldRun(@TempDir Path tmp) throws Exception {
+        String small =
+                """
+                {"name": "retrain", "data": null, "index": "rqkmeans", "indexPreset": "cpu",
+                 "indexCodes": 16, "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny",
+                 "epochs": 1, "learningRate": 0.003, "batchSize": 128, "maxLength": 160,
+                 "maxSamples": 0, "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 10,
+                 "testUsers": 20, "evaluateEvery": 0, "seed": 7, "form": "sequence", "sasrec": false}
+                """;
+        Path config = tmp.resolve("c.json");
+        Path out = tmp.resolve("run");
+        Files.writeString(config, small);
+        run("reproduce", "--config", config.toString(), "--out", out.toString());
+        String firstRun = Files.readString(out.resolve("train-seqrec/run.txt"));
+        Files.writeString(config, small.replace("\"indexCodes\": 16", "\"indexCodes\": 12"));
+        run("reproduce", "--config", config.toString(), "--out", out.toString());
+        JsonNode train =
+                new ObjectMapper()
+                        .readTree(out.resolve("results.json").toFile())
+                        .at("/stages/train-seqrec/figures");
+        assertThat(train.get("resumedFromStep").asLong()).isZero();
+        assertThat(train.get("steps").asLong()).isPositive();
+        String secondRun = Files.readString(out.resolve("train-seqrec/run.txt"));
+        assertThat(secondRun.lines().findFirst()).isNotEqualTo(firstRun.lines().findFirst());
+        assertThat(
+                        ModelBundle.read(out.resolve("train-seqrec/bundle"))
+                                .manifest()
+                                .datasetFingerprint())
+                .isEqualTo(secondRun.lines().findFirst().orElseThrow().substring("data ".length()));
+    }
+
     @Test
     void badDeviceFailsBeforeAnyStage(@TempDir Path tmp) {
         StringWriter out = new StringWriter();

@@ -4,10 +4,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.PairedComparison;
+import org.lcrec.inference.render.Tables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,34 +73,7 @@ public final class CompareCommand implements Runnable {
     }
 
     static void print(PrintWriter o, List<PairedComparison.Row> rows, String nameA, String nameB) {
-        o.printf(Locale.ROOT, "B - A, with A = %s and B = %s%n", nameA, nameB);
-        o.printf(
-                Locale.ROOT,
-                "%-14s %-8s %6s %8s %8s %9s %21s %8s %8s%n",
-                "template",
-                "metric",
-                "users",
-                "A",
-                "B",
-                "B-A",
-                "95% CI",
-                "t-test p",
-                "wilcoxon");
-        for (PairedComparison.Row r : rows) {
-            o.printf(
-                    Locale.ROOT,
-                    "%-14s %-8s %6d %8.4f %8.4f %+9.4f [%+8.4f, %+8.4f] %8.2g %8.2g%n",
-                    r.template(),
-                    r.metric(),
-                    r.users(),
-                    r.meanA(),
-                    r.meanB(),
-                    r.difference(),
-                    r.low(),
-                    r.high(),
-                    r.tTestP(),
-                    r.wilcoxonP());
-        }
+        o.print(Tables.comparison(rows, nameA, nameB));
     }
 
     /** The file name, with its folder when the other file has the same name. */

@@ -62,13 +62,13 @@ public record DecoderConfig(
             throw new IllegalArgumentException(file + ": expected a JSON object");
         }
         int layers = required(file, root, "num_hidden_layers");
-        int heads = optional(root, "num_attention_heads", -1);
-        int kvHeads = optional(root, "num_key_value_heads", heads);
+        int heads = optional(file, root, "num_attention_heads", -1);
+        int kvHeads = optional(file, root, "num_key_value_heads", heads);
         if (kvHeads < 1) {
             throw new IllegalArgumentException(
                     file + ": expected num_key_value_heads or num_attention_heads");
         }
-        int headDim = optional(root, "head_dim", -1);
+        int headDim = optional(file, root, "head_dim", -1);
         if (headDim < 1) {
             int hidden = required(file, root, "hidden_size");
             if (heads < 1) {
@@ -78,26 +78,44 @@ public record DecoderConfig(
             headDim = hidden / heads;
         }
         int vocab = required(file, root, "vocab_size");
-        int bos = optional(root, "bos_token_id", -1);
-        int eos = optional(root, "eos_token_id", -1);
-        int pad = optional(root, "pad_token_id", eos >= 0 ? eos : 0);
+        int bos = optional(file, root, "bos_token_id", -1);
+        int eos = optional(file, root, "eos_token_id", -1);
+        int pad = optional(file, root, "pad_token_id", eos >= 0 ? eos : 0);
         return new DecoderConfig(layers, kvHeads, headDim, vocab, bos, eos, pad);
     }
 
     private static int required(Path file, JsonNode root, String key) {
         JsonNode n = root.get(key);
-        if (n == null || !n.canConvertToInt()) {
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) {
             throw new IllegalArgumentException(
-                    file + ": expected an integer \"" + key + "\", found " + n);
+                    file + ": \"" + key + "\": expected a positive integer, found " + shown(n));
         }
         return n.intValue();
     }
 
-    private static int optional(JsonNode root, String key, int fallback) {
+    /**
+     * An optional integer (a list's first element, as Hugging Face writes several EOS ids); absent
+     * or null gives the fallback, anything but an integer of at least -1 is refused (16.5 is not
+     * read as 16).
+     */
+    private static int optional(Path file, JsonNode root, String key, int fallback) {
         JsonNode n = root.get(key);
         if (n != null && n.isArray() && n.size() > 0) {
             n = n.get(0);
         }
-        return n != null && n.canConvertToInt() ? n.intValue() : fallback;
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < -1) {
+            throw new IllegalArgumentException(
+                    file + ": \"" + key + "\": expected an integer, found " + shown(n));
+        }
+        return n.intValue();
+    }
+
+    /** A found value as messages show it: at most 100 characters. */
+    private static String shown(JsonNode n) {
+        String s = String.valueOf(n);
+        return s.length() <= 100 ? s : s.substring(0, 97) + "...";
     }
 }

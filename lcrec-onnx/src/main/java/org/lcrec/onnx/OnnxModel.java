@@ -232,19 +232,8 @@ public record OnnxModel(
                     }
                 }
                 case 13 -> {
-                    ProtoReader e = t.message();
-                    String k = null;
-                    String v = null;
-                    while (e.next()) {
-                        if (e.field() == 1) {
-                            k = e.string();
-                        } else if (e.field() == 2) {
-                            v = e.string();
-                        } else {
-                            e.skip();
-                        }
-                    }
-                    external.put(k, v);
+                    String[] kv = entry(t.message());
+                    external.put(kv[0], kv[1]);
                 }
                 case 14 -> isExternal = t.varint() == 1;
                 default -> t.skip();
@@ -451,20 +440,9 @@ public record OnnxModel(
             if (t.field() == TENSOR_NAME) {
                 name = t.string();
             } else if (t.field() == TENSOR_EXTERNAL_DATA) {
-                ProtoReader e = t.message();
-                String k = null;
-                String v = null;
-                while (e.next()) {
-                    if (e.field() == 1) {
-                        k = e.string();
-                    } else if (e.field() == 2) {
-                        v = e.string();
-                    } else {
-                        e.skip();
-                    }
-                }
-                if ("location".equals(k) && v != null) {
-                    locations.add(v);
+                String[] kv = entry(t.message());
+                if ("location".equals(kv[0]) && kv[1] != null) {
+                    locations.add(kv[1]);
                 }
             } else {
                 t.skip();
@@ -488,5 +466,21 @@ public record OnnxModel(
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
         }
+    }
+
+    /** A {@code StringStringEntryProto} (1: key, 2: value) as {key, value}, null where absent. */
+    private static String[] entry(ProtoReader e) {
+        String k = null;
+        String v = null;
+        while (e.next()) {
+            if (e.field() == 1) {
+                k = e.string();
+            } else if (e.field() == 2) {
+                v = e.string();
+            } else {
+                e.skip();
+            }
+        }
+        return new String[] {k, v};
     }
 }

@@ -14,7 +14,6 @@ import org.lcrec.inference.ConstraintMode;
 import org.lcrec.inference.EvaluationConfig;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.Evaluator;
-import org.lcrec.inference.ModelBundle;
 import org.lcrec.inference.PairedComparison;
 import org.lcrec.inference.RankingMetrics;
 import org.lcrec.inference.Recommender;
@@ -144,14 +143,13 @@ public final class EvaluateCommand implements Runnable {
     public void run() {
         Output output = Output.of(spec, report);
         Dataset dataset = data.load();
-        SemanticIndex fallback =
-                index == null && !ModelBundle.isBundle(model) ? dataset.index() : null;
+        RecommendCommand.ModelChoice m =
+                RecommendCommand.ModelChoice.of(model, index, tokenMap, prompts, textPrompts);
+        SemanticIndex fallback = index == null && m.bundle() == null ? dataset.index() : null;
         int cap =
                 maxHistory != null
                         ? maxHistory
-                        : ModelBundle.isBundle(model)
-                                ? ModelBundle.read(model).manifest().decoding().maxHistory()
-                                : 20;
+                        : m.bundle() != null ? m.bundle().manifest().decoding().maxHistory() : 20;
         List<Integer> which = new ArrayList<>();
         if (!templates.equalsIgnoreCase("all")) {
             for (String s : templates.split(",")) {
@@ -173,8 +171,6 @@ public final class EvaluateCommand implements Runnable {
                         .bootstrapResamples(bootstrap)
                         .seed(seed)
                         .build();
-        RecommendCommand.ModelChoice m =
-                new RecommendCommand.ModelChoice(model, index, tokenMap, prompts, textPrompts);
         ConstraintMode mode = perPosition ? ConstraintMode.PER_POSITION : ConstraintMode.TRIE;
         EvaluationResult main = run(output, dataset, m, fallback, mode, ec);
         output.report(main);

@@ -154,7 +154,7 @@ public final class RecommendCommand implements Runnable {
         List<Recommendation> recs;
         try (Recommender rec =
                 open(
-                        new ModelChoice(model, index, tokenMap, prompts, textPrompts),
+                        ModelChoice.of(model, index, tokenMap, prompts, textPrompts),
                         null,
                         b -> {
                             b.excludeHistory(excludeHistory || b.build().excludeHistory())
@@ -245,8 +245,27 @@ public final class RecommendCommand implements Runnable {
      * @param tokenMap the token map file, or null
      * @param prompts token-id templates file, or null
      * @param textPrompts text templates file, or null
+     * @param bundle the bundle {@code model} holds, or null when it is a plain model directory
      */
-    record ModelChoice(Path model, Path index, Path tokenMap, Path prompts, Path textPrompts) {}
+    record ModelChoice(
+            Path model,
+            Path index,
+            Path tokenMap,
+            Path prompts,
+            Path textPrompts,
+            ModelBundle bundle) {
+        /** The options, with the bundle read once when {@code model} is one (else null). */
+        static ModelChoice of(
+                Path model, Path index, Path tokenMap, Path prompts, Path textPrompts) {
+            return new ModelChoice(
+                    model,
+                    index,
+                    tokenMap,
+                    prompts,
+                    textPrompts,
+                    ModelBundle.isBundle(model) ? ModelBundle.read(model) : null);
+        }
+    }
 
     /**
      * Opens a recommender: a bundle gives the index, prompts and decoding it was trained with, and
@@ -265,7 +284,7 @@ public final class RecommendCommand implements Runnable {
         if (m.prompts() != null && m.textPrompts() != null) {
             throw new IllegalArgumentException("give at most one of --prompts and --text-prompts");
         }
-        ModelBundle bundle = ModelBundle.isBundle(m.model()) ? ModelBundle.read(m.model()) : null;
+        ModelBundle bundle = m.bundle();
         SemanticIndex idx;
         if (m.index() != null) {
             idx = LcRecFiles.readIndex(m.index());

@@ -288,8 +288,11 @@ public final class BeamSearch {
             }
             int kept = top.drainBestFirst(s.keptScore, s.keptKey);
             long nan = top.firstNaNKey();
-            if (nan >= 0 || (kept > 0 && s.keptScore[0] == Float.POSITIVE_INFINITY)) {
-                long key = nan >= 0 ? nan : s.keptKey[0];
+            long negInf = top.firstNegativeInfinityKey();
+            if (nan >= 0
+                    || negInf >= 0
+                    || (kept > 0 && s.keptScore[0] == Float.POSITIVE_INFINITY)) {
+                long key = nan >= 0 ? nan : negInf >= 0 ? negInf : s.keptKey[0];
                 int r = u * rowsPerUser + (int) (key / fan);
                 int e = c.firstEdge(node[r]) + (int) (key % fan);
                 throw new DecodingException(
@@ -299,7 +302,7 @@ public final class BeamSearch {
                                 + u
                                 + ": expected finite log-probabilities for the allowed tokens,"
                                 + " found "
-                                + (nan >= 0 ? "NaN" : "+Infinity")
+                                + (nan >= 0 ? "NaN" : negInf >= 0 ? "-Infinity" : "+Infinity")
                                 + " for token "
                                 + c.edgeToken(e)
                                 + " (the model's weights or inputs hold non-finite values)");

@@ -14,6 +14,7 @@ public final class TopK {
     private int size;
     private int k;
     private long firstNaN = -1;
+    private long firstNegInf = -1;
 
     /**
      * @param capacity the largest {@code k} this selection will be reset to
@@ -39,6 +40,7 @@ public final class TopK {
         k = newK;
         size = 0;
         firstNaN = -1;
+        firstNegInf = -1;
     }
 
     /**
@@ -47,6 +49,14 @@ public final class TopK {
      */
     public long firstNaNKey() {
         return firstNaN;
+    }
+
+    /**
+     * @return the key of the first -infinity score offered since the last {@link #reset}, or -1 if
+     *     there was none (never kept either)
+     */
+    public long firstNegativeInfinityKey() {
+        return firstNegInf;
     }
 
     /**
@@ -64,8 +74,8 @@ public final class TopK {
     }
 
     /**
-     * Offers a candidate. NaN and -infinity scores are never kept; the first NaN's key is
-     * remembered ({@link #firstNaNKey}).
+     * Offers a candidate. NaN and -infinity scores are never kept; the first of each is remembered
+     * ({@link #firstNaNKey}, {@link #firstNegativeInfinityKey}).
      *
      * @param s the score
      * @param candidateKey the tie-breaking key (smaller wins on equal scores)
@@ -73,8 +83,12 @@ public final class TopK {
     public void offer(float s, long candidateKey) {
         if (!(s > Float.NEGATIVE_INFINITY)) {
             // on the rejection path, so a finite candidate pays nothing for the check
-            if (s != s && firstNaN < 0) {
-                firstNaN = candidateKey;
+            if (s != s) {
+                if (firstNaN < 0) {
+                    firstNaN = candidateKey;
+                }
+            } else if (firstNegInf < 0) {
+                firstNegInf = candidateKey;
             }
             return;
         }

@@ -226,6 +226,80 @@ class KillSafetyTest {
         assertThat(leftovers(tmp)).isEmpty();
     }
 
+    /**
+     * {@code reproduce} killed in the middle of training resumes from the last checkpoint on the
+     * next run and ends with exactly the model and test figures of a run that was never killed
+     * (training runs on one ONNX Runtime thread, so the two are comparable bit for bit).
+     */
+    @Test
+    void aReproduceKilledMidTrainingResumesAndEndsLikeAnUninterruptedRun(@TempDir Path tmp)
+            throws Exception {
+        String config =
+                """
+                {"name": "resume", "data": null, "index": "rqkmeans", "indexPreset": "cpu",
+                 "indexCodes": 16, "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny",
+                 "epochs": 6, "learningRate": 0.003, "batchSize": 16, "maxLength": 160,
+                 "maxSamples": 240, "maxHistory": 20, "beams": 5, "templates": [0],
+                 "validUsers": 10, "testUsers": 20, "evaluateEvery": 0, "seed": 7,
+                 "form": "sequence", "sasrec": false}
+                """;
+        Path file = tmp.resolve("c.json");
+        Files.writeString(file, config);
+        Path reference = tmp.resolve("reference");
+        finish(start(tmp, "reproduce", "--config", file.toString(), "--out", reference.toString()));
+        Path out = tmp.resolve("run");
+        Process p = start(tmp, "reproduce", "--config", file.toString(), "--out", out.toString());
+        Path sft = out.resolve("train-seqrec/sft");
+        // kill as soon as the first epoch's checkpoint is complete (its directory appears by a
+        // rename, so it is whole once visible)
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (p.isAlive() && System.nanoTime() < deadline && checkpoints(sft).isEmpty()) {
+            Thread.sleep(20);
+        }
+        assertThat(p.isAlive()).as("still training when the first checkpoint appeared").isTrue();
+        p.destroyForcibly();
+        p.waitFor(1, TimeUnit.MINUTES);
+        List<String> before = checkpoints(sft);
+        assertThat(before).isNotEmpty();
+        assertThat(out.resolve("train-seqrec/bundle")).doesNotExist();
+        finish(start(tmp, "reproduce", "--config", file.toString(), "--out", out.toString()));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var train =
+                json.readTree(out.resolve("results.json").toFile())
+                        .at("/stages/train-seqrec/figures");
+        long resumed = train.get("resumedFromStep").asLong();
+        assertThat(resumed)
+                .as("resumed from the checkpoint the killed run left (%s)", before)
+                .isPositive();
+        assertThat(before).contains("checkpoint-" + resumed);
+        var refTrain =
+                json.readTree(reference.resolve("results.json").toFile())
+                        .at("/stages/train-seqrec/figures");
+        assertThat(refTrain.get("resumedFromStep").asLong()).isZero();
+        assertThat(train.get("steps")).isEqualTo(refTrain.get("steps"));
+        assertThat(Files.readAllBytes(out.resolve("train-seqrec/bundle/model.onnx")))
+                .as("the resumed run's model equals the uninterrupted run's")
+                .isEqualTo(Files.readAllBytes(reference.resolve("train-seqrec/bundle/model.onnx")));
+        assertThat(
+                        json.readTree(out.resolve("test-seqrec/evaluation.json").toFile())
+                                .get("metrics"))
+                .isEqualTo(
+                        json.readTree(reference.resolve("test-seqrec/evaluation.json").toFile())
+                                .get("metrics"));
+    }
+
+    private static List<String> checkpoints(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("checkpoint-\\d+"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.lcrec.core.DatasetException;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.model.encoder.EncoderException;
 import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
@@ -110,7 +111,10 @@ public final class Lcrec implements Runnable {
     public static int handle(Exception ex, CommandLine commandLine) {
         PrintWriter e = commandLine.getErr();
         if (isBadInput(ex)) {
-            e.println("lcrec: error: " + ex.getMessage());
+            // one line, whatever the message holds (a library message may quote a file's lines)
+            e.println(
+                    "lcrec: error: "
+                            + String.valueOf(ex.getMessage()).replaceAll("\\s*\\R\\s*", " "));
             e.flush();
             return 2;
         }
@@ -148,6 +152,7 @@ public final class Lcrec implements Runnable {
         }
         return ex instanceof IllegalArgumentException
                 || ex instanceof DatasetException
+                || ex instanceof MalformedFileException
                 || ex instanceof TokenizerException
                 || ex instanceof EncoderException
                 || ex instanceof CheckpointException
@@ -171,7 +176,8 @@ public final class Lcrec implements Runnable {
                 b.append(": ").append(t.getMessage());
             }
         }
-        return b.length() > 2000 ? b.substring(0, 1997) + "..." : b.toString();
+        String line = b.toString().replaceAll("\\s*\\R\\s*", " ");
+        return line.length() > 2000 ? line.substring(0, 1997) + "..." : line;
     }
 
     /**

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.lcrec.core.MalformedFileException;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * The shape facts of a causal decoder that the KV cache needs, as found in a Hugging Face {@code
@@ -24,7 +26,7 @@ public record DecoderConfig(
     /** Validates the shape. */
     public DecoderConfig {
         if (layers < 1 || kvHeads < 1 || headDim < 1 || vocabularySize < 1) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     "decoder config: expected layers, kvHeads, headDim, vocabularySize >= 1, found "
                             + layers
                             + ", "
@@ -35,7 +37,7 @@ public record DecoderConfig(
                             + vocabularySize);
         }
         if (padId < 0 || padId >= vocabularySize) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     "decoder config: pad id must be in [0, "
                             + vocabularySize
                             + "), found "
@@ -48,7 +50,7 @@ public record DecoderConfig(
      *
      * @param file the file
      * @return the config
-     * @throws IllegalArgumentException naming the file and the missing or bad key
+     * @throws MalformedFileException naming the file and the missing or bad key
      */
     public static DecoderConfig read(Path file) {
         Objects.requireNonNull(file, "file");
@@ -56,23 +58,23 @@ public record DecoderConfig(
         try {
             root = new ObjectMapper().readTree(Files.readString(file));
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+            throw new MalformedFileException(file + ": cannot read: " + FileChecks.describe(e), e);
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(file + ": expected a JSON object");
+            throw new MalformedFileException(file + ": expected a JSON object");
         }
         int layers = required(file, root, "num_hidden_layers");
         int heads = optional(file, root, "num_attention_heads", -1);
         int kvHeads = optional(file, root, "num_key_value_heads", heads);
         if (kvHeads < 1) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": expected num_key_value_heads or num_attention_heads");
         }
         int headDim = optional(file, root, "head_dim", -1);
         if (headDim < 1) {
             int hidden = required(file, root, "hidden_size");
             if (heads < 1) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         file + ": expected head_dim or num_attention_heads");
             }
             headDim = hidden / heads;
@@ -87,7 +89,7 @@ public record DecoderConfig(
     private static int required(Path file, JsonNode root, String key) {
         JsonNode n = root.get(key);
         if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": \"" + key + "\": expected a positive integer, found " + shown(n));
         }
         return n.intValue();
@@ -107,7 +109,7 @@ public record DecoderConfig(
             return fallback;
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < -1) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": \"" + key + "\": expected an integer, found " + shown(n));
         }
         return n.intValue();

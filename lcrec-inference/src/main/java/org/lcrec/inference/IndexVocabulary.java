@@ -3,6 +3,7 @@ package org.lcrec.inference;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.lcrec.core.IndexTokens;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.SemanticId;
 import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * Where a model's vocabulary puts the index tokens: {@code (level, code)} → token id, and back.
@@ -108,16 +111,20 @@ public final class IndexVocabulary {
      *
      * @param file the JSON file
      * @return token → id
-     * @throws IllegalArgumentException naming the file if it cannot be read or parsed
+     * @throws MalformedFileException naming the file if it cannot be parsed
      */
     public static Map<String, Integer> readTokenMap(Path file) {
         try {
             return new ObjectMapper()
                     .readValue(file.toFile(), new TypeReference<Map<String, Integer>>() {});
-        } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    file + ": expected a JSON object {\"<a_12>\": 32012, ...}: " + e.getMessage(),
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new MalformedFileException(
+                    file
+                            + ": expected a JSON object {\"<a_12>\": 32012, ...}: "
+                            + FileChecks.describe(e),
                     e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
         }
     }
 

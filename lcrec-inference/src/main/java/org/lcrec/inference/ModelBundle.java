@@ -16,8 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
 import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.tokenizers.Tokenizer;
 
@@ -104,7 +106,7 @@ public final class ModelBundle {
      *
      * @param dir the bundle directory
      * @return the bundle
-     * @throws IllegalArgumentException naming the directory or file and what is missing or wrong
+     * @throws MalformedFileException naming the directory or file and what is missing or wrong
      */
     public static ModelBundle read(Path dir) {
         Objects.requireNonNull(dir, "dir");
@@ -118,13 +120,13 @@ public final class ModelBundle {
             }
         }
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     dir
                             + ": no such directory (expected a model bundle written by lcrec train,"
                             + " lcrec export or lcrec reproduce)");
         }
         if (!isBundle(dir)) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     dir.resolve(MANIFEST)
                             + ": missing, so "
                             + dir
@@ -140,7 +142,7 @@ public final class ModelBundle {
         }
         for (String f : List.of(MODEL, CONFIG, TOKENIZER, TOKEN_MAP, INDEX, PROMPTS)) {
             if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         dir.resolve(f)
                                 + ": missing from the model bundle (every bundle holds "
                                 + String.join(", ", MODEL, CONFIG, TOKENIZER, TOKEN_MAP, INDEX)
@@ -159,7 +161,7 @@ public final class ModelBundle {
         for (int i = 0; i < p.text.size(); i++) {
             PromptTemplate again = TextPrompts.tokenize(tokenizer, p.text.get(i), p.bos);
             if (!again.equals(p.ids.get(i))) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         dir.resolve(PROMPTS)
                                 + ": template \""
                                 + p.text.get(i).name()
@@ -346,7 +348,7 @@ public final class ModelBundle {
         JsonNode root = readTree(file);
         int version = root.path("version").asInt(-1);
         if (version != PROMPTS_VERSION) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file
                             + ": \"version\": expected "
                             + PROMPTS_VERSION
@@ -355,7 +357,7 @@ public final class ModelBundle {
         }
         JsonNode list = root.get("templates");
         if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": \"templates\": expected a non-empty list of prompt templates");
         }
         List<TextTemplate> text = new ArrayList<>();
@@ -371,7 +373,7 @@ public final class ModelBundle {
                             text(t, "suffix", where));
             JsonNode n = t.get("ids");
             if (n == null || !n.isObject()) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         where + ".ids: expected {\"prefix\": [...], \"separator\": [...], ...}");
             }
             text.add(tt);
@@ -384,7 +386,7 @@ public final class ModelBundle {
         }
         JsonNode bos = root.get("bos");
         if (bos == null || !bos.canConvertToInt() || bos.intValue() < -1) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": \"bos\": expected a token id or -1, found " + bos);
         }
         return new Prompts(bos.intValue(), text, ids);
@@ -394,7 +396,7 @@ public final class ModelBundle {
         JsonNode root = readTree(file);
         int version = root.path("formatVersion").asInt(-1);
         if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file
                             + ": \"formatVersion\": expected "
                             + FORMAT_VERSION
@@ -405,7 +407,7 @@ public final class ModelBundle {
         }
         JsonNode d = root.get("decoding");
         if (d == null || !d.isObject()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": \"decoding\": expected {\"beams\": ..., \"eosStep\": ..., ...}");
         }
         String where = file + ": decoding";
@@ -417,11 +419,11 @@ public final class ModelBundle {
                             bool(d, "eosStep", where),
                             integer(d, "maxHistory", where),
                             bool(d, "excludeHistory", where));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | MalformedFileException e) {
             if (e.getMessage().startsWith(file.toString())) {
                 throw e;
             }
-            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            throw new MalformedFileException(where + ": " + e.getMessage(), e);
         }
         Map<String, Object> training =
                 JSON.convertValue(
@@ -438,7 +440,7 @@ public final class ModelBundle {
                                     : JSON.createObjectNode(),
                             new TypeReference<LinkedHashMap<String, Map<String, Double>>>() {});
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file
                             + ": \"metrics\": expected {\"split\": {\"metric\": number, ...}}: "
                             + e.getMessage(),
@@ -460,11 +462,11 @@ public final class ModelBundle {
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    file + ": expected a JSON object: " + e.getMessage(), e);
+            throw new MalformedFileException(
+                    file + ": expected a JSON object: " + FileChecks.describe(e), e);
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(file + ": expected a JSON object, found " + root);
+            throw new MalformedFileException(file + ": expected a JSON object, found " + root);
         }
         return root;
     }
@@ -472,7 +474,7 @@ public final class ModelBundle {
     private static String text(JsonNode n, String field, String where) {
         JsonNode v = n.get(field);
         if (v == null || !v.isTextual()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where + ": \"" + field + "\": expected a string, found " + v);
         }
         return v.textValue();
@@ -481,7 +483,7 @@ public final class ModelBundle {
     private static int integer(JsonNode n, String field, String where) {
         JsonNode v = n.get(field);
         if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where + ": \"" + field + "\": expected an integer, found " + v);
         }
         return v.intValue();
@@ -490,7 +492,7 @@ public final class ModelBundle {
     private static boolean bool(JsonNode n, String field, String where) {
         JsonNode v = n.get(field);
         if (v == null || !v.isBoolean()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where + ": \"" + field + "\": expected true or false, found " + v);
         }
         return v.booleanValue();
@@ -498,14 +500,13 @@ public final class ModelBundle {
 
     private static int[] ints(JsonNode n, String where) {
         if (n == null || !n.isArray()) {
-            throw new IllegalArgumentException(
-                    where + ": expected a list of token ids, found " + n);
+            throw new MalformedFileException(where + ": expected a list of token ids, found " + n);
         }
         int[] out = new int[n.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode v = n.get(i);
             if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         where + "[" + i + "]: expected a token id, found " + v);
             }
             out[i] = v.intValue();

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.io.FileChecks;
 import org.lcrec.inference.internal.LogProbsOutput;
 import org.lcrec.inference.internal.OrtLogSoftmax;
@@ -110,7 +111,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
         // a key and a value input per layer: a config claiming more layers than the graph has
         // inputs fails here, before 4 × layers names are built and listed as missing
         if (2L * layers > inputs.size()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     source
                             + ": not a decoder with a KV cache for "
                             + layers
@@ -135,7 +136,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
         Set<String> unknown = new TreeSet<>(inputs);
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     source
                             + ": unsupported decoder inputs "
                             + FileChecks.listed(unknown)
@@ -155,7 +156,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
         needOut.removeAll(outputs);
         missing.addAll(needOut);
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     source
                             + ": not a decoder with a KV cache for "
                             + layers
@@ -179,8 +180,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
      * @param model the directory or {@code .onnx} file
      * @param options device and threads
      * @return the decoder
-     * @throws IllegalArgumentException naming the path if files are missing or the graph does not
-     *     fit the layout
+     * @throws MalformedFileException naming the path if files are missing or the graph does not fit
+     *     the layout
      * @throws IllegalStateException if CUDA is requested but not available
      */
     public static OrtCausalDecoder open(Path model, DecoderOptions options) {
@@ -197,18 +198,18 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 }
             }
             if (file == null) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         model
                                 + ": expected model.onnx, decoder_with_past_model.onnx or"
                                 + " decoder_model.onnx in the model directory");
             }
         } else if (!Files.isRegularFile(model)) {
-            throw new IllegalArgumentException(model + ": no such model file or directory");
+            throw new MalformedFileException(model + ": no such model file or directory");
         }
         Path dir = file.toAbsolutePath().getParent();
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     configFile + ": missing (the decoder's Hugging Face config)");
         }
         return open(file, DecoderConfig.read(configFile), options);
@@ -266,7 +267,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
             }
         } catch (OrtException e) {
             so.close();
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     modelFile + ": ONNX Runtime could not open the model: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             so.close();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.lcrec.core.IndexTokens;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.tokenizers.Tokenizer;
@@ -90,7 +91,7 @@ public final class Recommender implements AutoCloseable {
      *
      * @param bundleDir the bundle directory
      * @return the recommender
-     * @throws IllegalArgumentException naming what the directory lacks
+     * @throws MalformedFileException naming what the directory lacks or what is wrong in it
      */
     public static Recommender open(Path bundleDir) {
         return open(bundleDir, DecoderOptions.cpu());

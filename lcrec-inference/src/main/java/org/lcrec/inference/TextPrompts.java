@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.SemanticIndex;
+import org.lcrec.core.io.FileChecks;
 import org.lcrec.tokenizers.Tokenizer;
 
 /**
@@ -31,24 +33,25 @@ public final class TextPrompts {
      *
      * @param file the file
      * @return the templates in file order
-     * @throws IllegalArgumentException naming the file and the bad entry
+     * @throws MalformedFileException naming the file and the bad entry
      */
     public static List<TextTemplate> read(Path file) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": expected JSON: " + e.getMessage(), e);
+            throw new MalformedFileException(
+                    file + ": expected JSON: " + FileChecks.describe(e), e);
         }
         if (root == null || root.path("version").asInt(-1) != 1) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file
                             + ": \"version\": expected 1, found "
                             + (root == null ? null : root.get("version")));
         }
         JsonNode list = root.get("templates");
         if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": \"templates\": expected a non-empty list of text templates");
         }
         List<TextTemplate> out = new ArrayList<>();
@@ -59,7 +62,7 @@ public final class TextPrompts {
             for (int f = 0; f < 4; f++) {
                 JsonNode n = t.get(fields[f]);
                 if (n == null || !n.isTextual()) {
-                    throw new IllegalArgumentException(
+                    throw new MalformedFileException(
                             file
                                     + ": templates["
                                     + i

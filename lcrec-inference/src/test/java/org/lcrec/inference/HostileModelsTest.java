@@ -61,6 +61,26 @@ class HostileModelsTest {
     }
 
     @Test
+    void aMinusInfinityLogProbabilityForAnAllowedTokenFailsTheSearch() {
+        SemanticIndex index = Fixtures.randomIndex(20, 5, 5);
+        ItemTrie trie = ItemTrie.build(index, Fixtures.vocabulary(index), Fixtures.EOS);
+        // after token 5 (the prompt's last), the first code token of some item gets -infinity:
+        // its probability would be exactly 0, which only non-finite weights produce
+        int code = trie.edgeToken(trie.firstEdge(trie.root()));
+        float[][] bias = new float[Fixtures.VOCAB][];
+        bias[5] = new float[Fixtures.VOCAB];
+        bias[5][code] = Float.NEGATIVE_INFINITY;
+        CausalDecoder d = new HashLogitsDecoder(Fixtures.VOCAB, 3, 1f, bias);
+        assertThatThrownBy(
+                        () -> BeamSearch.search(d, trie, List.of(new int[] {Fixtures.BOS, 5}), 4))
+                .isInstanceOf(DecodingException.class)
+                .hasMessageContaining(
+                        "step 0, prompt 0: expected finite log-probabilities for the allowed"
+                                + " tokens, found -Infinity for token "
+                                + code);
+    }
+
+    @Test
     void layerCountBeyondTheGraphFailsWithABoundedMessage() {
         Path dir = Fixtures.model("pos");
         DecoderConfig huge = new DecoderConfig(1_000_000, 2, 8, Fixtures.VOCAB, 1, 2, 0);
@@ -68,7 +88,7 @@ class HostileModelsTest {
                         () ->
                                 OrtCausalDecoder.open(
                                         dir.resolve("model.onnx"), huge, DecoderOptions.cpu()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(org.lcrec.core.MalformedFileException.class)
                 .hasMessageContaining("1000000 layers (config.json num_hidden_layers)")
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(2000));
     }
@@ -88,7 +108,7 @@ class HostileModelsTest {
         Files.createDirectories(tmp.resolve("x"));
         Files.copy(dir.resolve(name), tmp.resolve("x/model.data"));
         assertThatThrownBy(() -> OrtCausalDecoder.open(model, DecoderOptions.cpu()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(org.lcrec.core.MalformedFileException.class)
                 .hasMessageContaining(model.toString())
                 .hasMessageContaining("location: expected a file inside " + dir)
                 .hasMessageContaining("found '" + hostile + "'");

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.io.FileChecks;
 import org.lcrec.onnx.internal.ProtoReader;
 
@@ -66,7 +67,7 @@ public record OnnxModel(
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": not a readable ONNX model: " + e.getMessage(), e);
         }
     }
@@ -104,7 +105,7 @@ public record OnnxModel(
             }
         }
         if (graph == null) {
-            throw new IllegalArgumentException("ModelProto has no graph");
+            throw new MalformedFileException("ModelProto has no graph");
         }
         String gname = "";
         List<ValueSignature> ins = new ArrayList<>();
@@ -241,43 +242,88 @@ public record OnnxModel(
         }
         DType dt = DType.fromOnnx(dtype);
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-        long n = HostTensor.numElements(shape);
+        String where = "initialiser '" + FileChecks.abbreviate(name) + "'";
+        long bytes = byteCount(shape, dt, where);
         ByteBuffer data;
         if (isExternal) {
             if (baseDir == null) {
-                throw new IllegalArgumentException(
-                        "initialiser '"
-                                + name
-                                + "' uses external data but no base directory is known");
+                throw new MalformedFileException(
+                        where + " uses external data but no base directory is known");
             }
             String location = external.get("location");
             if (location == null) {
-                throw new IllegalArgumentException(
-                        "initialiser '"
-                                + name
-                                + "': external_data: expected a location, found none");
+                throw new MalformedFileException(
+                        where + ": external_data: expected a location, found none");
             }
             Path f =
                     FileChecks.resolveInside(
-                            baseDir,
-                            location,
-                            "file",
-                            "tensor '" + FileChecks.abbreviate(name) + "': external_data location");
-            long off = Long.parseLong(external.getOrDefault("offset", "0"));
-            long len =
-                    Long.parseLong(
-                            external.getOrDefault("length", Long.toString(n * dt.byteSize())));
+                            baseDir, location, "file", where + ": external_data location");
+            long off = externalLong(external, "offset", 0, where);
+            long len = externalLong(external, "length", bytes, where);
+            if (len != bytes) {
+                throw new MalformedFileException(
+                        where
+                                + ": external_data length: expected "
+                                + bytes
+                                + " bytes for "
+                                + dt
+                                + " "
+                                + FileChecks.abbreviate(java.util.Arrays.toString(shape))
+                                + ", found "
+                                + len);
+            }
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (off > size - len) {
+                    throw new MalformedFileException(
+                            where
+                                    + ": external_data offset "
+                                    + off
+                                    + " + length "
+                                    + len
+                                    + ": expected at most the size of "
+                                    + f
+                                    + ", "
+                                    + size
+                                    + " bytes");
+                }
                 data = ch.map(FileChannel.MapMode.READ_ONLY, off, len);
             } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "initialiser '" + name + "': reading external data " + f, e);
+                throw new MalformedFileException(
+                        where + ": cannot read its external data " + f + ": " + e, e);
             }
         } else if (raw != null) {
+            if (raw.remaining() != bytes) {
+                throw new MalformedFileException(
+                        where
+                                + ": raw_data: expected "
+                                + bytes
+                                + " bytes for "
+                                + dt
+                                + " "
+                                + FileChecks.abbreviate(java.util.Arrays.toString(shape))
+                                + ", found "
+                                + raw.remaining());
+            }
             data = raw;
         } else {
-            ByteBuffer b =
-                    ByteBuffer.allocate((int) (n * dt.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+            int found =
+                    switch (dt) {
+                        case FLOAT -> floats.size();
+                        case DOUBLE -> doubles.size();
+                        default -> ints.size();
+                    };
+            if (found != bytes / dt.byteSize()) {
+                throw new MalformedFileException(
+                        where
+                                + ": expected "
+                                + bytes / dt.byteSize()
+                                + " values for shape "
+                                + FileChecks.abbreviate(java.util.Arrays.toString(shape))
+                                + ", found "
+                                + found);
+            }
+            ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
             switch (dt) {
                 case FLOAT -> floats.forEach(b::putFloat);
                 case DOUBLE -> doubles.forEach(b::putDouble);
@@ -290,6 +336,55 @@ public record OnnxModel(
             data = b;
         }
         return Map.entry(name, new HostTensor(dt, shape, data));
+    }
+
+    /**
+     * The byte count of a shape, refused when negative or past a 2 GB buffer (overflow-checked).
+     */
+    private static long byteCount(long[] shape, DType dt, String where) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new MalformedFileException(
+                        where
+                                + ": dims: expected non-negative sizes, found "
+                                + FileChecks.abbreviate(java.util.Arrays.toString(shape)));
+            }
+            n = d == 0 || n <= Integer.MAX_VALUE / d ? n * d : Long.MAX_VALUE;
+        }
+        if (n > Integer.MAX_VALUE / dt.byteSize()) {
+            throw new MalformedFileException(
+                    where
+                            + ": dims "
+                            + FileChecks.abbreviate(java.util.Arrays.toString(shape))
+                            + " of "
+                            + dt
+                            + ": expected at most 2 GB per tensor");
+        }
+        return n * dt.byteSize();
+    }
+
+    private static long externalLong(
+            Map<String, String> external, String key, long absent, String where) {
+        String v = external.get(key);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            long x = Long.parseLong(v.strip());
+            if (x >= 0) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MalformedFileException(
+                where
+                        + ": external_data "
+                        + key
+                        + ": expected a non-negative integer, found '"
+                        + FileChecks.abbreviate(v)
+                        + "'");
     }
 
     /**
@@ -333,7 +428,7 @@ public record OnnxModel(
      * over the model's message structure, not over its weights.
      *
      * @param model a {@code .onnx} file
-     * @throws IllegalArgumentException naming the model file, the tensor and the location if a
+     * @throws MalformedFileException naming the model file, the tensor and the location if a
      *     location is absolute or leaves the directory, or if the file is not a readable ONNX model
      * @throws UncheckedIOException if the file cannot be read
      */
@@ -345,20 +440,26 @@ public record OnnxModel(
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + model, e);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     model + ": not a readable ONNX model: " + FileChecks.abbreviate(e.getMessage()),
                     e);
         }
         Path dir = model.toAbsolutePath().getParent();
         for (String[] l : locations) {
-            FileChecks.resolveInside(
-                    dir,
-                    l[1],
-                    "file",
+            String where =
                     model
                             + ": tensor '"
                             + FileChecks.abbreviate(l[0])
-                            + "': external_data location");
+                            + "': external_data location";
+            Path data = FileChecks.resolveInside(dir, l[1], "file", where);
+            // ONNX Runtime would print its own log lines for a missing file before failing
+            if (!Files.isRegularFile(data)) {
+                throw new MalformedFileException(
+                        where
+                                + ": expected a file beside the model, found none at "
+                                + data
+                                + " (copy the model's external data file with it)");
+            }
         }
     }
 
@@ -455,7 +556,7 @@ public record OnnxModel(
 
     private static void checkDepth(int depth) {
         if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("graphs nest deeper than " + MAX_DEPTH + " levels");
+            throw new MalformedFileException("graphs nest deeper than " + MAX_DEPTH + " levels");
         }
     }
 

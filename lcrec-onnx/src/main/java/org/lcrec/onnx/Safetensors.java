@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.FileChecks;
 
@@ -75,7 +76,7 @@ public final class Safetensors {
             case "U8" -> DType.UINT8;
             case "BOOL" -> DType.BOOL;
             default ->
-                    throw new IllegalArgumentException(
+                    throw new MalformedFileException(
                             file
                                     + ": tensor '"
                                     + name
@@ -91,14 +92,14 @@ public final class Safetensors {
      * data_offsets} {@code [start, end)} within the data section whose length is the shape's
      * element count times the dtype's size (overflow-checked), and no two tensors' ranges overlap.
      *
-     * @throws IllegalArgumentException naming the file, the tensor and the field, with what was
+     * @throws MalformedFileException naming the file, the tensor and the field, with what was
      *     expected and what was found, if the header breaks any of these rules
      */
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         file + ": not a safetensors file (" + size + " bytes)");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -106,7 +107,7 @@ public final class Safetensors {
             long hlen = lenBuf.getLong(0);
             long maxLen = Math.min(MAX_HEADER, size - 8);
             if (hlen <= 0 || hlen > maxLen) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         file
                                 + ": header length: expected 1 to "
                                 + maxLen
@@ -121,9 +122,19 @@ public final class Safetensors {
             while (hb.hasRemaining() && ch.read(hb, 8 + hb.position()) >= 0) {
                 // reads the whole header
             }
-            JsonNode header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new MalformedFileException(
+                        file
+                                + ": header: expected JSON, found an error at byte "
+                                + e.getLocation().getByteOffset()
+                                + ": "
+                                + FileChecks.abbreviate(e.getOriginalMessage()));
+            }
             if (header == null || !header.isObject()) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         file + ": header: expected a JSON object, found " + kind(header));
             }
             long base = 8 + hlen;
@@ -132,14 +143,28 @@ public final class Safetensors {
             Map<String, String> meta = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : header.properties()) {
                 if (e.getKey().equals("__metadata__")) {
-                    e.getValue()
-                            .properties()
-                            .forEach(m -> meta.put(m.getKey(), m.getValue().asText()));
+                    if (!e.getValue().isObject()) {
+                        throw new MalformedFileException(
+                                file
+                                        + ": __metadata__: expected an object of strings, found "
+                                        + kind(e.getValue()));
+                    }
+                    for (Map.Entry<String, JsonNode> m : e.getValue().properties()) {
+                        if (!m.getValue().isTextual()) {
+                            throw new MalformedFileException(
+                                    file
+                                            + ": __metadata__: "
+                                            + FileChecks.abbreviate(m.getKey())
+                                            + ": expected a string, found "
+                                            + kind(m.getValue()));
+                        }
+                        meta.put(m.getKey(), m.getValue().asText());
+                    }
                     continue;
                 }
                 entries.put(e.getKey(), entry(file, e.getKey(), e.getValue(), dataSize));
             }
-            checkDisjoint(file, entries);
+            checkLayout(file, entries, dataSize);
             Map<String, HostTensor> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, Entry> e : entries.entrySet()) {
                 Entry t = e.getValue();
@@ -162,31 +187,31 @@ public final class Safetensors {
     private static Entry entry(Path file, String name, JsonNode v, long dataSize) {
         String where = file + ": tensor '" + FileChecks.abbreviate(name) + "'";
         if (!v.isObject()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where + ": expected an object {dtype, shape, data_offsets}, found " + kind(v));
         }
         JsonNode code = v.get("dtype");
         if (code == null || !code.isTextual()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where + ": dtype: expected a string, found " + kind(code));
         }
         DType dt = dtype(FileChecks.abbreviate(code.asText()), file, name);
         long[] shape = longs(v.get("shape"), -1, 0);
         if (shape == null) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where
                             + ": shape: expected non-negative integers, found "
                             + kind(v.get("shape")));
         }
         long[] off = longs(v.get("data_offsets"), 2, Long.MIN_VALUE);
         if (off == null) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where
                             + ": data_offsets: expected two integers, found "
                             + kind(v.get("data_offsets")));
         }
         if (off[0] < 0 || off[0] > off[1] || off[1] > dataSize) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where
                             + ": data_offsets: expected 0 <= start <= end <= "
                             + dataSize
@@ -204,7 +229,7 @@ public final class Safetensors {
             }
             bytes = Math.multiplyExact(n, (long) dt.byteSize());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where
                             + ": shape "
                             + FileChecks.abbreviate(Arrays.toString(shape))
@@ -213,7 +238,7 @@ public final class Safetensors {
                             + ": the byte count overflows a 64-bit integer");
         }
         if (bytes != off[1] - off[0]) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     where
                             + ": data_offsets ["
                             + off[0]
@@ -255,31 +280,48 @@ public final class Safetensors {
         return n == null || n.isMissingNode() ? "nothing" : FileChecks.abbreviate(n);
     }
 
-    /** Tensors' byte ranges must not overlap (empty tensors take no bytes). */
-    private static void checkDisjoint(Path file, Map<String, Entry> entries) {
+    /**
+     * Tensors' byte ranges must tile the data section: no overlap, no gap between them, no bytes
+     * after the last one (the reference implementation's rule; empty tensors take no bytes).
+     */
+    private static void checkLayout(Path file, Map<String, Entry> entries, long dataSize) {
         List<Map.Entry<String, Entry>> byStart = new ArrayList<>(entries.entrySet());
         byStart.removeIf(e -> e.getValue().begin() == e.getValue().end());
         byStart.sort(Comparator.comparingLong(e -> e.getValue().begin()));
-        for (int i = 1; i < byStart.size(); i++) {
-            Entry prev = byStart.get(i - 1).getValue();
-            Entry cur = byStart.get(i).getValue();
-            if (cur.begin() < prev.end()) {
-                throw new IllegalArgumentException(
+        long expected = 0;
+        String previous = null;
+        for (Map.Entry<String, Entry> e : byStart) {
+            Entry cur = e.getValue();
+            if (cur.begin() != expected) {
+                throw new MalformedFileException(
                         file
                                 + ": tensor '"
-                                + FileChecks.abbreviate(byStart.get(i).getKey())
+                                + FileChecks.abbreviate(e.getKey())
                                 + "': data_offsets ["
                                 + cur.begin()
                                 + ", "
                                 + cur.end()
-                                + ") overlap tensor '"
-                                + FileChecks.abbreviate(byStart.get(i - 1).getKey())
-                                + "' at ["
-                                + prev.begin()
-                                + ", "
-                                + prev.end()
-                                + ")");
+                                + "): expected to start at "
+                                + expected
+                                + (previous == null
+                                        ? " (the start of the data section)"
+                                        : " where tensor '"
+                                                + FileChecks.abbreviate(previous)
+                                                + "' ends")
+                                + (cur.begin() < expected
+                                        ? ", found an overlap"
+                                        : ", found a gap"));
             }
+            expected = cur.end();
+            previous = e.getKey();
+        }
+        if (expected != dataSize) {
+            throw new MalformedFileException(
+                    file
+                            + ": data section: expected "
+                            + expected
+                            + " bytes (the end of the last tensor), found "
+                            + dataSize);
         }
     }
 

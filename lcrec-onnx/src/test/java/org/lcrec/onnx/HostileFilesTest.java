@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.onnx.runtime.InferenceSession;
 import org.lcrec.onnx.runtime.SessionConfig;
 
@@ -73,7 +74,7 @@ class HostileFilesTest {
             Path model = modelWithLocation(location);
             assertThatThrownBy(() -> OnnxModel.read(model))
                     .as(location)
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(MalformedFileException.class)
                     .hasMessageContaining(model.toString())
                     .hasMessageContaining("'proj.weight'")
                     .hasMessageContaining("location")
@@ -81,13 +82,37 @@ class HostileFilesTest {
                     .hasMessageContaining("expected a file inside " + model.getParent());
             assertThatThrownBy(() -> InferenceSession.open(model, SessionConfig.cpu()))
                     .as(location)
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(MalformedFileException.class)
                     .hasMessageContaining("'proj.weight'")
                     .hasMessageContaining("'" + location + "'");
             Files.walk(tmp)
                     .sorted(java.util.Comparator.reverseOrder())
                     .filter(p -> !p.equals(tmp))
                     .forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void missingOrShortExternalDataIsNamedBeforeOnnxRuntimeSeesTheModel() throws Exception {
+        Path model = modelWithLocation("lin.data");
+        Path data = model.resolveSibling("lin.data");
+        // shorter than the 3 x 2 floats the tensor declares
+        Files.write(data, java.util.Arrays.copyOf(Files.readAllBytes(data), 20));
+        assertThatThrownBy(() -> OnnxModel.read(model))
+                .isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining(
+                        "initialiser 'proj.weight': external_data offset 0 + length 24")
+                .hasMessageContaining("expected at most the size of " + data + ", 20 bytes");
+        Files.delete(data);
+        for (var read :
+                java.util.List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                        () -> OnnxModel.read(model),
+                        () -> InferenceSession.open(model, SessionConfig.cpu()))) {
+            assertThatThrownBy(read)
+                    .isInstanceOf(MalformedFileException.class)
+                    .hasMessageContaining(model + ": tensor 'proj.weight': external_data location")
+                    .hasMessageContaining(
+                            "expected a file beside the model, found none at " + data);
         }
     }
 
@@ -106,7 +131,7 @@ class HostileFilesTest {
                 from.length);
         Files.write(model, bytes);
         assertThatThrownBy(() -> OnnxModel.read(model))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining("'link.data......'")
                 .hasMessageContaining("resolves to " + tmp.resolve("x/model.data").toRealPath());
     }
@@ -126,7 +151,7 @@ class HostileFilesTest {
         Path negative =
                 safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}", 8);
         assertThatThrownBy(() -> Safetensors.read(negative))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining(negative + ": tensor 'a': data_offsets")
                 .hasMessageContaining("expected 0 <= start <= end <= 8")
                 .hasMessageContaining("found [-8, 0]");
@@ -136,13 +161,14 @@ class HostileFilesTest {
                                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
                         12);
         assertThatThrownBy(() -> Safetensors.read(overlap))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tensor 'b': data_offsets [4, 12) overlap tensor 'a'")
-                .hasMessageContaining("[0, 8)");
+                .isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining(
+                        "tensor 'b': data_offsets [4, 12): expected to start at 8 where tensor 'a'"
+                                + " ends, found an overlap");
         Path size =
                 safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8);
         assertThatThrownBy(() -> Safetensors.read(size))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining("tensor 'a'")
                 .hasMessageContaining("expected 12 bytes for F32 [3], found 8");
         Path huge =
@@ -151,26 +177,48 @@ class HostileFilesTest {
                                 + "\"data_offsets\":[0,8]}}",
                         8);
         assertThatThrownBy(() -> Safetensors.read(huge))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining("tensor 'a': shape")
                 .hasMessageContaining("overflows");
         Path noDtype = safetensors("{\"a\":{\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
         assertThatThrownBy(() -> Safetensors.read(noDtype))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining(noDtype + ": tensor 'a': dtype: expected a string")
                 .hasMessageContaining("found nothing");
         Path badShape =
                 safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", 8);
         assertThatThrownBy(() -> Safetensors.read(badShape))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining("tensor 'a': shape: expected non-negative integers")
                 .hasMessageContaining("found [-2]");
+        Path gap =
+                safetensors(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}",
+                        16);
+        assertThatThrownBy(() -> Safetensors.read(gap))
+                .isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining(
+                        "tensor 'b': data_offsets [12, 16): expected to start at 8 where tensor"
+                                + " 'a' ends, found a gap");
+        Path trailing =
+                safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 12);
+        assertThatThrownBy(() -> Safetensors.read(trailing))
+                .isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining(
+                        trailing
+                                + ": data section: expected 8 bytes (the end of the last tensor),"
+                                + " found 12");
+        Path notJson = safetensors("{\"a\":", 0);
+        assertThatThrownBy(() -> Safetensors.read(notJson))
+                .isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining(notJson + ": header: expected JSON");
         Path headerTooLong = tmp.resolve("long.safetensors");
         ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(1000).putLong(0);
         Files.write(headerTooLong, b.array());
         assertThatThrownBy(() -> Safetensors.read(headerTooLong))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining("header length")
                 .hasMessageContaining("found 1000");
     }

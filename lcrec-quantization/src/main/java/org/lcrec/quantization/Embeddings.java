@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.FileChecks;
 import org.lcrec.core.io.NpyHeader;
@@ -172,7 +173,7 @@ public final class Embeddings {
             NpyHeader h;
             try {
                 h = NpyHeader.read(ch, file);
-            } catch (IllegalArgumentException e) {
+            } catch (MalformedFileException e) {
                 throw new QuantizationException(e.getMessage(), e);
             }
             String descr = h.descr();
@@ -215,7 +216,7 @@ public final class Embeddings {
             long count;
             try {
                 count = h.checkDataBytes(width);
-            } catch (IllegalArgumentException e) {
+            } catch (MalformedFileException e) {
                 throw new QuantizationException(e.getMessage(), e);
             }
             long rows = shape[0];

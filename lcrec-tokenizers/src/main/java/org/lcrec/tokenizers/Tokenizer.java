@@ -24,6 +24,7 @@ import java.util.function.IntUnaryOperator;
 import org.lcrec.core.SemanticId;
 import org.lcrec.core.SemanticIndex;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * A Hugging Face tokenizer read from {@code tokenizer.json}, in pure Java, producing the same ids
@@ -44,6 +45,8 @@ import org.lcrec.core.io.AtomicFiles;
  *     returns a new tokenizer sharing the model.
  */
 public final class Tokenizer {
+    private static final System.Logger LOG = System.getLogger(Tokenizer.class.getName());
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String source;
@@ -106,7 +109,8 @@ public final class Tokenizer {
                                     : ""),
                     e);
         } catch (IOException e) {
-            throw new TokenizerException(file + ": cannot read tokenizer: " + e.getMessage(), e);
+            throw new TokenizerException(
+                    file + ": cannot read tokenizer: " + FileChecks.describe(e), e);
         }
         Path dir = file.toAbsolutePath().getParent();
         Path config = dir == null ? null : dir.resolve("tokenizer_config.json");
@@ -125,7 +129,7 @@ public final class Tokenizer {
         try {
             root = MAPPER.readTree(in);
         } catch (IOException e) {
-            throw new TokenizerException(source + ": not valid JSON: " + e.getMessage(), e);
+            throw new TokenizerException(source + ": not valid JSON: " + FileChecks.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new TokenizerException(
@@ -201,6 +205,26 @@ public final class Tokenizer {
                                 t.path("normalized").asBoolean(!t.path("special").asBoolean(false)),
                                 t.path("special").asBoolean(false));
                 addTo(addedTokens, token, model);
+                // ids are assigned as Hugging Face assigns them (vocabulary first, then after
+                // it); like Hugging Face, say so when the file's own id disagrees
+                JsonNode fileId = t.get("id");
+                int assigned = -1;
+                for (AddedToken a : addedTokens) {
+                    if (a.content().equals(content)) {
+                        assigned = a.id();
+                    }
+                }
+                if (fileId != null && (!fileId.canConvertToInt() || fileId.asInt() != assigned)) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "{0}: token \"{1}\" has id {2} in the file but is given id {3}, as"
+                                    + " Hugging Face tokenizers would; the model may expect the"
+                                    + " file''s id",
+                            where,
+                            content,
+                            fileId.toString(),
+                            assigned);
+                }
             }
         }
         AddedVocabulary added = new AddedVocabulary(addedTokens, normalizer);
@@ -290,7 +314,8 @@ public final class Tokenizer {
         try {
             c = MAPPER.readTree(configFile.toFile());
         } catch (IOException e) {
-            throw new TokenizerException(configFile + ": not valid JSON: " + e.getMessage(), e);
+            throw new TokenizerException(
+                    configFile + ": not valid JSON: " + FileChecks.describe(e), e);
         }
         if (c == null || !c.isObject()) {
             throw new TokenizerException(configFile + ": expected a JSON object");

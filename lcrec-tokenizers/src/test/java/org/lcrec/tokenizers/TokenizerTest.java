@@ -47,6 +47,53 @@ class TokenizerTest {
     }
 
     @Test
+    void addedTokenIdsAreAssignedAsHuggingFaceDoesAndADisagreeingFileIdIsLogged() {
+        java.util.List<java.util.logging.LogRecord> records = new java.util.ArrayList<>();
+        java.util.logging.Logger log =
+                java.util.logging.Logger.getLogger(Tokenizer.class.getName());
+        java.util.logging.Handler h =
+                new java.util.logging.Handler() {
+                    @Override
+                    public void publish(java.util.logging.LogRecord r) {
+                        records.add(r);
+                    }
+
+                    @Override
+                    public void flush() {}
+
+                    @Override
+                    public void close() {}
+                };
+        log.addHandler(h);
+        try {
+            String model =
+                    "{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\","
+                            + "\"vocab\":{\"[UNK]\":0,\"a\":1,\"b\":2}}";
+            // "<x>" follows the vocabulary (id 3) whatever the file says; "a" keeps its id 1
+            Tokenizer t =
+                    tiny(
+                            model,
+                            ",\"added_tokens\":[{\"id\":3,\"content\":\"<x>\",\"special\":true},"
+                                    + "{\"id\":2147483000,\"content\":\"<y>\",\"special\":true},"
+                                    + "{\"id\":1,\"content\":\"a\",\"special\":true}]");
+            assertThat(t.tokenToId("<x>")).isEqualTo(3);
+            assertThat(t.tokenToId("<y>")).isEqualTo(4);
+            assertThat(t.tokenToId("a")).isEqualTo(1);
+            assertThat(records).hasSize(1);
+            assertThat(records.get(0).getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+            assertThat(
+                            java.text.MessageFormat.format(
+                                    records.get(0).getMessage(), records.get(0).getParameters()))
+                    .isEqualTo(
+                            "tiny: added_tokens[1]: token \"<y>\" has id 2147483000 in the file"
+                                    + " but is given id 4, as Hugging Face tokenizers would; the"
+                                    + " model may expect the file's id");
+        } finally {
+            log.removeHandler(h);
+        }
+    }
+
+    @Test
     void wordPieceIsGreedyLongestMatchFirst() {
         Tokenizer t =
                 tiny(

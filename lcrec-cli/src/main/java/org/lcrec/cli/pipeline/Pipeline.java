@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.lcrec.cli.ProgressBar;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.FileChecks;
 
@@ -78,13 +79,18 @@ public final class Pipeline {
         // every stage directory stays inside the root, checked before any stage runs
         Map<Stage, Path> dirs = new LinkedHashMap<>();
         for (Stage stage : stages) {
-            dirs.put(
-                    stage,
-                    FileChecks.resolveInside(
-                            root,
-                            stage.name(),
-                            "directory",
-                            "stage '" + FileChecks.abbreviate(stage.name()) + "'"));
+            try {
+                dirs.put(
+                        stage,
+                        FileChecks.resolveInside(
+                                root,
+                                stage.name(),
+                                "directory",
+                                "stage '" + FileChecks.abbreviate(stage.name()) + "'"));
+            } catch (MalformedFileException e) {
+                // a stage name is an argument of this API, not something read from a file
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
         List<StageResult> results = new ArrayList<>();
         String chain = "";

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Iterator;
+import org.lcrec.core.MalformedFileException;
 
 /**
  * Guards for names and values read from files: a name a file gives for another file (an ONNX
@@ -36,7 +37,7 @@ public final class FileChecks {
      * @param kind what the name denotes, for the message ({@code "file"}, {@code "directory"})
      * @param where where the name was read, for the message (file and field)
      * @return {@code dir} resolved with {@code name}, normalised
-     * @throws IllegalArgumentException naming {@code where}, the directory and the name if the name
+     * @throws MalformedFileException naming {@code where}, the directory and the name if the name
      *     is absolute, leaves the directory or resolves through a link to outside it
      */
     public static Path resolveInside(Path dir, String name, String kind, String where) {
@@ -71,9 +72,9 @@ public final class FileChecks {
         return p;
     }
 
-    private static IllegalArgumentException outside(
+    private static MalformedFileException outside(
             Path dir, String name, String kind, String where, String detail) {
-        return new IllegalArgumentException(
+        return new MalformedFileException(
                 where
                         + ": expected a "
                         + kind
@@ -83,6 +84,33 @@ public final class FileChecks {
                         + abbreviate(name)
                         + "'"
                         + (detail == null ? "" : " (" + detail + ")"));
+    }
+
+    /**
+     * An error reading a text or JSON file as one short line: a JSON syntax error as {@code "line
+     * L, column C: what"} (Jackson's own message spans lines and quotes the source), bytes that are
+     * not UTF-8 as such, anything else by its message.
+     *
+     * @param e the error
+     * @return one line, at most about {@link #MAX_ECHO} characters
+     */
+    public static String describe(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            com.fasterxml.jackson.core.JsonLocation l = j.getLocation();
+            String at =
+                    l == null || l.getLineNr() < 0
+                            ? ""
+                            : "line " + l.getLineNr() + ", column " + l.getColumnNr() + ": ";
+            return at + oneLine(j.getOriginalMessage());
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        return oneLine(e.getMessage());
+    }
+
+    private static String oneLine(String s) {
+        return abbreviate(String.valueOf(s).replaceAll("\\s*\\R\\s*", " "));
     }
 
     /**

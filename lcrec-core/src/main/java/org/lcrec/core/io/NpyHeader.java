@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.lcrec.core.MalformedFileException;
 
 /**
  * The header of a NumPy {@code .npy} file (format versions 1.0, 2.0 and 3.0), read and checked
@@ -62,7 +63,7 @@ public final class NpyHeader {
      * @param ch the open file
      * @param file its path, for messages
      * @return the header; {@code ch}'s position is unchanged
-     * @throws IllegalArgumentException naming the file and the field if the magic, version, header
+     * @throws MalformedFileException naming the file and the field if the magic, version, header
      *     length, {@code descr}, {@code fortran_order} or {@code shape} is not as the format says
      * @throws IOException if the file cannot be read
      */
@@ -72,11 +73,11 @@ public final class NpyHeader {
         int got = readAt(ch, pre, 0);
         byte[] magic = Arrays.copyOf(pre.array(), Math.min(got, MAGIC.length));
         if (!Arrays.equals(magic, MAGIC)) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": expected a NumPy .npy file (magic \\x93NUMPY), found other bytes");
         }
         if (got < 8) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": expected a .npy header, found a file of " + size + " bytes");
         }
         int major = pre.get(6) & 0xFF;
@@ -89,15 +90,15 @@ public final class NpyHeader {
             preamble = 12;
             headerLen = Integer.toUnsignedLong(pre.getInt(8));
         } else if (major < 1 || major > 3) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": expected .npy format version 1, 2 or 3, found " + major);
         } else {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": expected a .npy header, found a file of " + size + " bytes");
         }
         long room = size - preamble;
         if (headerLen > Math.min(room, MAX_HEADER_BYTES)) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file
                             + ": header length: expected at most "
                             + Math.min(room, MAX_HEADER_BYTES)
@@ -130,7 +131,7 @@ public final class NpyHeader {
         }
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException(
+                throw new MalformedFileException(
                         file
                                 + ": shape: expected non-negative integers, found ("
                                 + FileChecks.abbreviate(shapeText)
@@ -156,7 +157,7 @@ public final class NpyHeader {
     private static String group(Pattern p, String header, Path file, String key) {
         Matcher m = p.matcher(header);
         if (!m.find()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file
                             + ": .npy header has no '"
                             + key
@@ -171,7 +172,7 @@ public final class NpyHeader {
      *
      * @param itemBytes the size of one element of the reader's dtype
      * @return the number of elements, the product of the shape
-     * @throws IllegalArgumentException naming the file, shape and dtype if the product overflows or
+     * @throws MalformedFileException naming the file, shape and dtype if the product overflows or
      *     differs from the bytes the file holds after the header
      */
     public long checkDataBytes(int itemBytes) {
@@ -183,11 +184,11 @@ public final class NpyHeader {
             }
             bytes = Math.multiplyExact(count, (long) itemBytes);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file + ": " + describe() + ": the element count overflows a 64-bit integer");
         }
         if (bytes != dataBytes) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     file
                             + ": "
                             + describe()

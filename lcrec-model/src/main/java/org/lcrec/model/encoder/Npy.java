@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.FileChecks;
 import org.lcrec.core.io.NpyHeader;
@@ -100,7 +101,7 @@ public final class Npy {
             NpyHeader h;
             try {
                 h = NpyHeader.read(ch, file);
-            } catch (IllegalArgumentException e) {
+            } catch (MalformedFileException e) {
                 throw new EncoderException(e.getMessage(), e);
             }
             String descr = h.descr();
@@ -140,7 +141,7 @@ public final class Npy {
             }
             try {
                 h.checkDataBytes(width);
-            } catch (IllegalArgumentException e) {
+            } catch (MalformedFileException e) {
                 throw new EncoderException(e.getMessage(), e);
             }
             // the data is in the file, so rows × dim values fit in memory; a side alone can still

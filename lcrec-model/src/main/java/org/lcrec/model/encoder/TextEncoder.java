@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.lcrec.core.Item;
 import org.lcrec.core.ItemCatalog;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.onnx.OnnxModel;
 import org.lcrec.onnx.runtime.Ort;
 import org.lcrec.tokenizers.BatchEncoding;
@@ -198,7 +199,7 @@ public final class TextEncoder implements AutoCloseable {
             // the model is handed to ORT as bytes: external data would resolve against the
             // working directory, so any location must at least stay inside the model directory
             OnnxModel.checkExternalData(model);
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedFileException e) {
             throw new EncoderException(e.getMessage(), e);
         }
         byte[] bytes;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.FileChecks;
 import org.lcrec.onnx.DType;
@@ -202,7 +203,7 @@ public final class HfCheckpoint {
                                                         + ": weight_map: tensor '"
                                                         + FileChecks.abbreviate(e.getKey())
                                                         + "'");
-                            } catch (IllegalArgumentException outside) {
+                            } catch (MalformedFileException outside) {
                                 throw new CheckpointException(outside.getMessage(), outside);
                             }
                             if (!Files.isRegularFile(p)) {

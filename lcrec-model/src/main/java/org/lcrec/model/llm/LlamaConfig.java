@@ -348,7 +348,8 @@ public record LlamaConfig(
         try {
             n = JSON.readTree(Files.readString(configJson, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CheckpointException(configJson + ": cannot read: " + e.getMessage(), e);
+            throw new CheckpointException(
+                    configJson + ": cannot read: " + FileChecks.describe(e), e);
         }
         if (n == null || !n.isObject()) {
             throw new CheckpointException(configJson + ": expected a JSON object");

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.onnx.DType;
@@ -453,7 +454,7 @@ public final class SasRecModel implements AutoCloseable {
         Safetensors.Contents c;
         try {
             c = Safetensors.read(wFile);
-        } catch (UncheckedIOException | IllegalArgumentException e) {
+        } catch (UncheckedIOException | MalformedFileException e) {
             throw new SasRecException(wFile + ": cannot read: " + e.getMessage(), e);
         }
         HostTensor idTensor = c.tensors().get(ITEM_IDS);
@@ -484,8 +485,8 @@ public final class SasRecModel implements AutoCloseable {
                                 + i);
             }
         }
+        checkSizes(wFile, c, config, items);
         List<ParameterSpec> specs = SasRecGraph.parameters(items, config);
-        ParameterStore store = ParameterStore.initialize(specs, 0);
         List<String> unexpected = new ArrayList<>(c.tensors().keySet());
         unexpected.remove(ITEM_IDS);
         for (ParameterSpec s : specs) {
@@ -508,7 +509,14 @@ public final class SasRecModel implements AutoCloseable {
                 throw new SasRecException(
                         wFile + ": tensor '" + s.name() + "': expected F32, found " + t.dtype());
             }
-            float[] v = t.toFloatArray();
+        }
+        if (!unexpected.isEmpty()) {
+            throw new SasRecException(wFile + ": unexpected tensors " + unexpected);
+        }
+        // allocated only now that every shape the config implies is backed by the file
+        ParameterStore store = ParameterStore.initialize(specs, 0);
+        for (ParameterSpec s : specs) {
+            float[] v = c.tensors().get(s.name()).toFloatArray();
             for (int i = 0; i < v.length; i++) {
                 if (!Float.isFinite(v[i])) {
                     throw new SasRecException(
@@ -523,10 +531,47 @@ public final class SasRecModel implements AutoCloseable {
             }
             store.get(s.name()).set(v);
         }
-        if (!unexpected.isEmpty()) {
-            throw new SasRecException(wFile + ": unexpected tensors " + unexpected);
-        }
         return new SasRecModel(config, ItemVocabulary.of(ids), store, history);
+    }
+
+    /**
+     * The sizes in the config (width, positions, blocks) must be those of the weights before the
+     * graph they describe is built: a config edited to 65,536 blocks or a width of 2^30 would
+     * otherwise allocate gigabytes before any tensor is compared.
+     */
+    private static void checkSizes(
+            Path wFile, Safetensors.Contents c, SasRecConfig config, int items) {
+        HostTensor pos = c.tensors().get(SasRecGraph.POSITION_EMBEDDING);
+        long[] expected = {config.maxLength(), config.hiddenSize()};
+        if (pos == null || !Arrays.equals(pos.shape(), expected)) {
+            throw new SasRecException(
+                    wFile
+                            + ": tensor '"
+                            + SasRecGraph.POSITION_EMBEDDING
+                            + "': expected shape "
+                            + Arrays.toString(expected)
+                            + " (maxLength, hiddenSize of "
+                            + CONFIG_FILE
+                            + "), found "
+                            + (pos == null ? "none" : Arrays.toString(pos.shape())));
+        }
+        java.util.Set<String> blocks = new java.util.TreeSet<>();
+        for (String name : c.tensors().keySet()) {
+            if (name.startsWith("blocks.")) {
+                int dot = name.indexOf('.', "blocks.".length());
+                blocks.add(dot < 0 ? name : name.substring(0, dot));
+            }
+        }
+        if (blocks.size() != config.numBlocks()) {
+            throw new SasRecException(
+                    wFile
+                            + ": expected the tensors of "
+                            + config.numBlocks()
+                            + " blocks (numBlocks of "
+                            + CONFIG_FILE
+                            + "), found "
+                            + blocks.size());
+        }
     }
 
     private static int requireInt(JsonNode n, String key, Path file) {

@@ -3,6 +3,7 @@ package org.lcrec.onnx.internal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.lcrec.core.MalformedFileException;
 
 /**
  * A minimal protobuf wire-format reader over a {@link ByteBuffer}: iterate fields with {@link
@@ -47,7 +48,7 @@ public final class ProtoReader {
             }
             shift += 7;
             if (shift > 63) {
-                throw new IllegalArgumentException("malformed protobuf varint");
+                throw new MalformedFileException("malformed protobuf varint");
             }
         }
     }
@@ -56,7 +57,7 @@ public final class ProtoReader {
     public ByteBuffer bytes() {
         int n = (int) varint();
         if (n < 0 || n > buf.remaining()) {
-            throw new IllegalArgumentException(
+            throw new MalformedFileException(
                     "malformed protobuf: length " + n + " exceeds remaining " + buf.remaining());
         }
         ByteBuffer s = buf.slice();
@@ -99,7 +100,7 @@ public final class ProtoReader {
             case 1 -> buf.position(buf.position() + 8);
             case 2 -> bytes();
             case 5 -> buf.position(buf.position() + 4);
-            default -> throw new IllegalArgumentException("unsupported protobuf wire type " + wire);
+            default -> throw new MalformedFileException("unsupported protobuf wire type " + wire);
         }
     }
 }

@@ -261,16 +261,7 @@ public record OnnxModel(
             long off = externalLong(external, "offset", 0, where);
             long len = externalLong(external, "length", bytes, where);
             if (len != bytes) {
-                throw new MalformedFileException(
-                        where
-                                + ": external_data length: expected "
-                                + bytes
-                                + " bytes for "
-                                + dt
-                                + " "
-                                + FileChecks.abbreviate(java.util.Arrays.toString(shape))
-                                + ", found "
-                                + len);
+                throw sizeMismatch(where + ": external_data length", bytes, dt, shape, len);
             }
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
                 long size = ch.size();
@@ -294,16 +285,7 @@ public record OnnxModel(
             }
         } else if (raw != null) {
             if (raw.remaining() != bytes) {
-                throw new MalformedFileException(
-                        where
-                                + ": raw_data: expected "
-                                + bytes
-                                + " bytes for "
-                                + dt
-                                + " "
-                                + FileChecks.abbreviate(java.util.Arrays.toString(shape))
-                                + ", found "
-                                + raw.remaining());
+                throw sizeMismatch(where + ": raw_data", bytes, dt, shape, raw.remaining());
             }
             data = raw;
         } else {
@@ -362,6 +344,20 @@ public record OnnxModel(
                             + ": expected at most 2 GB per tensor");
         }
         return n * dt.byteSize();
+    }
+
+    private static MalformedFileException sizeMismatch(
+            String where, long bytes, DType dt, long[] shape, long found) {
+        return new MalformedFileException(
+                where
+                        + ": expected "
+                        + bytes
+                        + " bytes for "
+                        + dt
+                        + " "
+                        + FileChecks.abbreviate(java.util.Arrays.toString(shape))
+                        + ", found "
+                        + found);
     }
 
     private static long externalLong(

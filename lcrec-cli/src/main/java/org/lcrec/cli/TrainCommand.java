@@ -111,8 +111,18 @@ public final class TrainCommand implements Runnable {
     @Option(
             names = "--lora",
             description =
-                    "LoRA (r 8, alpha 32, dropout 0.05, all projections; embeddings trained).")
+                    "LoRA (r 8, alpha 32, dropout 0.05, all projections): the adapters and the"
+                            + " embedding and head rows of added tokens are trained, the rest of"
+                            + " the model is frozen.")
     boolean lora;
+
+    @Option(
+            names = "--lora-all-embeddings",
+            description =
+                    "With --lora: train every row of the embedding and the head, as LC-Rec does"
+                            + " (its modules_to_save); AdamW then keeps two moments for every"
+                            + " vocabulary row, e.g. 136M values for Qwen2-0.5B's 152k x 896.")
+    boolean loraAllEmbeddings;
 
     @Option(
             names = "--epochs",
@@ -223,6 +233,10 @@ public final class TrainCommand implements Runnable {
         if ((model == null) == (preset == null)) {
             throw new IllegalArgumentException("give exactly one of --model DIR and --preset NAME");
         }
+        if (loraAllEmbeddings && !lora) {
+            throw new IllegalArgumentException(
+                    "--lora-all-embeddings sets what --lora trains: give it with --lora");
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, found " + threads);
         }
@@ -315,7 +329,12 @@ public final class TrainCommand implements Runnable {
                         .epochs(epochs)
                         .learningRate(peak)
                         .seed(seed)
-                        .lora(lora ? LoraConfig.lcRec() : null)
+                        .lora(
+                                !lora
+                                        ? null
+                                        : loraAllEmbeddings
+                                                ? LoraConfig.lcRec()
+                                                : LoraConfig.newRowsOnly())
                         .addedTokens(added)
                         .checkpointEvery(checkpointEvery)
                         .evaluateEvery(evalEvery)

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +65,102 @@ class TrainExportCommandTest {
         Path f = dir.resolve("tokenizer.json");
         Files.writeString(f, json);
         return f;
+    }
+
+    /**
+     * {@code --lora} on a base model whose tokenizer lacks the index tokens: the base vocabulary's
+     * embedding rows come out unchanged and the added rows trained; {@code --lora-all-embeddings}
+     * trains the base rows too.
+     */
+    @Test
+    void loraTrainsTheAddedRowsOnlyUnlessAllEmbeddingsAreAskedFor(@TempDir Path tmp)
+            throws Exception {
+        Path tok = tinyTokenizer(tmp);
+        org.lcrec.tokenizers.Tokenizer t = org.lcrec.tokenizers.Tokenizer.load(tok);
+        Path base = tmp.resolve("base");
+        org.lcrec.model.llm.LlamaModel.random(
+                        org.lcrec.model.llm.LlamaPreset.CPU_TINY.config(
+                                t.vocabSize(), t.tokenToId("[CLS]"), t.tokenToId("[SEP]"), 0),
+                        3)
+                .save(base);
+        t.save(base);
+        Path index = tmp.resolve("synthetic.index.json");
+        org.lcrec.core.io.LcRecFiles.writeIndex(index, org.lcrec.core.Dataset.synthetic().index());
+        float[] before = embedding(base);
+        int baseRows = t.vocabSize();
+        int width = before.length / baseRows;
+        for (boolean all : new boolean[] {false, true}) {
+            Path out = tmp.resolve(all ? "all" : "rows");
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "train",
+                                    "--model",
+                                    base.toString(),
+                                    "--index",
+                                    index.toString(),
+                                    "--lora",
+                                    "--tasks",
+                                    "seqrec",
+                                    "--max-samples",
+                                    "8",
+                                    "--batch-size",
+                                    "4",
+                                    "--max-length",
+                                    "96",
+                                    "--lr",
+                                    "0.01",
+                                    "--seed",
+                                    "5",
+                                    "--threads",
+                                    "1",
+                                    "--out",
+                                    out.toString()));
+            if (all) {
+                args.add("--lora-all-embeddings");
+            }
+            CliTesting.Run r = CliTesting.run(args.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            float[] after = embedding(out.resolve("model"));
+            assertThat(after.length).isGreaterThan(before.length);
+            boolean baseChanged = false;
+            for (int i = 0; i < before.length; i++) {
+                baseChanged |= before[i] != after[i];
+            }
+            // the added rows as training found them: the base model extended as train does
+            int added = after.length / width - baseRows;
+            float[] initial =
+                    org.lcrec.model.llm.VocabularyExtension.withMeanInit(
+                                    org.lcrec.model.llm.LlamaModel.load(base),
+                                    added,
+                                    5,
+                                    org.lcrec.model.llm.VocabularyExtension.DEFAULT_RELATIVE_NOISE)
+                            .weights()
+                            .get(org.lcrec.model.llm.LlamaParameters.EMBED)
+                            .toArray();
+            assertThat(java.util.Arrays.copyOf(initial, before.length)).isEqualTo(before);
+            assertThat(java.util.Arrays.copyOfRange(after, before.length, after.length))
+                    .as("added rows trained with all=%s", all)
+                    .isNotEqualTo(
+                            java.util.Arrays.copyOfRange(initial, before.length, initial.length));
+        }
+        CliTesting.Run alone =
+                CliTesting.run(
+                        "train",
+                        "--model",
+                        base.toString(),
+                        "--lora-all-embeddings",
+                        "--out",
+                        tmp.resolve("x").toString());
+        assertThat(alone.code()).isEqualTo(2);
+        assertThat(alone.err()).contains("--lora-all-embeddings sets what --lora trains");
+    }
+
+    private static float[] embedding(Path modelDir) {
+        return org.lcrec.model.llm.LlamaModel.load(modelDir)
+                .weights()
+                .get(org.lcrec.model.llm.LlamaParameters.EMBED)
+                .toArray();
     }
 
     @Test

@@ -29,6 +29,8 @@ import org.lcrec.core.io.MiniOneRecImporter;
 import org.lcrec.inference.BundleManifest;
 import org.lcrec.inference.DecoderConfig;
 import org.lcrec.inference.ModelBundle;
+import org.lcrec.inference.PromptTemplate;
+import org.lcrec.inference.TextPrompts;
 import org.lcrec.inference.TextTemplate;
 import org.lcrec.model.encoder.Npy;
 import org.lcrec.model.encoder.TextEncoder;
@@ -61,7 +63,7 @@ import org.lcrec.tokenizers.Tokenizer;
  * command line on mutated bundles and datasets and checks that no stack trace reaches the user.
  */
 class HostileInputFuzzTest {
-    /** Inputs per target; 16 targets make 10,400 inputs. */
+    /** Inputs per target; 19 targets make 12,350 inputs. */
     private static final int PER_TARGET = 650;
 
     /**
@@ -215,6 +217,15 @@ class HostileInputFuzzTest {
         }
         TARGETS.add(
                 new Target("tokenizer.json", bundle, ModelBundle.TOKENIZER, true, Tokenizer::load));
+        TARGETS.add(
+                new Target("text prompts", bundle, ModelBundle.PROMPTS, true, TextPrompts::read));
+        Path prompts = Files.createDirectories(tmp.resolve("prompts"));
+        Files.writeString(
+                prompts.resolve("p.json"),
+                "{\"version\": 1, \"templates\": [{\"name\": \"a\", \"prefix\": [2, 8, 11],"
+                        + " \"separator\": [5], \"suffix\": [6, 9]}, {\"name\": \"b\","
+                        + " \"prefix\": [3], \"separator\": [], \"suffix\": [7]}]}");
+        TARGETS.add(new Target("token prompts", prompts, "p.json", true, PromptTemplate::read));
         TARGETS.add(
                 new Target(
                         "decoder config.json",

@@ -346,43 +346,21 @@ public final class ModelBundle {
 
     private static Prompts readPrompts(Path file) {
         JsonNode root = readTree(file);
-        int version = root.path("version").asInt(-1);
-        if (version != PROMPTS_VERSION) {
-            throw new MalformedFileException(
-                    file
-                            + ": \"version\": expected "
-                            + PROMPTS_VERSION
-                            + ", found "
-                            + root.get("version"));
-        }
-        JsonNode list = root.get("templates");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new MalformedFileException(
-                    file + ": \"templates\": expected a non-empty list of prompt templates");
-        }
-        List<TextTemplate> text = new ArrayList<>();
+        List<TextTemplate> text = TextPrompts.fromTree(root, file);
         List<PromptTemplate> ids = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode t = list.get(i);
+        for (int i = 0; i < text.size(); i++) {
             String where = file + ": templates[" + i + "]";
-            TextTemplate tt =
-                    new TextTemplate(
-                            text(t, "name", where),
-                            text(t, "prefix", where),
-                            text(t, "separator", where),
-                            text(t, "suffix", where));
-            JsonNode n = t.get("ids");
+            JsonNode n = root.get("templates").get(i).get("ids");
             if (n == null || !n.isObject()) {
                 throw new MalformedFileException(
                         where + ".ids: expected {\"prefix\": [...], \"separator\": [...], ...}");
             }
-            text.add(tt);
             ids.add(
                     new PromptTemplate(
-                            tt.name(),
-                            ints(n.get("prefix"), where + ".ids.prefix"),
-                            ints(n.get("separator"), where + ".ids.separator"),
-                            ints(n.get("suffix"), where + ".ids.suffix")));
+                            text.get(i).name(),
+                            PromptTemplate.tokenIds(n.get("prefix"), where + ".ids.prefix"),
+                            PromptTemplate.tokenIds(n.get("separator"), where + ".ids.separator"),
+                            PromptTemplate.tokenIds(n.get("suffix"), where + ".ids.suffix")));
         }
         JsonNode bos = root.get("bos");
         if (bos == null || !bos.canConvertToInt() || bos.intValue() < -1) {
@@ -496,22 +474,6 @@ public final class ModelBundle {
                     where + ": \"" + field + "\": expected true or false, found " + v);
         }
         return v.booleanValue();
-    }
-
-    private static int[] ints(JsonNode n, String where) {
-        if (n == null || !n.isArray()) {
-            throw new MalformedFileException(where + ": expected a list of token ids, found " + n);
-        }
-        int[] out = new int[n.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode v = n.get(i);
-            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
-                throw new MalformedFileException(
-                        where + "[" + i + "]: expected a token id, found " + v);
-            }
-            out[i] = v.intValue();
-        }
-        return out;
     }
 
     private static void ids(ArrayNode a, int[] ids) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.lcrec.core.MalformedFileException;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * A prompt at the token level: {@code prefix}, then each history item's index tokens separated by
@@ -101,56 +103,78 @@ public record PromptTemplate(String name, int[] prefix, int[] separator, int[] s
      *
      * @param file the file
      * @return the templates in file order
-     * @throws IllegalArgumentException naming the file and the bad entry
+     * @throws MalformedFileException naming the file and the bad entry
      */
     public static List<PromptTemplate> read(Path file) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+            throw new MalformedFileException(file + ": cannot read: " + FileChecks.describe(e), e);
         }
-        if (root == null || !root.has("version") || root.get("version").asInt() != FILE_VERSION) {
-            throw new IllegalArgumentException(
+        JsonNode version = root == null ? null : root.get("version");
+        if (version == null || !version.isInt() || version.asInt() != FILE_VERSION) {
+            throw new MalformedFileException(
                     file
                             + ": expected \"version\": "
                             + FILE_VERSION
                             + ", found "
-                            + (root == null ? null : root.get("version")));
+                            + FileChecks.abbreviate(version));
         }
         JsonNode list = root.get("templates");
         if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new IllegalArgumentException(file + ": expected a non-empty \"templates\" list");
+            throw new MalformedFileException(file + ": expected a non-empty \"templates\" list");
         }
         List<PromptTemplate> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode t = list.get(i);
             String where = file + ": templates[" + i + "]";
+            if (!t.isObject()) {
+                throw new MalformedFileException(
+                        where
+                                + ": expected {\"name\", \"prefix\", \"separator\", \"suffix\"},"
+                                + " found "
+                                + FileChecks.abbreviate(t));
+            }
             out.add(
                     new PromptTemplate(
                             t.path("name").asText("template-" + i),
-                            ints(t.get("prefix"), where + ".prefix"),
-                            ints(t.get("separator"), where + ".separator"),
-                            ints(t.get("suffix"), where + ".suffix")));
+                            optionalIds(t.get("prefix"), where + ".prefix"),
+                            optionalIds(t.get("separator"), where + ".separator"),
+                            optionalIds(t.get("suffix"), where + ".suffix")));
         }
         return out;
     }
 
-    private static int[] ints(JsonNode n, String where) {
-        if (n == null) {
-            return new int[0];
-        }
-        if (!n.isArray()) {
-            throw new IllegalArgumentException(
-                    where + ": expected a list of token ids, found " + n);
+    private static int[] optionalIds(JsonNode n, String where) {
+        return n == null ? new int[0] : tokenIds(n, where);
+    }
+
+    /**
+     * A JSON list of token ids as a prompt file holds them.
+     *
+     * @param n the list (null: absent)
+     * @param where file and field, for the message
+     * @return the ids
+     * @throws MalformedFileException if {@code n} is not a list of non-negative ints
+     */
+    static int[] tokenIds(JsonNode n, String where) {
+        if (n == null || !n.isArray()) {
+            throw new MalformedFileException(
+                    where + ": expected a list of token ids, found " + FileChecks.abbreviate(n));
         }
         int[] out = new int[n.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!n.get(i).canConvertToInt()) {
-                throw new IllegalArgumentException(
-                        where + "[" + i + "]: expected a token id, found " + n.get(i));
+            JsonNode v = n.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+                throw new MalformedFileException(
+                        where
+                                + "["
+                                + i
+                                + "]: expected a token id, found "
+                                + FileChecks.abbreviate(v));
             }
-            out[i] = n.get(i).intValue();
+            out[i] = v.intValue();
         }
         return out;
     }

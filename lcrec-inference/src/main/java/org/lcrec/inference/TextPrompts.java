@@ -43,11 +43,19 @@ public final class TextPrompts {
             throw new MalformedFileException(
                     file + ": expected JSON: " + FileChecks.describe(e), e);
         }
+        return fromTree(root, file);
+    }
+
+    /**
+     * The text templates of a parsed templates file (a bundle's {@code prompts.json} reads its text
+     * through here, then its token ids).
+     */
+    static List<TextTemplate> fromTree(JsonNode root, Path file) {
         if (root == null || root.path("version").asInt(-1) != 1) {
             throw new MalformedFileException(
                     file
                             + ": \"version\": expected 1, found "
-                            + (root == null ? null : root.get("version")));
+                            + (root == null ? null : FileChecks.abbreviate(root.get("version"))));
         }
         JsonNode list = root.get("templates");
         if (list == null || !list.isArray() || list.isEmpty()) {
@@ -69,7 +77,7 @@ public final class TextPrompts {
                                     + "]."
                                     + fields[f]
                                     + ": expected a string, found "
-                                    + n);
+                                    + FileChecks.abbreviate(n));
                 }
                 v[f] = n.textValue();
             }

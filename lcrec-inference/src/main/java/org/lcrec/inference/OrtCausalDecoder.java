@@ -27,6 +27,7 @@ import org.lcrec.core.io.FileChecks;
 import org.lcrec.inference.internal.LogProbsOutput;
 import org.lcrec.inference.internal.OrtLogSoftmax;
 import org.lcrec.onnx.OnnxModel;
+import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
 import org.lcrec.onnx.runtime.Ort;
 
 /**
@@ -182,7 +183,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
      * @return the decoder
      * @throws MalformedFileException naming the path if files are missing or the graph does not fit
      *     the layout
-     * @throws IllegalStateException if CUDA is requested but not available
+     * @throws ExecutionProviderUnavailableException if CUDA is requested but not available
      */
     public static OrtCausalDecoder open(Path model, DecoderOptions options) {
         Path file = model;
@@ -245,15 +246,25 @@ public final class OrtCausalDecoder implements CausalDecoder {
             }
             if (options.device() == Device.CUDA) {
                 if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-                    throw new IllegalStateException(
+                    throw new ExecutionProviderUnavailableException(
                             "CUDA was requested but this ONNX Runtime has no CUDA execution"
                                     + " provider (available: "
                                     + OrtEnvironment.getAvailableProviders()
                                     + "); put com.microsoft.onnxruntime:onnxruntime_gpu on the"
                                     + " class path instead of onnxruntime, on a machine with"
-                                    + " CUDA, or use Device.CPU");
+                                    + " CUDA, or use Device.CPU",
+                            null);
                 }
-                so.addCUDA(options.deviceId());
+                try {
+                    so.addCUDA(options.deviceId());
+                } catch (OrtException e) {
+                    throw new ExecutionProviderUnavailableException(
+                            "CUDA was requested for device "
+                                    + options.deviceId()
+                                    + " but its execution provider could not be loaded: "
+                                    + e.getMessage(),
+                            e);
+                }
             }
             OrtSession session = addLogProbs ? openWithLogProbs(env, modelFile, so) : null;
             if (session == null) {

@@ -170,7 +170,7 @@ public final class PerPositionConstraint implements DecodingConstraint {
                 + ", tokensPerStep="
                 + Arrays.toString(sizes)
                 + ", combinations="
-                + String.format("%.3g", combinations())
+                + String.format(java.util.Locale.ROOT, "%.3g", combinations())
                 + ")";
     }
 }

@@ -151,7 +151,7 @@ class OrtCausalDecoderTest {
                                 OrtCausalDecoder.open(
                                         Fixtures.model("pos"),
                                         DecoderOptions.cpu().withDevice(Device.CUDA)))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(org.lcrec.onnx.runtime.ExecutionProviderUnavailableException.class)
                 .hasMessageContaining("CUDA");
     }
 

@@ -87,7 +87,8 @@ public record IndexStatistics(
     public String toString() {
         StringBuilder p = new StringBuilder("[");
         for (int i = 0; i < perplexity.length; i++) {
-            p.append(i == 0 ? "" : ", ").append(String.format("%.1f", perplexity[i]));
+            p.append(i == 0 ? "" : ", ")
+                    .append(String.format(java.util.Locale.ROOT, "%.1f", perplexity[i]));
         }
         p.append(']');
         return "IndexStatistics(items="
@@ -101,7 +102,7 @@ public record IndexStatistics(
                 + ", perplexity="
                 + p
                 + ", reconstructionMse="
-                + String.format("%.6g", reconstructionMse)
+                + String.format(java.util.Locale.ROOT, "%.6g", reconstructionMse)
                 + ", collisionsNearest="
                 + collisionsNearest
                 + ", collisionsAfterMapping="

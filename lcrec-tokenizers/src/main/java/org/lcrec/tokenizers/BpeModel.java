@@ -79,7 +79,7 @@ final class BpeModel extends VocabularyModel {
         for (int b = 0; b < 256; b++) {
             Integer id = vocab.get(String.valueOf(ByteLevel.toChar(b)));
             byteIds[b] = id == null ? -1 : id;
-            Integer f = vocab.get(String.format("<0x%02X>", b));
+            Integer f = vocab.get(String.format(java.util.Locale.ROOT, "<0x%02X>", b));
             fallbackIds[b] = f == null ? -1 : f;
         }
         this.charIds = new int[0x10000];

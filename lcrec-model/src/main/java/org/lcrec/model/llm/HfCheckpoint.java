@@ -254,7 +254,12 @@ public final class HfCheckpoint {
             idx.putObject("metadata").put("total_size", total);
             ObjectNode map = idx.putObject("weight_map");
             for (int k = 0; k < shards.size(); k++) {
-                String f = String.format("model-%05d-of-%05d.safetensors", k + 1, shards.size());
+                String f =
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "model-%05d-of-%05d.safetensors",
+                                k + 1,
+                                shards.size());
                 Safetensors.write(dir.resolve(f), tensors(store, shards.get(k)), meta);
                 for (ParameterSpec s : shards.get(k)) {
                     map.put(s.name(), f);

@@ -48,6 +48,19 @@ public final class DecoderGraph {
             Tensor b = bias ? tensor(g, prefix + ".bias", out) : null;
             return g.gemm(x, w, b, 1f, 1f, false, true);
         }
+
+        /** The embedding rows of token {@code ids} (any shape): {@code [..., d]}. */
+        default Tensor embed(GraphBuilder g, Tensor ids, long vocab, long d) {
+            return g.gather(tensor(g, LlamaParameters.EMBED, vocab, d), ids, 0);
+        }
+
+        /**
+         * The LM head {@code name} ({@code [vocab, d]}, possibly the tied embedding) on rows {@code
+         * [n, d]}: logits {@code [n, vocab]}.
+         */
+        default Tensor head(GraphBuilder g, Tensor rows, String name, long vocab, long d) {
+            return g.gemm(rows, tensor(g, name, vocab, d), null, 1f, 0f, false, true);
+        }
     }
 
     /**
@@ -135,8 +148,7 @@ public final class DecoderGraph {
         Tensor bDim = g.dimOf(inputIds, 0);
         Tensor sDim = g.dimOf(inputIds, 1);
 
-        Tensor emb = w.tensor(g, LlamaParameters.EMBED, c.vocabSize(), d);
-        Tensor h = g.reshape(g.gather(emb, inputIds, 0), -1, d);
+        Tensor h = g.reshape(w.embed(g, inputIds, c.vocabSize(), d), -1, d);
         Tensor bsd = g.shapeTensor(bDim, sDim, d);
         h = dropoutRows(g, h, bsd, d, dropout);
 
@@ -266,7 +278,6 @@ public final class DecoderGraph {
         long d = c.hiddenSize();
         Tensor normed =
                 g.rmsNorm(hiddenRows, w.tensor(g, LlamaParameters.FINAL_NORM, d), c.rmsNormEps());
-        Tensor head = w.tensor(g, LlamaParameters.headName(c), c.vocabSize(), d);
-        return g.gemm(normed, head, null, 1f, 0f, false, true);
+        return w.head(g, normed, LlamaParameters.headName(c), c.vocabSize(), d);
     }
 }

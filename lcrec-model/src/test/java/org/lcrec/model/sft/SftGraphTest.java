@@ -132,4 +132,87 @@ class SftGraphTest {
             }
         }
     }
+
+    /**
+     * LoRA training new rows only never materialises a {@code [vocab, d]} tensor (a concatenated
+     * embedding, its scattered gradient), and its one SGD step moves the new rows exactly as a full
+     * fine-tune of the same model moves the same rows: LoRA's B starts at zero, so both graphs have
+     * the same loss and the same gradient for those rows.
+     */
+    @Test
+    void newRowsAreTrainedWithoutVocabularySizedTemporariesAndGetTheFullGradient() {
+        for (boolean tied : new boolean[] {true, false}) {
+            LlamaConfig c = TinySft.config(41, tied);
+            LlamaModel m = randomScaled(c, 12);
+            int added = 4;
+            List<SftExample> ex = TinySft.examples(4, 30, 33, 8, 5);
+            SftBatches d = SftBatches.prepare(ex, 64, TinySft.BOS, TinySft.EOS, c.vocabSize());
+            SftBatches.Batch b = d.pad(new int[] {0, 1, 2, 3}, 0);
+            TrainerConfig sgd =
+                    TrainerConfig.builder()
+                            .optimizer(new org.lcrec.onnx.train.Optimizer.Sgd(0, 0))
+                            .schedule(org.lcrec.onnx.train.LrSchedule.constant(0.5, 0))
+                            .optimizerThreads(1)
+                            .build();
+            SftGraph lora = SftGraph.build(c, LoraConfig.newRowsOnly().withDropout(0), added);
+            float[][] loraRows;
+            try (Trainer t =
+                    Trainer.create(lora.builder(), lora.loss(), lora.initialStore(m, 3), sgd)) {
+                // the backward pass is in the graph now: no node output is vocabulary-sized
+                for (org.lcrec.onnx.Node n : t.graph().nodes()) {
+                    for (org.lcrec.onnx.Tensor o : n.outputs()) {
+                        boolean vocabSized =
+                                o.shape().isStatic()
+                                        && o.shape().rank() == 2
+                                        && o.shape().toArray()[0] == c.vocabSize();
+                        assertThat(vocabSized)
+                                .as("%s of %s %s (tied %s)", o.shape(), n.opType(), o.name(), tied)
+                                .isFalse();
+                    }
+                }
+                SftTrainer.feed(t, b);
+                t.step();
+                loraRows = rows(t.parameters(), tied, SftGraph.NEW_ROWS);
+            }
+            SftGraph full = SftGraph.build(c, null, 0);
+            float[][] fullRows;
+            try (Trainer t =
+                    Trainer.create(full.builder(), full.loss(), full.initialStore(m, 3), sgd)) {
+                SftTrainer.feed(t, b);
+                t.step();
+                fullRows = rows(t.parameters(), tied, ".weight");
+            }
+            int d0 = c.hiddenSize();
+            for (int k = 0; k < loraRows.length; k++) {
+                float[] want =
+                        java.util.Arrays.copyOfRange(
+                                fullRows[k], (c.vocabSize() - added) * d0, c.vocabSize() * d0);
+                float[] before =
+                        java.util.Arrays.copyOfRange(
+                                m.weights()
+                                        .get(
+                                                k == 0
+                                                        ? "model.embed_tokens.weight"
+                                                        : "lm_head.weight")
+                                        .toArray(),
+                                (c.vocabSize() - added) * d0,
+                                c.vocabSize() * d0);
+                assertThat(want).as("the full step moved the rows").isNotEqualTo(before);
+                for (int i = 0; i < want.length; i++) {
+                    assertThat(loraRows[k][i])
+                            .as("tied %s, matrix %d, value %d", tied, k, i)
+                            .isCloseTo(
+                                    want[i],
+                                    org.assertj.core.data.Offset.offset(
+                                            1e-5f + 1e-4f * Math.abs(want[i])));
+                }
+            }
+        }
+    }
+
+    /** The embedding's (and an untied head's) rows named {@code stem + suffix}. */
+    private static float[][] rows(org.lcrec.onnx.ParameterStore s, boolean tied, String suffix) {
+        float[] e = s.get("model.embed_tokens" + suffix).toArray();
+        return tied ? new float[][] {e} : new float[][] {e, s.get("lm_head" + suffix).toArray()};
+    }
 }

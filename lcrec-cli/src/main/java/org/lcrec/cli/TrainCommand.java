@@ -272,16 +272,21 @@ public final class TrainCommand implements Runnable {
         }
         Tokenizer tok = base.withIndexTokens(ds.index());
         LlamaModel m;
-        int added;
+        // the rows LoRA trains: every token id from the first index token on; a model whose
+        // vocabulary is padded past its tokenizer (Qwen2: 151,936 rows for 151,665 tokens) puts
+        // the first index tokens into padding rows, which must be trained too
+        int added = tok.vocabSize() - base.vocabSize();
+        int extension = added;
         if (model != null) {
             m = LlamaModel.load(model);
             SftTrainer.checkVocabulary(base.vocabSize(), m.config());
-            added = Math.max(0, tok.vocabSize() - m.config().vocabSize());
-            if (added > 0) {
+            extension = Math.max(0, tok.vocabSize() - m.config().vocabSize());
+            if (extension > 0) {
                 m =
                         VocabularyExtension.withMeanInit(
-                                m, added, seed, VocabularyExtension.DEFAULT_RELATIVE_NOISE);
+                                m, extension, seed, VocabularyExtension.DEFAULT_RELATIVE_NOISE);
             }
+            added = Math.min(added, m.config().vocabSize() - base.vocabSize());
         } else {
             int bos = firstId(tok, "<s>", "[CLS]", "<|begin_of_text|>");
             int eos = firstId(tok, "</s>", "<|endoftext|>", "<|im_end|>", "[SEP]");
@@ -292,7 +297,6 @@ public final class TrainCommand implements Runnable {
             LlamaConfig c =
                     LlamaPreset.byName(preset).config(tok.vocabSize(), bos, eos, tok.padId());
             m = LlamaModel.random(c, seed);
-            added = tok.vocabSize() - base.vocabSize();
         }
         LlamaConfig c = m.config();
         int bos = c.bosTokenId();
@@ -349,7 +353,7 @@ public final class TrainCommand implements Runnable {
                 "parameters",
                 c.parameterCount(),
                 tok.vocabSize() - base.vocabSize(),
-                added);
+                extension);
         o.printf(Locale.ROOT, "%-22s %,d samples from %s%n", "data", examples.size(), taskList);
         o.printf(Locale.ROOT, "%-22s %s%n", "config", cfg);
         long total = trainer.totalSteps(examples, c);

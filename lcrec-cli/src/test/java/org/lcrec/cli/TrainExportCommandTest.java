@@ -78,9 +78,15 @@ class TrainExportCommandTest {
         Path tok = tinyTokenizer(tmp);
         org.lcrec.tokenizers.Tokenizer t = org.lcrec.tokenizers.Tokenizer.load(tok);
         Path base = tmp.resolve("base");
+        // the model's vocabulary is padded 3 rows past its tokenizer, as Qwen2's is: the first
+        // index tokens land in padding rows, which LoRA must train as well
+        int padded = 3;
         org.lcrec.model.llm.LlamaModel.random(
                         org.lcrec.model.llm.LlamaPreset.CPU_TINY.config(
-                                t.vocabSize(), t.tokenToId("[CLS]"), t.tokenToId("[SEP]"), 0),
+                                t.vocabSize() + padded,
+                                t.tokenToId("[CLS]"),
+                                t.tokenToId("[SEP]"),
+                                0),
                         3)
                 .save(base);
         t.save(base);
@@ -88,7 +94,7 @@ class TrainExportCommandTest {
         org.lcrec.core.io.LcRecFiles.writeIndex(index, org.lcrec.core.Dataset.synthetic().index());
         float[] before = embedding(base);
         int baseRows = t.vocabSize();
-        int width = before.length / baseRows;
+        int width = before.length / (baseRows + padded);
         for (boolean all : new boolean[] {false, true}) {
             Path out = tmp.resolve(all ? "all" : "rows");
             List<String> args =
@@ -124,15 +130,21 @@ class TrainExportCommandTest {
             float[] after = embedding(out.resolve("model"));
             assertThat(after.length).isGreaterThan(before.length);
             boolean baseChanged = false;
-            for (int i = 0; i < before.length; i++) {
+            for (int i = 0; i < baseRows * width; i++) {
                 baseChanged |= before[i] != after[i];
             }
-            // the added rows as training found them: the base model extended as train does
-            int added = after.length / width - baseRows;
+            assertThat(baseChanged).as("base rows trained with all=%s", all).isEqualTo(all);
+            // the padding rows now hold the first index tokens: trained either way
+            assertThat(java.util.Arrays.copyOfRange(after, baseRows * width, before.length))
+                    .as("padding rows holding index tokens, all=%s", all)
+                    .isNotEqualTo(
+                            java.util.Arrays.copyOfRange(before, baseRows * width, before.length));
+            // the rows past the padding as training found them: the base extended as train does
+            int extension = after.length / width - baseRows - padded;
             float[] initial =
                     org.lcrec.model.llm.VocabularyExtension.withMeanInit(
                                     org.lcrec.model.llm.LlamaModel.load(base),
-                                    added,
+                                    extension,
                                     5,
                                     org.lcrec.model.llm.VocabularyExtension.DEFAULT_RELATIVE_NOISE)
                             .weights()

@@ -32,6 +32,42 @@ public final class Parameter {
         this.data = bytes.asFloatBuffer();
     }
 
+    private Parameter(
+            String name, long[] shape, boolean trainable, boolean decay, ByteBuffer bytes) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.trainable = trainable;
+        this.decay = decay;
+        this.bytes = bytes;
+        this.data = bytes.asFloatBuffer();
+    }
+
+    /** A parameter over {@code source}'s elements from {@code fromElement}, sharing its memory. */
+    static Parameter view(ParameterSpec spec, Parameter source, long fromElement) {
+        long n = spec.size();
+        if (fromElement < 0 || fromElement + n > source.size()) {
+            throw new IllegalArgumentException(
+                    "parameter '"
+                            + spec.name()
+                            + "' "
+                            + Arrays.toString(spec.shape())
+                            + ": elements ["
+                            + fromElement
+                            + ", "
+                            + (fromElement + n)
+                            + ") are not inside '"
+                            + source.name
+                            + "' ("
+                            + source.size()
+                            + " elements)");
+        }
+        ByteBuffer slice =
+                source.bytes
+                        .slice((int) (fromElement * 4), (int) (n * 4))
+                        .order(ByteOrder.nativeOrder());
+        return new Parameter(spec.name(), spec.shape(), spec.trainable(), spec.decay(), slice);
+    }
+
     public String name() {
         return name;
     }

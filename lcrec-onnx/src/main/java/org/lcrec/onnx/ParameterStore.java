@@ -24,10 +24,36 @@ public final class ParameterStore {
     public static ParameterStore initialize(Collection<ParameterSpec> specs, long seed) {
         ParameterStore s = new ParameterStore();
         for (ParameterSpec p : specs) {
-            Parameter par = s.add(p.name(), p.shape(), p.trainable(), p.decay());
-            p.init().fill(par.data(), p.shape(), Init.rngFor(seed, p.name()));
+            s.addInitialized(p, seed);
         }
         return s;
+    }
+
+    /**
+     * Adds a parameter for {@code spec}, filled by its initialiser from {@code seed} and its name
+     * (the values {@link #initialize} gives it, whatever else the store holds).
+     */
+    public Parameter addInitialized(ParameterSpec spec, long seed) {
+        Parameter par = add(spec.name(), spec.shape(), spec.trainable(), spec.decay());
+        spec.init().fill(par.data(), spec.shape(), Init.rngFor(seed, spec.name()));
+        return par;
+    }
+
+    /**
+     * Adds a parameter for {@code spec} that shares memory with {@code source}: its values are
+     * {@code source}'s elements from {@code fromElement} on, not a copy (a write to either shows in
+     * both). For frozen weights that a training graph takes unchanged from a loaded model, so that
+     * a large model is held once.
+     *
+     * @throws IllegalArgumentException if the range leaves {@code source}
+     */
+    public Parameter addView(ParameterSpec spec, Parameter source, long fromElement) {
+        if (params.containsKey(spec.name())) {
+            throw new IllegalArgumentException("parameter '" + spec.name() + "' already exists");
+        }
+        Parameter p = Parameter.view(spec, source, fromElement);
+        params.put(spec.name(), p);
+        return p;
     }
 
     /** Initialises a store for all parameters of a graph. */

@@ -123,28 +123,32 @@ public final class SftGraph {
 
     /**
      * The parameter store for this graph from a model's weights: base values, split embedding rows,
-     * LoRA factors initialised from {@code seed} (A Kaiming-uniform, B zeros).
+     * LoRA factors initialised from {@code seed} (A Kaiming-uniform, B zeros). Frozen weights (the
+     * LoRA base, the base rows of a split vocabulary matrix) are views of the model's own memory,
+     * not copies, so a 0.5B-parameter model is held once; trainable ones are copies.
      */
     public ParameterStore initialStore(LlamaModel model, long seed) {
         if (!model.config().equals(config)) {
             throw new IllegalArgumentException(
                     "model " + model.config() + " does not match the graph's " + config);
         }
-        ParameterStore s = ParameterStore.initialize(builder.parameters(), seed);
+        ParameterStore s = new ParameterStore();
         ParameterStore base = model.weights();
         int v0 = config.vocabSize() - addedTokens;
         int d = config.hiddenSize();
         for (ParameterSpec p : builder.parameters()) {
             String n = p.name();
+            boolean baseRows = n.endsWith(BASE_ROWS);
+            if (!p.trainable() && (base.contains(n) || baseRows)) {
+                // frozen weights share the model's memory: a large model is held once
+                s.addView(p, base.get(baseRows ? fullName(n) : n), 0);
+                continue;
+            }
+            Parameter par = s.addInitialized(p, seed);
             if (base.contains(n)) {
-                s.get(n).set(base.get(n).toArray());
-            } else if (n.endsWith(BASE_ROWS) || n.endsWith(NEW_ROWS)) {
-                String full = fullName(n);
-                float[] all = base.get(full).toArray();
-                boolean isBase = n.endsWith(BASE_ROWS);
-                float[] part = new float[(isBase ? v0 : addedTokens) * d];
-                System.arraycopy(all, isBase ? 0 : v0 * d, part, 0, part.length);
-                s.get(n).set(part);
+                par.data().put(0, base.get(n).data(), 0, par.size());
+            } else if (n.endsWith(NEW_ROWS)) {
+                par.data().put(0, base.get(fullName(n)).data(), v0 * d, par.size());
             }
             // LoRA factors keep their seeded initialisation
         }

@@ -210,6 +210,30 @@ class SftGraphTest {
         }
     }
 
+    /** A LoRA store's frozen weights are the model's memory; its trained ones are copies. */
+    @Test
+    void frozenWeightsAreSharedWithTheModelAndTrainedOnesCopied() {
+        LlamaConfig c = TinySft.config(41, true);
+        LlamaModel m = randomScaled(c, 12);
+        SftGraph g = SftGraph.build(c, LoraConfig.newRowsOnly(), 4);
+        org.lcrec.onnx.ParameterStore s = g.initialStore(m, 3);
+        Parameter q = m.weights().get("model.layers.0.self_attn.q_proj.weight");
+        Parameter e = m.weights().get("model.embed_tokens.weight");
+        float[] baseRows = s.get("model.embed_tokens.base_rows.weight").toArray();
+        float[] newRows = s.get("model.embed_tokens.new_rows.weight").toArray();
+        assertThat(baseRows).isEqualTo(java.util.Arrays.copyOf(e.toArray(), 37 * 32));
+        assertThat(newRows).isEqualTo(java.util.Arrays.copyOfRange(e.toArray(), 37 * 32, 41 * 32));
+        q.data().put(5, 123f);
+        e.data().put(7, 456f);
+        e.data().put(38 * 32, 789f);
+        assertThat(s.get("model.layers.0.self_attn.q_proj.weight").data().get(5)).isEqualTo(123f);
+        assertThat(s.get("model.embed_tokens.base_rows.weight").data().get(7)).isEqualTo(456f);
+        assertThat(s.get("model.embed_tokens.new_rows.weight").data().get(32))
+                .isEqualTo(newRows[32]);
+        assertThat(s.get("model.embed_tokens.new_rows.weight").trainable()).isTrue();
+        assertThat(s.get("model.layers.0.self_attn.q_proj.weight").trainable()).isFalse();
+    }
+
     /** The embedding's (and an untied head's) rows named {@code stem + suffix}. */
     private static float[][] rows(org.lcrec.onnx.ParameterStore s, boolean tied, String suffix) {
         float[] e = s.get("model.embed_tokens" + suffix).toArray();

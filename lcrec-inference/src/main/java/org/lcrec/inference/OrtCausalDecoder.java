@@ -398,13 +398,30 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 .asFloatBuffer();
     }
 
-    private static LongBuffer directLongs(long[] values) {
-        LongBuffer b =
-                ByteBuffer.allocateDirect(values.length * 8)
-                        .order(ByteOrder.nativeOrder())
-                        .asLongBuffer();
-        b.put(values).rewind();
-        return b;
+    /**
+     * A direct input buffer that a run reuses from step to step (grown by half again when too
+     * small), so that a decode step allocates no native memory for its inputs: direct buffers are
+     * reclaimed only when the garbage collector runs, and an idle heap let a decoding process's
+     * resident memory grow by a mask's size per step, each new page faulting.
+     */
+    private static final class ReusedLongs {
+        private LongBuffer buffer;
+
+        /** The values in this buffer, as a view of exactly their length. */
+        LongBuffer fill(long[] values) {
+            if (buffer == null || buffer.capacity() < values.length) {
+                int cap =
+                        Math.max(
+                                values.length,
+                                buffer == null ? 0 : buffer.capacity() + buffer.capacity() / 2);
+                buffer =
+                        ByteBuffer.allocateDirect(cap * 8)
+                                .order(ByteOrder.nativeOrder())
+                                .asLongBuffer();
+            }
+            buffer.put(0, values);
+            return buffer.slice(0, values.length);
+        }
     }
 
     /** Closes a list of values, keeping the first failure. */
@@ -425,6 +442,10 @@ public final class OrtCausalDecoder implements CausalDecoder {
     }
 
     private final class Run implements DecoderRun {
+        private final ReusedLongs idsIn = new ReusedLongs();
+        private final ReusedLongs maskIn = new ReusedLongs();
+        private final ReusedLongs positionsIn = new ReusedLongs();
+        private final ReusedLongs beamIn = new ReusedLongs();
         private int rows;
         private int past;
         private long[] mask = new long[0];
@@ -524,20 +545,20 @@ public final class OrtCausalDecoder implements CausalDecoder {
                         INPUT_IDS,
                         track(
                                 owned,
-                                OnnxTensor.createTensor(env, directLongs(ids), shape(rows, seq))));
+                                OnnxTensor.createTensor(env, idsIn.fill(ids), shape(rows, seq))));
                 in.put(
                         ATTENTION_MASK,
                         track(
                                 owned,
                                 OnnxTensor.createTensor(
-                                        env, directLongs(fullMask), shape(rows, total))));
+                                        env, maskIn.fill(fullMask), shape(rows, total))));
                 if (hasPositionIds) {
                     in.put(
                             POSITION_IDS,
                             track(
                                     owned,
                                     OnnxTensor.createTensor(
-                                            env, directLongs(positions), shape(rows, seq))));
+                                            env, positionsIn.fill(positions), shape(rows, seq))));
                 }
                 if (pastTensors == null) {
                     long[] emptyShape = {pastBatch, config.kvHeads(), 0, config.headDim()};
@@ -562,7 +583,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
                             BEAM_IDX,
                             track(
                                     owned,
-                                    OnnxTensor.createTensor(env, directLongs(beam), shape(rows))));
+                                    OnnxTensor.createTensor(env, beamIn.fill(beam), shape(rows))));
                 }
                 boolean pin = !all && seq == 1;
                 if (pin && mode == Out.LOG_PROBS && logSoftmax == null) {

@@ -64,6 +64,16 @@ public class SftTrainingBenchmark {
         @Param({"full", "lora"})
         public String mode;
 
+        /**
+         * {@code cpu-small} (31,546 rows), or {@code qwen2-0.5b}: Qwen2-0.5B's shape (494M
+         * parameters, 151,936 rows, 24 layers, d 896, 14 heads / 2 KV heads, SwiGLU 4,864, tied
+         * head), random weights, for memory per parameter at the size LC-Rec adapts (run it with
+         * {@code -p shape=qwen2-0.5b -p mode=lora -wi 0 -i 1}; a step takes tens of seconds on 2
+         * cores).
+         */
+        @Param({"cpu-small"})
+        public String shape;
+
         /** ORT intra-op threads (0 = ORT's default, one per physical core). */
         @Param({"0"})
         public int threads;
@@ -79,7 +89,24 @@ public class SftTrainingBenchmark {
 
         @Setup(Level.Trial)
         public void setup() {
-            config = LlamaPreset.CPU_SMALL.config(VOCAB, 101, 102, 0);
+            config =
+                    shape.equals("qwen2-0.5b")
+                            ? LlamaConfig.builder()
+                                    .modelType("qwen2")
+                                    .vocabSize(151_936)
+                                    .hiddenSize(896)
+                                    .intermediateSize(4_864)
+                                    .numLayers(24)
+                                    .numHeads(14)
+                                    .numKvHeads(2)
+                                    .ropeTheta(1_000_000)
+                                    .maxPositions(32_768)
+                                    .tieWordEmbeddings(true)
+                                    .bosTokenId(151_643)
+                                    .eosTokenId(151_645)
+                                    .padTokenId(151_643)
+                                    .build()
+                            : LlamaPreset.CPU_SMALL.config(VOCAB, 101, 102, 0);
             rssBefore = rss("VmRSS");
             LlamaModel m = LlamaModel.random(config, 1);
             boolean lora = mode.equals("lora");
@@ -108,7 +135,7 @@ public class SftTrainingBenchmark {
             int k = 0;
             for (int b = 0; b < BATCH; b++) {
                 for (int t = 0; t < s; t++) {
-                    ids.put(b * s + t, r.nextInt(VOCAB));
+                    ids.put(b * s + t, r.nextInt(config.vocabSize()));
                     mask.put(b * s + t, 1);
                     pos.put(b * s + t, t);
                 }

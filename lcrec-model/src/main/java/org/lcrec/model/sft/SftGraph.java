@@ -173,15 +173,14 @@ public final class SftGraph {
             String n = spec.name();
             Parameter p = out.add(n, spec.shape(), true, spec.decay());
             String stem = n.substring(0, n.length() - ".weight".length());
+            // buffer to buffer: a 0.5B model is not copied through the heap on the way
             if (trained.contains(n)) {
-                p.set(trained.get(n).toArray());
+                p.data().put(0, trained.get(n).data(), 0, p.size());
             } else if (trained.contains(stem + BASE_ROWS)) {
-                float[] a = trained.get(stem + BASE_ROWS).toArray();
-                float[] b = trained.get(stem + NEW_ROWS).toArray();
-                float[] all = new float[a.length + b.length];
-                System.arraycopy(a, 0, all, 0, a.length);
-                System.arraycopy(b, 0, all, a.length, b.length);
-                p.set(all);
+                Parameter a = trained.get(stem + BASE_ROWS);
+                Parameter b = trained.get(stem + NEW_ROWS);
+                p.data().put(0, a.data(), 0, a.size());
+                p.data().put(a.size(), b.data(), 0, b.size());
             } else {
                 throw new IllegalStateException("trained store lacks '" + n + "'");
             }

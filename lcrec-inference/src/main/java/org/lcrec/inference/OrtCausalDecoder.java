@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +26,6 @@ import org.lcrec.core.io.FileChecks;
 import org.lcrec.inference.internal.LogProbsOutput;
 import org.lcrec.inference.internal.OrtLogSoftmax;
 import org.lcrec.onnx.OnnxModel;
-import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
 import org.lcrec.onnx.runtime.Ort;
 
 /**
@@ -183,7 +181,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
      * @return the decoder
      * @throws MalformedFileException naming the path if files are missing or the graph does not fit
      *     the layout
-     * @throws ExecutionProviderUnavailableException if CUDA is requested but not available
+     * @throws org.lcrec.onnx.runtime.ExecutionProviderUnavailableException if CUDA is requested but
+     *     not available
      */
     public static OrtCausalDecoder open(Path model, DecoderOptions options) {
         Path file = model;
@@ -245,26 +244,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
             if (options.device() == Device.CUDA) {
-                if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-                    throw new ExecutionProviderUnavailableException(
-                            "CUDA was requested but this ONNX Runtime has no CUDA execution"
-                                    + " provider (available: "
-                                    + OrtEnvironment.getAvailableProviders()
-                                    + "); put com.microsoft.onnxruntime:onnxruntime_gpu on the"
-                                    + " class path instead of onnxruntime, on a machine with"
-                                    + " CUDA, or use Device.CPU",
-                            null);
-                }
-                try {
-                    so.addCUDA(options.deviceId());
-                } catch (OrtException e) {
-                    throw new ExecutionProviderUnavailableException(
-                            "CUDA was requested for device "
-                                    + options.deviceId()
-                                    + " but its execution provider could not be loaded: "
-                                    + e.getMessage(),
-                            e);
-                }
+                Ort.addCuda(so, options.deviceId());
             }
             OrtSession session = addLogProbs ? openWithLogProbs(env, modelFile, so) : null;
             if (session == null) {

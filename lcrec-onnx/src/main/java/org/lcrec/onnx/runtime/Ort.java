@@ -52,6 +52,34 @@ public final class Ort {
         return OrtEnvironment.getAvailableProviders();
     }
 
+    /**
+     * Adds the CUDA execution provider for {@code deviceId} to session options.
+     *
+     * @throws ExecutionProviderUnavailableException if this ONNX Runtime has no CUDA provider (the
+     *     CPU-only artifact) or the provider cannot be loaded for the device
+     */
+    public static void addCuda(OrtSession.SessionOptions o, int deviceId) {
+        if (!availableProviders().contains(OrtProvider.CUDA)) {
+            throw new ExecutionProviderUnavailableException(
+                    "CUDA execution provider requested but this ONNX Runtime "
+                            + "build offers only "
+                            + availableProviders()
+                            + "; put com.microsoft.onnxruntime:onnxruntime_gpu "
+                            + "on the class path instead of onnxruntime and install CUDA 12 and cuDNN 9",
+                    null);
+        }
+        try {
+            o.addCUDA(deviceId);
+        } catch (OrtException ex) {
+            throw new ExecutionProviderUnavailableException(
+                    "CUDA execution provider requested for device "
+                            + deviceId
+                            + " but it could not be loaded: "
+                            + ex.getMessage(),
+                    ex);
+        }
+    }
+
     /** Session options for a config; CUDA raises a clear error when unavailable. */
     public static OrtSession.SessionOptions options(SessionConfig cfg) {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
@@ -67,25 +95,7 @@ public final class Ort {
                             ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                             : OrtSession.SessionOptions.OptLevel.NO_OPT);
             if (cfg.provider() == ExecutionProvider.CUDA) {
-                if (!availableProviders().contains(OrtProvider.CUDA)) {
-                    throw new ExecutionProviderUnavailableException(
-                            "CUDA execution provider requested but this ONNX Runtime "
-                                    + "build offers only "
-                                    + availableProviders()
-                                    + "; put com.microsoft.onnxruntime:onnxruntime_gpu "
-                                    + "on the class path instead of onnxruntime and install CUDA 12 and cuDNN 9",
-                            null);
-                }
-                try {
-                    o.addCUDA(cfg.deviceId());
-                } catch (OrtException ex) {
-                    throw new ExecutionProviderUnavailableException(
-                            "CUDA execution provider requested for device "
-                                    + cfg.deviceId()
-                                    + " but it could not be loaded: "
-                                    + ex.getMessage(),
-                            ex);
-                }
+                addCuda(o, cfg.deviceId());
             }
             return o;
         } catch (OrtException ex) {

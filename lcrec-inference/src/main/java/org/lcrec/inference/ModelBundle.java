@@ -365,7 +365,9 @@ public final class ModelBundle {
         JsonNode bos = root.get("bos");
         if (bos == null || !bos.canConvertToInt() || bos.intValue() < -1) {
             throw new MalformedFileException(
-                    file + ": \"bos\": expected a token id or -1, found " + bos);
+                    file
+                            + ": \"bos\": expected a token id or -1, found "
+                            + FileChecks.abbreviate(bos));
         }
         return new Prompts(bos.intValue(), text, ids);
     }
@@ -444,7 +446,8 @@ public final class ModelBundle {
                     file + ": expected a JSON object: " + FileChecks.describe(e), e);
         }
         if (root == null || !root.isObject()) {
-            throw new MalformedFileException(file + ": expected a JSON object, found " + root);
+            throw new MalformedFileException(
+                    file + ": expected a JSON object, found " + FileChecks.abbreviate(root));
         }
         return root;
     }
@@ -453,7 +456,11 @@ public final class ModelBundle {
         JsonNode v = n.get(field);
         if (v == null || !v.isTextual()) {
             throw new MalformedFileException(
-                    where + ": \"" + field + "\": expected a string, found " + v);
+                    where
+                            + ": \""
+                            + field
+                            + "\": expected a string, found "
+                            + FileChecks.abbreviate(v));
         }
         return v.textValue();
     }
@@ -462,7 +469,11 @@ public final class ModelBundle {
         JsonNode v = n.get(field);
         if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
             throw new MalformedFileException(
-                    where + ": \"" + field + "\": expected an integer, found " + v);
+                    where
+                            + ": \""
+                            + field
+                            + "\": expected an integer, found "
+                            + FileChecks.abbreviate(v));
         }
         return v.intValue();
     }
@@ -471,7 +482,11 @@ public final class ModelBundle {
         JsonNode v = n.get(field);
         if (v == null || !v.isBoolean()) {
             throw new MalformedFileException(
-                    where + ": \"" + field + "\": expected true or false, found " + v);
+                    where
+                            + ": \""
+                            + field
+                            + "\": expected true or false, found "
+                            + FileChecks.abbreviate(v));
         }
         return v.booleanValue();
     }

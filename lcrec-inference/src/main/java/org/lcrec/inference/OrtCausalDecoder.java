@@ -380,9 +380,9 @@ public final class OrtCausalDecoder implements CausalDecoder {
 
     /**
      * A direct input buffer that a run reuses from step to step (grown by half again when too
-     * small), so that a decode step allocates no native memory for its inputs: direct buffers are
-     * reclaimed only when the garbage collector runs, and an idle heap let a decoding process's
-     * resident memory grow by a mask's size per step, each new page faulting.
+     * small), so that a decode step allocates no native memory for its inputs (direct buffers are
+     * reclaimed only when the garbage collector runs). At the benchmarked size this made no
+     * measurable difference to speed or system time (see docs/architecture.md).
      */
     private static final class ReusedLongs {
         private LongBuffer buffer;

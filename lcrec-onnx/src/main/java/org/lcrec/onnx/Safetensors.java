@@ -127,11 +127,7 @@ public final class Safetensors {
                 header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new MalformedFileException(
-                        file
-                                + ": header: expected JSON, found an error at byte "
-                                + e.getLocation().getByteOffset()
-                                + ": "
-                                + FileChecks.abbreviate(e.getOriginalMessage()));
+                        file + ": header: expected JSON, found " + FileChecks.describe(e));
             }
             if (header == null || !header.isObject()) {
                 throw new MalformedFileException(

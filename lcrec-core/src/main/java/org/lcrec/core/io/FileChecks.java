@@ -101,16 +101,20 @@ public final class FileChecks {
                     l == null || l.getLineNr() < 0
                             ? ""
                             : "line " + l.getLineNr() + ", column " + l.getColumnNr() + ": ";
-            return at + oneLine(j.getOriginalMessage());
+            return at + abbreviate(oneLine(j.getOriginalMessage()));
         }
         if (e instanceof java.nio.charset.CharacterCodingException) {
             return "not UTF-8 text";
         }
-        return oneLine(e.getMessage());
+        return abbreviate(oneLine(e.getMessage()));
     }
 
-    private static String oneLine(String s) {
-        return abbreviate(String.valueOf(s).replaceAll("\\s*\\R\\s*", " "));
+    /**
+     * @param s a message (may be null)
+     * @return it on one line: every line break, with the blanks around it, becomes one space
+     */
+    public static String oneLine(String s) {
+        return String.valueOf(s).replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**

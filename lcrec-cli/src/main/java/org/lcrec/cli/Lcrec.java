@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.lcrec.core.DatasetException;
 import org.lcrec.core.MalformedFileException;
+import org.lcrec.core.io.FileChecks;
 import org.lcrec.model.encoder.EncoderException;
 import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
+import org.lcrec.onnx.train.CheckpointMismatchException;
 import org.lcrec.onnx.train.TrainingDivergedException;
 import org.lcrec.quantization.QuantizationException;
 import org.lcrec.tasks.llm.LlmException;
@@ -112,9 +114,7 @@ public final class Lcrec implements Runnable {
         PrintWriter e = commandLine.getErr();
         if (isBadInput(ex)) {
             // one line, whatever the message holds (a library message may quote a file's lines)
-            e.println(
-                    "lcrec: error: "
-                            + String.valueOf(ex.getMessage()).replaceAll("\\s*\\R\\s*", " "));
+            e.println("lcrec: error: " + FileChecks.oneLine(ex.getMessage()));
             e.flush();
             return 2;
         }
@@ -159,6 +159,8 @@ public final class Lcrec implements Runnable {
                 || ex instanceof QuantizationException
                 || ex instanceof ExecutionProviderUnavailableException
                 // a diverged run is a learning rate or data the user chose, not a bug
+                // an intact checkpoint of another run in the output directory
+                || ex instanceof CheckpointMismatchException
                 || ex instanceof TrainingDivergedException
                 || ex instanceof LlmException;
     }
@@ -176,7 +178,7 @@ public final class Lcrec implements Runnable {
                 b.append(": ").append(t.getMessage());
             }
         }
-        String line = b.toString().replaceAll("\\s*\\R\\s*", " ");
+        String line = FileChecks.oneLine(b.toString());
         return line.length() > 2000 ? line.substring(0, 1997) + "..." : line;
     }
 

@@ -12,6 +12,7 @@ import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.model.sasrec.SasRecException;
 import org.lcrec.onnx.runtime.ExecutionProviderUnavailableException;
 import org.lcrec.onnx.runtime.OnnxRuntimeException;
+import org.lcrec.onnx.train.CheckpointMismatchException;
 import org.lcrec.onnx.train.TrainingDivergedException;
 import org.lcrec.quantization.QuantizationException;
 import org.lcrec.tasks.TaskUnavailableException;
@@ -33,6 +34,7 @@ class ExceptionHierarchyTest {
                         OnnxRuntimeException.class,
                         ExecutionProviderUnavailableException.class,
                         TrainingDivergedException.class,
+                        CheckpointMismatchException.class,
                         SasRecException.class,
                         EncoderException.class,
                         CheckpointException.class,

@@ -21,6 +21,7 @@ import org.lcrec.model.llm.LlamaConfig;
 import org.lcrec.model.llm.LlamaModel;
 import org.lcrec.onnx.ParameterStore;
 import org.lcrec.onnx.runtime.DirectTensor;
+import org.lcrec.onnx.train.CheckpointMismatchException;
 import org.lcrec.onnx.train.LrSchedule;
 import org.lcrec.onnx.train.Optimizer;
 import org.lcrec.onnx.train.StepResult;
@@ -196,13 +197,9 @@ public final class SftTrainer {
                     st = readState(ckpt, signature);
                     checkState(ckpt, st, totalMicro);
                     trainer.loadCheckpoint(ckpt.resolve(TRAINER_FILE));
-                } catch (DamagedCheckpoint | UncheckedIOException | NumberFormatException e) {
-                    damaged.add(ckpt.getFileName() + " (" + e.getMessage() + ")");
-                    continue;
+                } catch (CheckpointMismatchException e) {
+                    throw e;
                 } catch (RuntimeException e) {
-                    if (isForeign(e)) {
-                        throw e;
-                    }
                     damaged.add(ckpt.getFileName() + " (" + e.getMessage() + ")");
                     continue;
                 }
@@ -382,18 +379,6 @@ public final class SftTrainer {
         }
     }
 
-    /**
-     * Whether a checkpoint failure says it belongs to another run (then it must not be skipped).
-     */
-    private static boolean isForeign(RuntimeException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("different run")
-                || m.contains("different graph")
-                || m.contains("differs from this trainer")
-                || m.contains("unsupported version")
-                || m.contains("unsupported checkpoint version");
-    }
-
     /** The cursor and counters of a state file, checked against this run before they are used. */
     private static void checkState(Path dir, JsonNode st, long totalMicro) {
         Path f = dir.resolve(STATE_FILE);
@@ -436,7 +421,7 @@ public final class SftTrainer {
             throw new DamagedCheckpoint(f + ": expected a JSON object");
         }
         if (!FORMAT.equals(st.path("format").asText())) {
-            throw new IllegalArgumentException(
+            throw new CheckpointMismatchException(
                     f
                             + ": format: expected '"
                             + FORMAT
@@ -445,11 +430,11 @@ public final class SftTrainer {
                             + "'");
         }
         if (st.path("version").asInt() != VERSION) {
-            throw new IllegalArgumentException(
+            throw new CheckpointMismatchException(
                     f + ": unsupported version " + st.path("version") + ", expected " + VERSION);
         }
         if (!signature.equals(st.path("signature").asText())) {
-            throw new IllegalArgumentException(
+            throw new CheckpointMismatchException(
                     f
                             + ": the checkpoint was written for a different run; expected '"
                             + signature

@@ -673,19 +673,19 @@ public final class Trainer implements AutoCloseable {
     /**
      * Restores a checkpoint written by {@link #saveCheckpoint} for the same graph and optimiser.
      *
-     * @throws IllegalArgumentException when the file is not a checkpoint of a supported version, or
-     *     its parameters (names, shapes), optimiser or schedule differ from this trainer's
+     * @throws CheckpointMismatchException when the file is not a checkpoint of a supported version,
+     *     or its parameters (names, shapes), optimiser or schedule differ from this trainer's
      */
     public void loadCheckpoint(Path file) {
         checkOpen();
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
-            throw new IllegalArgumentException(
+            throw new CheckpointMismatchException(
                     file + ": not an lcrec-onnx checkpoint (format " + meta.get("format") + ")");
         }
         if (!VERSION.equals(meta.get("version"))) {
-            throw new IllegalArgumentException(
+            throw new CheckpointMismatchException(
                     file
                             + ": unsupported checkpoint version "
                             + meta.get("version")
@@ -694,7 +694,7 @@ public final class Trainer implements AutoCloseable {
         }
         String sig = signature();
         if (!sig.equals(meta.get("parameters"))) {
-            throw new IllegalArgumentException(
+            throw new CheckpointMismatchException(
                     file
                             + ": checkpoint is for a different graph ('"
                             + meta.get("graph")
@@ -711,7 +711,7 @@ public final class Trainer implements AutoCloseable {
                         default -> Integer.toString(cfg.accumulationSteps());
                     };
             if (!mine.equals(meta.get(key))) {
-                throw new IllegalArgumentException(
+                throw new CheckpointMismatchException(
                         file
                                 + ": checkpoint "
                                 + key

@@ -238,7 +238,7 @@ class TrainerTest {
                                 .clipNorm(1.0)
                                 .build())) {
             assertThatThrownBy(() -> t.loadCheckpoint(ck))
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(CheckpointMismatchException.class)
                     .hasMessageContaining("different graph")
                     .hasMessageContaining("layers.0.weight");
         }

@@ -421,7 +421,7 @@ public final class SftTrainer {
             throw new DamagedCheckpoint(f + ": expected a JSON object");
         }
         if (!FORMAT.equals(st.path("format").asText())) {
-            throw new CheckpointMismatchException(
+            throw new DamagedCheckpoint(
                     f
                             + ": format: expected '"
                             + FORMAT

@@ -673,15 +673,16 @@ public final class Trainer implements AutoCloseable {
     /**
      * Restores a checkpoint written by {@link #saveCheckpoint} for the same graph and optimiser.
      *
-     * @throws CheckpointMismatchException when the file is not a checkpoint of a supported version,
-     *     or its parameters (names, shapes), optimiser or schedule differ from this trainer's
+     * @throws IllegalArgumentException when the file is not an lcrec-onnx checkpoint
+     * @throws CheckpointMismatchException when it is one of another version, or its parameters
+     *     (names, shapes), optimiser or schedule differ from this trainer's
      */
     public void loadCheckpoint(Path file) {
         checkOpen();
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
-            throw new CheckpointMismatchException(
+            throw new IllegalArgumentException(
                     file + ": not an lcrec-onnx checkpoint (format " + meta.get("format") + ")");
         }
         if (!VERSION.equals(meta.get("version"))) {

@@ -63,6 +63,14 @@ public final class ExportCommand implements Runnable {
     boolean noBeamIdx;
 
     @Option(
+            names = "--no-beam-graph",
+            description =
+                    "Leave out beam_decoder.onnx, the beam-search graph (prompt cache shared by"
+                            + " the beams, LM head at the last position) that lcrec's decoder"
+                            + " uses where present; it holds a second copy of the weights.")
+    boolean noBeamGraph;
+
+    @Option(
             names = "--external-data",
             paramLabel = "auto|always|never",
             defaultValue = "auto",
@@ -152,13 +160,17 @@ public final class ExportCommand implements Runnable {
                     DecoderExport.exportDirectory(
                             model,
                             out,
-                            ExportOptions.defaults().withBeamIdx(!noBeamIdx).withExternalData(ext));
+                            ExportOptions.defaults()
+                                    .withBeamIdx(!noBeamIdx)
+                                    .withBeamGraph(!noBeamGraph)
+                                    .withExternalData(ext));
         } catch (CheckpointException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         boolean tokenizer = Files.isRegularFile(out.resolve(HfCheckpoint.TOKENIZER));
         boolean external = Files.isRegularFile(out.resolve(DecoderExport.DATA_FILE));
+        boolean beamGraph = Files.isRegularFile(out.resolve(DecoderExport.BEAM_MODEL_FILE));
         o.printf(Locale.ROOT, "%-22s %s%n", "model", m.config());
         o.printf(Locale.ROOT, "%-22s %,d%n", "parameters", m.config().parameterCount());
         o.printf(
@@ -166,7 +178,8 @@ public final class ExportCommand implements Runnable {
                 "%-22s %s%s%n",
                 "wrote",
                 out.resolve(DecoderExport.MODEL_FILE),
-                external ? " + " + DecoderExport.DATA_FILE : "");
+                (external ? " + " + DecoderExport.DATA_FILE : "")
+                        + (beamGraph ? " + " + DecoderExport.BEAM_MODEL_FILE : ""));
         o.printf(
                 Locale.ROOT,
                 "%-22s %s%n",

@@ -122,11 +122,11 @@ public final class BeamSearch {
         }
         int fan = Math.max(1, constraint.maxFanOut());
         Workspace s = new Workspace(users, beams, depth, fan);
-        try (DecoderRun run = decoder.newRun()) {
-            // the prefill's normaliser is computed in Java (one row per prompt); decode steps
-            // get log-probabilities from the run (ORT-side for OrtCausalDecoder)
-            float[] logits = run.forward(ids, users, maxLen, mask);
-            FloatBuffer logProbs = null;
+        try (DecoderRun run = decoder.newBeamRun()) {
+            // every step reads log-probabilities from the run (in the graph for OrtCausalDecoder's
+            // beam runs; the prefill's are computed in Java from its logits otherwise, which at
+            // score 0 gives exactly the candidates that normalising in select did)
+            FloatBuffer logProbs = run.prefillLogProbs(ids, users, maxLen, mask);
             // the prefill row of each prompt is its single beam at the root
             int[] node = new int[users];
             Arrays.fill(node, constraint.root());
@@ -137,7 +137,7 @@ public final class BeamSearch {
                 try {
                     select(
                             constraint,
-                            logits,
+                            null,
                             logProbs,
                             vocab,
                             node,
@@ -160,7 +160,6 @@ public final class BeamSearch {
                     for (int r = 0; r < next.length; r++) {
                         next[r] = s.token[r] >= 0 ? s.token[r] : cfg.padId();
                     }
-                    logits = null;
                     logProbs = run.stepLogProbs(next, users * beams);
                 }
             }

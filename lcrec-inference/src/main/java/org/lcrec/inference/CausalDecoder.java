@@ -25,6 +25,21 @@ public interface CausalDecoder extends AutoCloseable {
      */
     DecoderRun newRun();
 
+    /**
+     * A generation for a beam search, which the decoder may serve faster than a general {@link
+     * #newRun()}: the run starts with {@link DecoderRun#prefillLogProbs} (one row per prompt), then
+     * alternates {@link DecoderRun#reorder} and {@link DecoderRun#stepLogProbs}; after the first
+     * reorder the rows come in equal consecutive groups, one per prompt, and a reorder never moves
+     * a row to another prompt's group. {@link DecoderRun#forward} and {@link
+     * DecoderRun#forwardAllPositions} may be unsupported. The default is {@link #newRun()}.
+     *
+     * @return a new generation with an empty cache
+     * @throws IllegalStateException if the decoder is closed
+     */
+    default DecoderRun newBeamRun() {
+        return newRun();
+    }
+
     /** Releases the model; idempotent. Runs still open must not be used afterwards. */
     @Override
     void close();

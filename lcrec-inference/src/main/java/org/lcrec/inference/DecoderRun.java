@@ -62,6 +62,33 @@ public interface DecoderRun extends AutoCloseable {
     }
 
     /**
+     * The first call of a generation when only log-probabilities are needed: feeds the
+     * (left-padded) prompts like {@link #forward} and returns the log-softmax over the vocabulary
+     * of each row's last logits. The default computes it in Java from {@link #forward}; {@link
+     * OrtCausalDecoder}'s beam runs compute it in the graph, with the LM head at the last position
+     * only.
+     *
+     * @param ids token ids, row-major {@code rows × seq}
+     * @param rows the batch size
+     * @param seq tokens per row
+     * @param mask 1 for real tokens, 0 for padding, or {@code null}
+     * @return log-probabilities, row-major {@code rows × vocabulary} (read with absolute gets),
+     *     owned by the run and overwritten by the next call
+     */
+    default FloatBuffer prefillLogProbs(long[] ids, int rows, int seq, long[] mask) {
+        float[] logits = forward(ids, rows, seq, mask);
+        int vocab = logits.length / rows;
+        float[] out = new float[logits.length];
+        for (int r = 0; r < rows; r++) {
+            float lse = LogitKernels.logSumExp(logits, r * vocab, vocab);
+            for (int v = r * vocab; v < (r + 1) * vocab; v++) {
+                out[v] = logits[v] - lse;
+            }
+        }
+        return FloatBuffer.wrap(out);
+    }
+
+    /**
      * Rearranges the cache for the next call: new row {@code r} continues old row {@code
      * origin[r]}. The row count may change (expanding users to beams).
      *

@@ -68,6 +68,19 @@ public final class OrtCausalDecoder implements CausalDecoder {
     private static final String LOGITS = "logits";
 
     /**
+     * The beam-search graph this SDK's exports write beside {@code model.onnx} (lcrec-model's
+     * {@code DecoderExport.beamGraph}): the decoder with each prompt's keys and values held once as
+     * a shared prefix of its beams, and the LM head at the last position only.
+     */
+    public static final String BEAM_MODEL_FILE = "beam_decoder.onnx";
+
+    /** The beam-search graph's output: the log-softmax of each row's last logits. */
+    public static final String BEAM_LOG_PROBS = "log_probs";
+
+    /** The beam-search graph's shared-prefix mask input {@code [prompts, prefix_length]}. */
+    public static final String BEAM_PREFIX_MASK = "prefix_mask";
+
+    /**
      * Models up to this size are read into memory to add the log-softmax output (ORT takes a model
      * from a Java array of at most 2 GiB; past 1 GiB the second session's cost is negligible
      * against the decoder's anyway).
@@ -92,6 +105,11 @@ public final class OrtCausalDecoder implements CausalDecoder {
 
     /** The standalone log-softmax, for graphs without {@link LogProbsOutput#NAME}; else null. */
     private final OrtLogSoftmax logSoftmax;
+
+    /** The beam-search graph's session, or null where the model has none. */
+    private OrtSession beamSession;
+
+    private String[] prefixNames;
 
     private OrtCausalDecoder(
             OrtEnvironment env,
@@ -225,7 +243,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
      */
     public static OrtCausalDecoder open(
             Path modelFile, DecoderConfig config, DecoderOptions options) {
-        return open(modelFile, config, options, true);
+        return open(modelFile, config, options, true, true);
     }
 
     /**
@@ -234,10 +252,26 @@ public final class OrtCausalDecoder implements CausalDecoder {
      */
     static OrtCausalDecoder open(
             Path modelFile, DecoderConfig config, DecoderOptions options, boolean addLogProbs) {
+        return open(modelFile, config, options, addLogProbs, true);
+    }
+
+    /**
+     * @param addLogProbs whether to try adding the in-graph log-softmax (tests switch it off to
+     *     exercise the two-session path)
+     * @param useBeamGraph whether to open {@value #BEAM_MODEL_FILE} beside the model where there is
+     *     one (tests switch it off to compare the general path)
+     */
+    static OrtCausalDecoder open(
+            Path modelFile,
+            DecoderConfig config,
+            DecoderOptions options,
+            boolean addLogProbs,
+            boolean useBeamGraph) {
         // ORT follows external-data locations as they are: check them before it reads any
         OnnxModel.checkExternalData(modelFile);
         OrtEnvironment env = Ort.env();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        OrtCausalDecoder d;
         try {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (options.intraOpThreads() > 0) {
@@ -251,7 +285,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 session = env.createSession(modelFile.toString(), so);
             }
             try {
-                return new OrtCausalDecoder(env, so, session, config, modelFile.toString());
+                d = new OrtCausalDecoder(env, so, session, config, modelFile.toString());
             } catch (RuntimeException e) {
                 session.close();
                 throw e;
@@ -264,6 +298,17 @@ public final class OrtCausalDecoder implements CausalDecoder {
             so.close();
             throw e;
         }
+        // the decoder owns the session options from here on: closing it closes them
+        Path beamFile = modelFile.toAbsolutePath().resolveSibling(BEAM_MODEL_FILE);
+        if (useBeamGraph && Files.isRegularFile(beamFile)) {
+            try {
+                d.openBeamGraph(beamFile);
+            } catch (RuntimeException e) {
+                d.close();
+                throw e;
+            }
+        }
+        return d;
     }
 
     /**
@@ -305,6 +350,67 @@ public final class OrtCausalDecoder implements CausalDecoder {
         }
     }
 
+    /** Opens and checks the beam-search graph (same session options, hence the same device). */
+    private void openBeamGraph(Path beamFile) {
+        OnnxModel.checkExternalData(beamFile);
+        OrtSession bs;
+        try {
+            bs = env.createSession(beamFile.toString(), sessionOptions);
+        } catch (OrtException e) {
+            throw new MalformedFileException(
+                    beamFile + ": ONNX Runtime could not open the model: " + e.getMessage(), e);
+        }
+        int layers = config.layers();
+        String[] prefix = new String[2 * layers];
+        for (int i = 0; i < layers; i++) {
+            prefix[2 * i] = "prefix." + i + ".key";
+            prefix[2 * i + 1] = "prefix." + i + ".value";
+        }
+        Set<String> expectedIn = new TreeSet<>(List.of(pastNames));
+        expectedIn.addAll(List.of(prefix));
+        expectedIn.addAll(
+                List.of(INPUT_IDS, ATTENTION_MASK, POSITION_IDS, BEAM_IDX, BEAM_PREFIX_MASK));
+        Set<String> expectedOut = new TreeSet<>(presentSet);
+        expectedOut.add(BEAM_LOG_PROBS);
+        Set<String> missing = new TreeSet<>(expectedIn);
+        missing.removeAll(bs.getInputNames());
+        Set<String> missingOut = new TreeSet<>(expectedOut);
+        missingOut.removeAll(bs.getOutputNames());
+        Set<String> unexpected = new TreeSet<>(bs.getInputNames());
+        unexpected.removeAll(expectedIn);
+        missing.addAll(missingOut);
+        if (!missing.isEmpty() || !unexpected.isEmpty()) {
+            try {
+                bs.close();
+            } catch (OrtException e) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "closing a refused session: {0}",
+                        e.getMessage());
+            }
+            throw new MalformedFileException(
+                    beamFile
+                            + ": not a beam-search graph for "
+                            + layers
+                            + " layers (config.json num_hidden_layers): missing "
+                            + FileChecks.listed(missing)
+                            + (unexpected.isEmpty()
+                                    ? ""
+                                    : ", unexpected inputs " + FileChecks.listed(unexpected))
+                            + " (delete the file to use model.onnx alone)");
+        }
+        beamSession = bs;
+        prefixNames = prefix;
+    }
+
+    /**
+     * @return whether beam searches share each prompt's cache among its beams and compute the LM
+     *     head at the last position only ({@value #BEAM_MODEL_FILE} was found beside the model)
+     */
+    public boolean sharesPromptCache() {
+        return beamSession != null;
+    }
+
     /**
      * @return whether the log-softmax of a beam step runs inside the decoder's own graph (one ORT
      *     call per step) rather than as a second session
@@ -338,10 +444,31 @@ public final class OrtCausalDecoder implements CausalDecoder {
         return new Run();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With {@value #BEAM_MODEL_FILE}, the run holds each prompt's keys and values once (its
+     * beams attend to them in place) and only the beams' own generated positions are reordered;
+     * without it, this is {@link #newRun()}.
+     */
+    @Override
+    public DecoderRun newBeamRun() {
+        if (beamSession == null) {
+            return newRun();
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("decoder " + source + " is closed");
+        }
+        return new BeamRun();
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                if (beamSession != null) {
+                    beamSession.close();
+                }
                 if (logSoftmax != null) {
                     logSoftmax.close();
                 }
@@ -366,6 +493,8 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 + hasBeamIdx
                 + ", logProbs="
                 + (logSoftmax == null ? "in-graph" : "second session")
+                + ", promptCache="
+                + (beamSession == null ? "per beam" : "shared")
                 + ")";
     }
 
@@ -796,6 +925,384 @@ public final class OrtCausalDecoder implements CausalDecoder {
             pinnedLogProbs = null;
             closeAll(toClose);
         }
+    }
+
+    /**
+     * A beam search's run on the beam-search graph: the prefill's presents become each prompt's
+     * shared prefix (never copied per beam), the beams' own positions are the only cache that steps
+     * reorder (in-graph by {@code beam_idx}) and grow, and every call's log-probabilities are
+     * written by ORT into a bound direct buffer.
+     */
+    private final class BeamRun implements DecoderRun {
+        private final ReusedLongs idsIn = new ReusedLongs();
+        private final ReusedLongs maskIn = new ReusedLongs();
+        private final ReusedLongs positionsIn = new ReusedLongs();
+        private final ReusedLongs beamIn = new ReusedLongs();
+        private int prompts;
+        private int rows;
+        private int own;
+        private long[] realCount = new long[0];
+        private OnnxTensor[] prefix;
+        private AutoCloseable prefixOwner;
+        private OnnxTensor prefixMask;
+        private OnnxTensor[] ownPast;
+        private AutoCloseable ownOwner;
+        private int[] pendingBeamIdx;
+        private OnnxTensor pinnedLogProbs;
+        private FloatBuffer logProbsBuffer;
+        private int logProbsRows = -1;
+        private boolean runClosed;
+
+        @Override
+        public FloatBuffer prefillLogProbs(long[] ids, int batch, int seq, long[] mask) {
+            checkOpen();
+            if (prefix != null) {
+                throw new IllegalStateException(
+                        "a beam run is prefilled once; this one already holds "
+                                + prompts
+                                + " prompts");
+            }
+            if (batch < 1 || seq < 1 || ids.length != (long) batch * seq) {
+                throw new IllegalArgumentException(
+                        "expected "
+                                + batch
+                                + " x "
+                                + seq
+                                + " token ids (both >= 1), found "
+                                + ids.length);
+            }
+            if (mask != null && mask.length != ids.length) {
+                throw new IllegalArgumentException(
+                        "expected a mask of " + ids.length + " values, found " + mask.length);
+            }
+            long[] fullMask = new long[ids.length];
+            long[] positions = new long[ids.length];
+            realCount = new long[batch];
+            for (int r = 0; r < batch; r++) {
+                long c = 0;
+                for (int t = 0; t < seq; t++) {
+                    long m = mask == null ? 1 : mask[r * seq + t];
+                    fullMask[r * seq + t] = m;
+                    positions[r * seq + t] = m != 0 ? c++ : Math.max(c - 1, 0);
+                }
+                realCount[r] = c;
+            }
+            List<OnnxTensor> owned = new ArrayList<>();
+            OrtSession.Result result = null;
+            OnnxTensor keptMask = null;
+            try {
+                Map<String, OnnxTensor> in = new HashMap<>();
+                in.put(
+                        INPUT_IDS,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(env, idsIn.fill(ids), shape(batch, seq))));
+                in.put(
+                        ATTENTION_MASK,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(
+                                        env, maskIn.fill(fullMask), shape(batch, seq))));
+                in.put(
+                        POSITION_IDS,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(
+                                        env, positionsIn.fill(positions), shape(batch, seq))));
+                long[] emptyPast = {batch, config.kvHeads(), 0, config.headDim()};
+                for (String name : pastNames) {
+                    in.put(
+                            name,
+                            track(owned, OnnxTensor.createTensor(env, directFloats(0), emptyPast)));
+                }
+                long[] identity = new long[batch];
+                for (int r = 0; r < batch; r++) {
+                    identity[r] = r;
+                }
+                in.put(
+                        BEAM_IDX,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(env, beamIn.fill(identity), shape(batch))));
+                // no prefix yet: one zero position per prompt, masked out (its weight is exactly 0)
+                long[] onePosition = {batch, config.kvHeads(), 1, config.headDim()};
+                FloatBuffer zeros =
+                        directFloats((long) batch * config.kvHeads() * config.headDim());
+                OnnxTensor zeroPrefix =
+                        track(owned, OnnxTensor.createTensor(env, zeros, onePosition));
+                for (String name : prefixNames) {
+                    in.put(name, zeroPrefix);
+                }
+                in.put(
+                        BEAM_PREFIX_MASK,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(env, directLongs(batch), shape(batch, 1))));
+                rows = batch;
+                pinLogProbs();
+                result = beamSession.run(in, presentSet, Map.of(BEAM_LOG_PROBS, pinnedLogProbs));
+                OnnxTensor[] kept = new OnnxTensor[presentNames.length];
+                for (int i = 0; i < presentNames.length; i++) {
+                    kept[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
+                }
+                LongBuffer maskCopy = directLongs(fullMask.length);
+                maskCopy.put(0, fullMask);
+                keptMask = OnnxTensor.createTensor(env, maskCopy, shape(batch, seq));
+                prefix = kept;
+                prefixOwner = result;
+                result = null;
+                prefixMask = keptMask;
+                keptMask = null;
+                prompts = batch;
+                own = 0;
+                return logProbsBuffer;
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        source
+                                + ": beam prefill failed (prompts="
+                                + batch
+                                + ", seq="
+                                + seq
+                                + "): "
+                                + e.getMessage(),
+                        e);
+            } finally {
+                if (result != null) {
+                    result.close();
+                }
+                if (keptMask != null) {
+                    keptMask.close();
+                }
+                closeAll(owned);
+            }
+        }
+
+        @Override
+        public FloatBuffer stepLogProbs(long[] ids, int batch) {
+            checkOpen();
+            if (prefix == null) {
+                throw new IllegalStateException(
+                        "a beam run starts with prefillLogProbs, then reorders and steps");
+            }
+            if (batch != rows || ids.length != batch) {
+                throw new IllegalArgumentException(
+                        "expected "
+                                + rows
+                                + " rows of one token (the run's rows), found "
+                                + batch
+                                + " rows and "
+                                + ids.length
+                                + " ids");
+            }
+            int total = own + 1;
+            long[] mask = new long[batch * total];
+            java.util.Arrays.fill(mask, 1L);
+            long[] positions = new long[batch];
+            for (int r = 0; r < batch; r++) {
+                positions[r] = realCount[r]++;
+            }
+            List<OnnxTensor> owned = new ArrayList<>();
+            OrtSession.Result result = null;
+            try {
+                Map<String, OnnxTensor> in = new HashMap<>();
+                in.put(
+                        INPUT_IDS,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(env, idsIn.fill(ids), shape(batch, 1))));
+                in.put(
+                        ATTENTION_MASK,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(
+                                        env, maskIn.fill(mask), shape(batch, total))));
+                in.put(
+                        POSITION_IDS,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(
+                                        env, positionsIn.fill(positions), shape(batch, 1))));
+                if (ownPast == null) {
+                    long[] emptyPast = {batch, config.kvHeads(), 0, config.headDim()};
+                    for (String name : pastNames) {
+                        in.put(
+                                name,
+                                track(
+                                        owned,
+                                        OnnxTensor.createTensor(env, directFloats(0), emptyPast)));
+                    }
+                } else {
+                    for (int i = 0; i < pastNames.length; i++) {
+                        in.put(pastNames[i], ownPast[i]);
+                    }
+                }
+                long[] beam = new long[batch];
+                for (int r = 0; r < batch; r++) {
+                    beam[r] = pendingBeamIdx == null || ownPast == null ? r : pendingBeamIdx[r];
+                }
+                in.put(
+                        BEAM_IDX,
+                        track(
+                                owned,
+                                OnnxTensor.createTensor(env, beamIn.fill(beam), shape(batch))));
+                for (int i = 0; i < prefixNames.length; i++) {
+                    in.put(prefixNames[i], prefix[i]);
+                }
+                in.put(BEAM_PREFIX_MASK, prefixMask);
+                pinLogProbs();
+                result = beamSession.run(in, presentSet, Map.of(BEAM_LOG_PROBS, pinnedLogProbs));
+                OnnxTensor[] next = new OnnxTensor[presentNames.length];
+                for (int i = 0; i < presentNames.length; i++) {
+                    next[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
+                }
+                AutoCloseable oldOwner = ownOwner;
+                ownPast = next;
+                ownOwner = result;
+                result = null;
+                pendingBeamIdx = null;
+                own = total;
+                if (oldOwner != null) {
+                    closeAll(List.of(oldOwner));
+                }
+                return logProbsBuffer;
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        source
+                                + ": beam step failed (rows="
+                                + batch
+                                + ", own positions="
+                                + own
+                                + "): "
+                                + e.getMessage(),
+                        e);
+            } finally {
+                if (result != null) {
+                    result.close();
+                }
+                closeAll(owned);
+            }
+        }
+
+        /** Makes {@link #pinnedLogProbs} a {@code rows × vocab} tensor bound as the output. */
+        private void pinLogProbs() throws OrtException {
+            if (pinnedLogProbs != null && logProbsRows == rows) {
+                return;
+            }
+            if (pinnedLogProbs != null) {
+                pinnedLogProbs.close();
+            }
+            int vocab = config.vocabularySize();
+            logProbsBuffer = directFloats((long) rows * vocab);
+            pinnedLogProbs = OnnxTensor.createTensor(env, logProbsBuffer, shape(rows, vocab));
+            logProbsRows = rows;
+        }
+
+        @Override
+        public void reorder(int[] origin) {
+            checkOpen();
+            if (prefix == null) {
+                throw new IllegalStateException(
+                        "a beam run starts with prefillLogProbs, then reorders and steps");
+            }
+            int n = origin.length;
+            if (n < prompts || n % prompts != 0) {
+                throw new IllegalArgumentException(
+                        "a beam run keeps "
+                                + prompts
+                                + " prompts in equal groups of rows: expected a multiple of "
+                                + prompts
+                                + " rows, found "
+                                + n);
+            }
+            int oldGroup = rows / prompts;
+            int group = n / prompts;
+            for (int r = 0; r < n; r++) {
+                int o = origin[r];
+                if (o < 0 || o >= rows || o / oldGroup != r / group) {
+                    throw new IllegalArgumentException(
+                            "a beam run keeps each row with its prompt: new row "
+                                    + r
+                                    + " (prompt "
+                                    + r / group
+                                    + ") cannot continue old row "
+                                    + o
+                                    + " of "
+                                    + rows);
+                }
+            }
+            long[] newCount = new long[n];
+            for (int r = 0; r < n; r++) {
+                newCount[r] = realCount[origin[r]];
+            }
+            realCount = newCount;
+            if (ownPast != null) {
+                int[] composed = new int[n];
+                for (int r = 0; r < n; r++) {
+                    composed[r] = pendingBeamIdx == null ? origin[r] : pendingBeamIdx[origin[r]];
+                }
+                pendingBeamIdx = composed;
+            }
+            rows = n;
+        }
+
+        @Override
+        public float[] forward(long[] ids, int batch, int seq, long[] mask) {
+            throw new UnsupportedOperationException(
+                    "a beam run returns log-probabilities only (prefillLogProbs, stepLogProbs);"
+                            + " use newRun() for logits");
+        }
+
+        @Override
+        public float[] forwardAllPositions(long[] ids, int batch, int seq, long[] mask) {
+            throw new UnsupportedOperationException(
+                    "a beam run returns log-probabilities only (prefillLogProbs, stepLogProbs);"
+                            + " use newRun() for logits");
+        }
+
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        @Override
+        public int pastLength() {
+            return prefix == null ? 0 : (int) prefixMask.getInfo().getShape()[1] + own;
+        }
+
+        private void checkOpen() {
+            if (runClosed) {
+                throw new IllegalStateException("decoder run is closed");
+            }
+            if (closed.get()) {
+                throw new IllegalStateException("decoder " + source + " is closed");
+            }
+        }
+
+        @Override
+        public void close() {
+            if (runClosed) {
+                return;
+            }
+            runClosed = true;
+            List<AutoCloseable> toClose = new ArrayList<>();
+            for (AutoCloseable c :
+                    new AutoCloseable[] {ownOwner, prefixOwner, prefixMask, pinnedLogProbs}) {
+                if (c != null) {
+                    toClose.add(c);
+                }
+            }
+            ownOwner = null;
+            ownPast = null;
+            prefixOwner = null;
+            prefix = null;
+            prefixMask = null;
+            pinnedLogProbs = null;
+            closeAll(toClose);
+        }
+    }
+
+    private static LongBuffer directLongs(int n) {
+        return ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder()).asLongBuffer();
     }
 
     /** What a decoder call returns. */

@@ -17,6 +17,7 @@ import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.BundleManifest;
 import org.lcrec.inference.DecoderOptions;
 import org.lcrec.inference.ModelBundle;
+import org.lcrec.inference.OrtCausalDecoder;
 import org.lcrec.inference.Recommendation;
 import org.lcrec.inference.Recommender;
 import org.lcrec.inference.TextTemplate;
@@ -57,7 +58,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * bound the path reaches. {@code latency} samples batch-1 requests (p50/p99 in JMH's percentiles);
  * its FLOP bound is {@link #requiredFlops} over the MatMul rate. Each trial's teardown prints the
  * process's system time as a share of its user time over the measured iterations ({@code
- * /proc/self/stat}), and setup prints the KV-cache bytes one request holds at 20 beams.
+ * /proc/self/stat}), and setup prints the KV-cache bytes one request holds at 20 beams. {@code
+ * path} compares this SDK's beam graph ({@code shared}: the prompt's cache held once for its beams,
+ * the prefill's head at the last position) with the general Optimum-layout path on the same weights
+ * ({@code general}).
  *
  * <p>Run: {@code java -jar lcrec-bench/target/benchmarks.jar RealisticServing -f 1 -wi 2 -i 3}.
  */
@@ -87,6 +91,8 @@ public class RealisticServingBenchmark {
 
     /** The bundle, built once per JVM and shared by the states. */
     private static Path bundle;
+
+    private static Path generalBundle;
 
     private static SemanticIndex index;
     private static double flopsPerUser;
@@ -126,11 +132,14 @@ public class RealisticServingBenchmark {
         }
         int promptTokens = promptTokens(tokenizer);
         flopsPerUser = requiredFlops(config, promptTokens, index.levels(), BEAMS);
-        long kvBytes = kvBytes(config, promptTokens + index.levels() + 1, BEAMS);
+        long kvGeneral = kvBytes(config, promptTokens + index.levels() + 1, BEAMS);
+        long kvShared = kvBytesShared(config, promptTokens, index.levels() + 1, BEAMS);
         System.out.printf(
                 "%nrealistic serving: vocabulary %,d rows, %,d parameters, %,d items (%d levels),"
                         + " prompts of %d tokens, %d beams: %.2f GFLOP per user needed; KV cache"
-                        + " %.1f MB per request (each beam its own copy)%n",
+                        + " per request %.2f MB on the general path (each beam its own copy),"
+                        + " %.2f MB on the shared path (the prompt once, each beam its own"
+                        + " generated positions)%n",
                 config.vocabSize(),
                 config.parameterCount(),
                 index.size(),
@@ -138,8 +147,48 @@ public class RealisticServingBenchmark {
                 promptTokens,
                 BEAMS,
                 flopsPerUser / 1e9,
-                kvBytes / 1e6);
+                kvGeneral / 1e6,
+                kvShared / 1e6);
         return bundle;
+    }
+
+    /**
+     * The same bundle without {@value OrtCausalDecoder#BEAM_MODEL_FILE}: its decoder takes the
+     * general path (every beam its own cache, the head at every prefill position), as a model
+     * exported elsewhere does.
+     */
+    static synchronized Path generalBundle() {
+        if (generalBundle != null) {
+            return generalBundle;
+        }
+        Path shared = bundle();
+        try {
+            Path dir = Files.createTempDirectory("lcrec-realistic-serving").resolve("general");
+            Files.createDirectories(dir);
+            try (var files = Files.list(shared)) {
+                for (Path f : files.toList()) {
+                    String n = f.getFileName().toString();
+                    if (!n.startsWith(OrtCausalDecoder.BEAM_MODEL_FILE)) {
+                        Files.copy(f, dir.resolve(n));
+                    }
+                }
+            }
+            generalBundle = dir;
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bundle of a {@code path} parameter: {@code shared} or {@code general}. */
+    static Path bundle(String path) {
+        return switch (path) {
+            case "shared" -> bundle();
+            case "general" -> generalBundle();
+            default ->
+                    throw new IllegalArgumentException(
+                            "path must be shared or general, found " + path);
+        };
     }
 
     /**
@@ -168,6 +217,11 @@ public class RealisticServingBenchmark {
     /** KV-cache bytes of one request: layers × (K, V) × kv heads × head dim × positions × rows. */
     static long kvBytes(LlamaConfig c, int positions, int beams) {
         return 2L * c.numLayers() * c.numKvHeads() * c.headDim() * positions * beams * 4;
+    }
+
+    /** KV-cache bytes of one request on the shared path: the prompt once, then each beam's own. */
+    static long kvBytesShared(LlamaConfig c, int prompt, int generated, int beams) {
+        return kvBytes(c, prompt, 1) + kvBytes(c, generated, beams);
     }
 
     private static int promptTokens(Tokenizer t) {
@@ -216,6 +270,12 @@ public class RealisticServingBenchmark {
         @Param({"1", "8", "32"})
         public int batch;
 
+        /**
+         * {@code shared}: this SDK's beam graph; {@code general}: the Optimum-layout graph only.
+         */
+        @Param({"shared", "general"})
+        public String path;
+
         Recommender recommender;
         List<List<int[]>> calls;
         int next;
@@ -223,7 +283,7 @@ public class RealisticServingBenchmark {
 
         @Setup(Level.Trial)
         public void open() {
-            ModelBundle b = ModelBundle.read(bundle());
+            ModelBundle b = ModelBundle.read(bundle(path));
             recommender =
                     Recommender.open(
                             b,
@@ -248,7 +308,7 @@ public class RealisticServingBenchmark {
 
         @TearDown(Level.Trial)
         public void close() {
-            times.print("batch " + batch);
+            times.print("batch " + batch + ", " + path + " path");
             recommender.close();
         }
     }
@@ -256,13 +316,17 @@ public class RealisticServingBenchmark {
     /** A batch-1 recommender for latency sampling. */
     @State(Scope.Benchmark)
     public static class Single {
+        /** As {@link Serving#path}. */
+        @Param({"shared", "general"})
+        public String path;
+
         Recommender recommender;
         List<int[]> histories;
         int next;
 
         @Setup(Level.Trial)
         public void open() {
-            ModelBundle b = ModelBundle.read(bundle());
+            ModelBundle b = ModelBundle.read(bundle(path));
             recommender =
                     Recommender.open(
                             b,

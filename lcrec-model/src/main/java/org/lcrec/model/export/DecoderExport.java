@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.inference.OrtCausalDecoder;
 import org.lcrec.model.llm.CheckpointException;
 import org.lcrec.model.llm.DecoderGraph;
 import org.lcrec.model.llm.HfCheckpoint;
@@ -34,7 +35,9 @@ import org.lcrec.onnx.Tensor;
  * </ul>
  *
  * <p>The output directory holds {@code model.onnx} (plus {@value #DATA_FILE} when the weights are
- * external), {@code config.json} and, when the source has one, {@code tokenizer.json}.
+ * external), {@code config.json} and, when the source has one, {@code tokenizer.json}; with {@link
+ * ExportOptions#beamGraph()} also {@value #BEAM_MODEL_FILE} (plus {@value #BEAM_DATA_FILE}), the
+ * {@linkplain #beamGraph beam-search graph} that this SDK's decoder uses where it finds one.
  */
 public final class DecoderExport {
     /** The model file. */
@@ -42,6 +45,28 @@ public final class DecoderExport {
 
     /** The external weight file (Optimum's name). */
     public static final String DATA_FILE = "model.onnx_data";
+
+    /** The beam-search graph's file ({@link #beamGraph}). */
+    public static final String BEAM_MODEL_FILE = OrtCausalDecoder.BEAM_MODEL_FILE;
+
+    /** The beam-search graph's external weight file. */
+    public static final String BEAM_DATA_FILE = "beam_decoder.onnx_data";
+
+    /** The beam-search graph's output: log-softmax of each row's last-position logits. */
+    public static final String LOG_PROBS = OrtCausalDecoder.BEAM_LOG_PROBS;
+
+    /** The beam-search graph's shared-prefix mask input {@code [prompts, prefix_length]}. */
+    public static final String PREFIX_MASK = OrtCausalDecoder.BEAM_PREFIX_MASK;
+
+    /** The beam-search graph's input name of layer {@code i}'s shared prefix keys. */
+    public static String prefixKey(int i) {
+        return "prefix." + i + ".key";
+    }
+
+    /** The beam-search graph's input name of layer {@code i}'s shared prefix values. */
+    public static String prefixValue(int i) {
+        return "prefix." + i + ".value";
+    }
 
     private DecoderExport() {}
 
@@ -111,6 +136,85 @@ public final class DecoderExport {
         return g.build();
     }
 
+    /**
+     * The beam-search graph: the decoder over {@code rows} sequences that belong to {@code prompts}
+     * prompts ({@code rows / prompts} consecutive rows each), each prompt's keys and values held
+     * once as a shared prefix, and the LM head at the last position only.
+     *
+     * <ul>
+     *   <li>inputs {@code input_ids}, {@code attention_mask}, {@code position_ids}, {@code
+     *       past_key_values.{i}.key/.value} and {@code beam_idx} as in {@link #graph} but covering
+     *       each row's own positions only (those after the prefix); {@code prefix.{i}.key/.value
+     *       [prompts, kv_heads, prefix_length, head_dim]} and {@code prefix_mask [prompts,
+     *       prefix_length]} int64;
+     *   <li>outputs {@value #LOG_PROBS} {@code [rows, vocab]}, the log-softmax of each row's
+     *       last-position logits, and {@code present.{i}.key/.value} (own positions).
+     * </ul>
+     *
+     * <p>A prefill runs it with one row per prompt and a one-position prefix that is masked out;
+     * its presents then become the prefix of the beams' steps, which feed one token per row with an
+     * own past that starts empty. Beams never copy the prompt's cache: reordering by {@code
+     * beam_idx} moves the few generated positions only.
+     */
+    public static Graph beamGraph(LlamaConfig c) {
+        GraphBuilder g = new GraphBuilder("beam_decoder").training(false);
+        Dim rows = Dim.dim("rows");
+        Dim seq = Dim.dim("sequence_length");
+        Dim past = Dim.dim("past_sequence_length");
+        Dim total = Dim.dim("total_sequence_length");
+        Dim prompts = Dim.dim("prompts");
+        Dim prefixLength = Dim.dim("prefix_length");
+        Tensor ids = g.input("input_ids", DType.INT64, rows, seq);
+        Tensor mask = g.input("attention_mask", DType.INT64, rows, total);
+        Tensor pos = g.input("position_ids", DType.INT64, rows, seq);
+        long kvh = c.numKvHeads();
+        long hd = c.headDim();
+        List<Tensor> pk = new ArrayList<>();
+        List<Tensor> pv = new ArrayList<>();
+        List<Tensor> sk = new ArrayList<>();
+        List<Tensor> sv = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            pk.add(g.input(pastKey(i), DType.FLOAT, rows, kvh, past, hd));
+            pv.add(g.input(pastValue(i), DType.FLOAT, rows, kvh, past, hd));
+        }
+        Tensor beam = g.input("beam_idx", DType.INT64, rows);
+        for (int i = 0; i < c.numLayers(); i++) {
+            sk.add(g.input(prefixKey(i), DType.FLOAT, prompts, kvh, prefixLength, hd));
+            sv.add(g.input(prefixValue(i), DType.FLOAT, prompts, kvh, prefixLength, hd));
+        }
+        Tensor prefixMask = g.input(PREFIX_MASK, DType.INT64, prompts, prefixLength);
+        DecoderGraph.Weights w = DecoderGraph.parameters(false);
+        DecoderGraph.Result r =
+                DecoderGraph.forwardWithPrefix(
+                        g,
+                        c,
+                        w,
+                        ids,
+                        mask,
+                        pos,
+                        pk,
+                        pv,
+                        beam,
+                        new DecoderGraph.SharedPrefix(sk, sv, prefixMask));
+        // the last position of each row: [rows*seq, d] -> [rows, seq, d] -> [rows, d]
+        long d = c.hiddenSize();
+        Tensor last =
+                g.reshape(
+                        g.slice(
+                                g.reshape(r.hidden(), g.shapeTensor(g.dimOf(ids, 0), -1L, d)),
+                                1,
+                                -1,
+                                Long.MAX_VALUE),
+                        -1,
+                        d);
+        g.output(LOG_PROBS, g.logSoftmax(DecoderGraph.logits(g, c, w, last), -1));
+        for (int i = 0; i < c.numLayers(); i++) {
+            g.output(presentKey(i), r.presentKeys().get(i));
+            g.output(presentValue(i), r.presentValues().get(i));
+        }
+        return g.build();
+    }
+
     /** The serialised model with weights inside (for tests and small models). */
     public static byte[] toBytes(LlamaModel m, boolean beamIdx) {
         return OnnxExport.builder()
@@ -137,6 +241,8 @@ public final class DecoderExport {
                                 String n = f.getFileName().toString();
                                 if (!n.equals(MODEL_FILE)
                                         && !n.equals(DATA_FILE)
+                                        && !n.equals(BEAM_MODEL_FILE)
+                                        && !n.equals(BEAM_DATA_FILE)
                                         && !n.equals(HfCheckpoint.CONFIG)) {
                                     copyTree(f, staging.resolve(n));
                                 }
@@ -168,6 +274,13 @@ public final class DecoderExport {
                 b.externalData(dir.resolve(DATA_FILE), 1024);
             }
             b.build().save(graph(m.config(), o.beamIdx()), dir.resolve(MODEL_FILE));
+            if (o.beamGraph()) {
+                OnnxExport.Builder bb = OnnxExport.builder().parameterValues(m.weights());
+                if (external) {
+                    bb.externalData(dir.resolve(BEAM_DATA_FILE), 1024);
+                }
+                bb.build().save(beamGraph(m.config()), dir.resolve(BEAM_MODEL_FILE));
+            }
             m.config().write(dir.resolve(HfCheckpoint.CONFIG));
         } catch (IOException e) {
             throw new CheckpointException(dir + ": cannot export: " + e.getMessage(), e);

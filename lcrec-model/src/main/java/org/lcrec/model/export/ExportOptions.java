@@ -8,9 +8,15 @@ package org.lcrec.model.export;
  * @param externalData when initialisers go to the side file {@value DecoderExport#DATA_FILE}
  * @param externalThresholdBytes for {@link ExternalData#AUTO}: total weight bytes above which the
  *     weights are written externally (protobuf caps a model file at 2 GB)
+ * @param beamGraph whether to write the beam-search graph {@value DecoderExport#BEAM_MODEL_FILE}
+ *     beside {@code model.onnx} (prompt cache shared by the beams, LM head at the last position;
+ *     see {@link DecoderExport#beamGraph}); it holds a second copy of the weights on disk
  */
 public record ExportOptions(
-        boolean beamIdx, ExternalData externalData, long externalThresholdBytes) {
+        boolean beamIdx,
+        ExternalData externalData,
+        long externalThresholdBytes,
+        boolean beamGraph) {
     /** Where weights are written. */
     public enum ExternalData {
         /** External when the weights exceed the threshold. */
@@ -32,17 +38,22 @@ public record ExportOptions(
         }
     }
 
-    /** With {@code beam_idx}, weights external above 1 GB. */
+    /** With {@code beam_idx} and the beam-search graph, weights external above 1 GB. */
     public static ExportOptions defaults() {
-        return new ExportOptions(true, ExternalData.AUTO, 1L << 30);
+        return new ExportOptions(true, ExternalData.AUTO, 1L << 30, true);
     }
 
     public ExportOptions withBeamIdx(boolean b) {
-        return new ExportOptions(b, externalData, externalThresholdBytes);
+        return new ExportOptions(b, externalData, externalThresholdBytes, beamGraph);
     }
 
     public ExportOptions withExternalData(ExternalData e) {
-        return new ExportOptions(beamIdx, e, externalThresholdBytes);
+        return new ExportOptions(beamIdx, e, externalThresholdBytes, beamGraph);
+    }
+
+    /** With or without the beam-search graph. */
+    public ExportOptions withBeamGraph(boolean b) {
+        return new ExportOptions(beamIdx, externalData, externalThresholdBytes, b);
     }
 
     @Override
@@ -53,6 +64,8 @@ public record ExportOptions(
                 + externalData
                 + ", threshold="
                 + externalThresholdBytes
+                + ", beamGraph="
+                + beamGraph
                 + ")";
     }
 }

@@ -119,7 +119,69 @@ public final class DecoderGraph {
             List<Tensor> pastValues,
             Tensor beamIdx) {
         return forward(
-                g, c, w, inputIds, attentionMask, positionIds, pastKeys, pastValues, beamIdx, 0);
+                g,
+                c,
+                w,
+                inputIds,
+                attentionMask,
+                positionIds,
+                pastKeys,
+                pastValues,
+                beamIdx,
+                0,
+                null);
+    }
+
+    /**
+     * A key/value prefix shared by groups of rows: the prompt of each of {@code U} prompts, cached
+     * once, that each of its {@code W} beams (rows {@code u*W .. u*W+W-1} of the batch) attends to
+     * before its own positions. The batch must hold {@code U*W} rows.
+     *
+     * @param keys per layer {@code [U, kvHeads, P, headDim]} (after RoPE, as a present is)
+     * @param values per layer {@code [U, kvHeads, P, headDim]}
+     * @param mask int64 {@code [U, P]}: 1 for a real prefix position, 0 for padding
+     */
+    public record SharedPrefix(List<Tensor> keys, List<Tensor> values, Tensor mask) {
+        /** Copies the lists. */
+        public SharedPrefix {
+            keys = List.copyOf(keys);
+            values = List.copyOf(values);
+        }
+    }
+
+    /**
+     * The decoder blocks over rows that also attend to a {@link SharedPrefix}: every query sees its
+     * prompt's real prefix positions and then its own cached and new positions (causal, under
+     * {@code attentionMask}), in one softmax over both. The prefix is read in place by one batched
+     * product per prompt, never copied per row; reordering ({@code beamIdx}) and the presents cover
+     * the rows' own positions only.
+     *
+     * @param prefix the shared prefix
+     * @see #forward(GraphBuilder, LlamaConfig, Weights, Tensor, Tensor, Tensor, List, List, Tensor)
+     */
+    public static Result forwardWithPrefix(
+            GraphBuilder g,
+            LlamaConfig c,
+            Weights w,
+            Tensor inputIds,
+            Tensor attentionMask,
+            Tensor positionIds,
+            List<Tensor> pastKeys,
+            List<Tensor> pastValues,
+            Tensor beamIdx,
+            SharedPrefix prefix) {
+        return forward(
+                g,
+                c,
+                w,
+                inputIds,
+                attentionMask,
+                positionIds,
+                pastKeys,
+                pastValues,
+                beamIdx,
+                0,
+                prefix);
     }
 
     /**
@@ -141,6 +203,32 @@ public final class DecoderGraph {
             List<Tensor> pastValues,
             Tensor beamIdx,
             double dropout) {
+        return forward(
+                g,
+                c,
+                w,
+                inputIds,
+                attentionMask,
+                positionIds,
+                pastKeys,
+                pastValues,
+                beamIdx,
+                dropout,
+                null);
+    }
+
+    private static Result forward(
+            GraphBuilder g,
+            LlamaConfig c,
+            Weights w,
+            Tensor inputIds,
+            Tensor attentionMask,
+            Tensor positionIds,
+            List<Tensor> pastKeys,
+            List<Tensor> pastValues,
+            Tensor beamIdx,
+            double dropout,
+            SharedPrefix prefix) {
         long d = c.hiddenSize();
         long hd = c.headDim();
         long kvh = c.numKvHeads();
@@ -189,6 +277,19 @@ public final class DecoderGraph {
                         1,
                         2);
         Tensor scale = g.scalar(1.0 / Math.sqrt(hd), DType.FLOAT);
+        // the prefix's additive mask [U, 1, 1, P]
+        Tensor prefixBias =
+                prefix == null
+                        ? null
+                        : g.unsqueeze(
+                                g.where(
+                                        g.greater(
+                                                prefix.mask(),
+                                                g.constant(HostTensor.filled(DType.INT64, 0))),
+                                        g.scalar(0, DType.FLOAT),
+                                        g.scalar(MASK_VALUE, DType.FLOAT)),
+                                1,
+                                2);
 
         List<Tensor> presentsK = new ArrayList<>();
         List<Tensor> presentsV = new ArrayList<>();
@@ -220,8 +321,20 @@ public final class DecoderGraph {
             presentsV.add(v4);
             Tensor scores = g.matMul(q5, g.transposeLast2(g.unsqueeze(k4, 2)));
             scores = g.add(g.mul(scores, scale), bias);
-            Tensor probs = g.softmax(scores, -1);
-            Tensor ctx = g.matMul(probs, g.unsqueeze(v4, 2));
+            Tensor ctx =
+                    prefix == null
+                            ? g.matMul(g.softmax(scores, -1), g.unsqueeze(v4, 2))
+                            : attendWithPrefix(
+                                    g,
+                                    c,
+                                    q5,
+                                    scores,
+                                    v4,
+                                    prefix.keys().get(i),
+                                    prefix.values().get(i),
+                                    prefixBias,
+                                    scale,
+                                    sDim);
             ctx = g.reshape(g.transpose(ctx, 0, 3, 1, 2, 4), -1, (long) c.numHeads() * hd);
             h = g.add(h, dropoutRows(g, proj(g, c, w, ctx, i, "o_proj"), bsd, d, dropout));
 
@@ -236,6 +349,57 @@ public final class DecoderGraph {
             h = g.add(h, dropoutRows(g, mlp, bsd, d, dropout));
         }
         return new Result(h, presentsK, presentsV);
+    }
+
+    /**
+     * Attention over a shared prefix and the rows' own positions, as one softmax: {@code q5 [R, kv,
+     * rep, S, hd]} with {@code R = U*W}; {@code ownScores [R, kv, rep, S, T]} already scaled and
+     * masked; the prefix {@code [U, kv, P, hd]}. The queries of a prompt's W rows are regrouped to
+     * {@code [U, kv, W*rep*S, hd]} so the prefix enters one product per prompt and KV head.
+     *
+     * @return the context {@code [R, kv, rep, S, hd]}
+     */
+    private static Tensor attendWithPrefix(
+            GraphBuilder g,
+            LlamaConfig c,
+            Tensor q5,
+            Tensor ownScores,
+            Tensor ownValues,
+            Tensor prefixKeys,
+            Tensor prefixValues,
+            Tensor prefixBias,
+            Tensor scale,
+            Tensor sDim) {
+        long kvh = c.numKvHeads();
+        long rep = c.groupSize();
+        long hd = c.headDim();
+        Tensor uDim = g.dimOf(prefixKeys, 0);
+        Tensor pDim = g.dimOf(prefixKeys, 2);
+        Tensor rDim = g.dimOf(q5, 0);
+        // [R, kv, rep, S, hd] -> [U, W, kv, rep, S, hd] -> [U, kv, W, rep, S, hd] -> [U, kv, M, hd]
+        Tensor qg = g.reshape(q5, g.shapeTensor(uDim, -1L, kvh, rep, sDim, hd));
+        qg = g.reshape(g.transpose(qg, 0, 2, 1, 3, 4, 5), g.shapeTensor(uDim, kvh, -1L, hd));
+        Tensor ps = g.add(g.mul(g.matMul(qg, g.transposeLast2(prefixKeys)), scale), prefixBias);
+        // [U, kv, M, P] -> [U, kv, W, rep, S, P] -> [U, W, kv, rep, S, P] -> [R, kv, rep, S, P]
+        ps = g.reshape(ps, g.shapeTensor(uDim, kvh, -1L, rep, sDim, pDim));
+        ps =
+                g.reshape(
+                        g.transpose(ps, 0, 2, 1, 3, 4, 5),
+                        g.shapeTensor(rDim, kvh, rep, sDim, pDim));
+        // one softmax over [prefix | own]: a shared maximum, both exponentials, one normaliser
+        Tensor m = g.max(g.reduceMax(ps, true, -1), g.reduceMax(ownScores, true, -1));
+        Tensor ep = g.exp(g.sub(ps, m));
+        Tensor eo = g.exp(g.sub(ownScores, m));
+        Tensor z = g.add(g.reduceSum(ep, true, -1), g.reduceSum(eo, true, -1));
+        // prefix context: [R, kv, rep, S, P] -> [U, kv, M, P] @ [U, kv, P, hd] -> [R, kv, rep, S,
+        // hd]
+        Tensor epg = g.reshape(ep, g.shapeTensor(uDim, -1L, kvh, rep, sDim, pDim));
+        epg = g.reshape(g.transpose(epg, 0, 2, 1, 3, 4, 5), g.shapeTensor(uDim, kvh, -1L, pDim));
+        Tensor cp = g.matMul(epg, prefixValues);
+        cp = g.reshape(cp, g.shapeTensor(uDim, kvh, -1L, rep, sDim, hd));
+        cp = g.reshape(g.transpose(cp, 0, 2, 1, 3, 4, 5), g.shapeTensor(rDim, kvh, rep, sDim, hd));
+        Tensor co = g.matMul(eo, g.unsqueeze(ownValues, 2));
+        return g.div(g.add(cp, co), z);
     }
 
     /**

@@ -383,6 +383,9 @@ public final class TrainCommand implements Runnable {
                                             validation, maxLength, batchSize, cfg.session()));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        // the base weights are not needed past training (r holds the trained model): let the
+        // collector free them before a bundle is written (gigabytes for a real LLM)
+        m = null;
         tok.save(r.modelDir().resolve(HfCheckpoint.TOKENIZER));
         o.printf(
                 Locale.ROOT,
@@ -502,8 +505,9 @@ public final class TrainCommand implements Runnable {
                                 RecommenderConfig.DEFAULT_BEAMS, true, tc.maxHistory(), false),
                         training,
                         Map.of());
+        // the final model is in memory already; only a different best checkpoint is read back
         return BundleWriter.write(
-                        LlamaModel.load(chosen),
+                        r.bestDir() != null ? LlamaModel.load(chosen) : r.model(),
                         tok,
                         ds.index(),
                         SftPrompts.seqrecTemplates(templates, ids, tc),

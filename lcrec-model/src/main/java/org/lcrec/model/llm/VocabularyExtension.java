@@ -1,5 +1,6 @@
 package org.lcrec.model.llm;
 
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import org.lcrec.onnx.Parameter;
 import org.lcrec.onnx.ParameterSpec;
@@ -8,7 +9,9 @@ import org.lcrec.onnx.ParameterStore;
 /**
  * Appends rows for new tokens (index tokens such as {@code <a_12>}) to the embedding and, when
  * untied, the LM head. New rows start from the mean of the existing rows plus seeded Gaussian
- * noise, or from vectors the caller provides. Returns a new model; the input is not modified.
+ * noise, or from vectors the caller provides. Returns a new model; the input is not modified. The
+ * new model shares every other weight with the input (views of the same memory, not copies, so a
+ * 0.5B model is not held twice): a later write to one of those weights shows in both.
  */
 public final class VocabularyExtension {
     /** Default noise std relative to the rows' own per-coordinate std. */
@@ -66,13 +69,14 @@ public final class VocabularyExtension {
 
     private static float[][] meanRows(
             Parameter p, int added, int d, SplittableRandom rng, double rel) {
-        float[] v = p.toArray();
-        int rows = v.length / d;
+        // read in place: a 152k-row embedding is not copied to the heap for its statistics
+        FloatBuffer v = p.data();
+        int rows = p.size() / d;
         double[] mean = new double[d];
         double[] sq = new double[d];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < d; j++) {
-                double x = v[r * d + j];
+                double x = v.get(r * d + j);
                 mean[j] += x;
                 sq[j] += x * x;
             }
@@ -95,24 +99,25 @@ public final class VocabularyExtension {
     private static LlamaModel extend(LlamaModel m, float[][] embRows, float[][] headRows) {
         LlamaConfig c = m.config();
         int added = embRows.length;
+        int d = c.hiddenSize();
         LlamaConfig nc = c.withVocabSize(c.vocabSize() + added);
         ParameterStore s = new ParameterStore();
         for (ParameterSpec spec : LlamaParameters.specs(nc)) {
             Parameter src = m.weights().get(spec.name());
+            boolean rows =
+                    spec.name().equals(LlamaParameters.EMBED)
+                            || spec.name().equals(LlamaParameters.LM_HEAD);
+            if (!rows) {
+                // unchanged weights are shared, not copied: a 0.5B model is held once
+                s.addView(spec, src, 0);
+                continue;
+            }
             Parameter dst = s.add(spec.name(), spec.shape(), src.trainable(), src.decay());
-            float[] old = src.toArray();
-            if (spec.name().equals(LlamaParameters.EMBED)
-                    || spec.name().equals(LlamaParameters.LM_HEAD)) {
-                float[][] rows = spec.name().equals(LlamaParameters.EMBED) ? embRows : headRows;
-                float[] all = new float[old.length + added * c.hiddenSize()];
-                System.arraycopy(old, 0, all, 0, old.length);
-                for (int i = 0; i < added; i++) {
-                    System.arraycopy(
-                            rows[i], 0, all, old.length + i * c.hiddenSize(), c.hiddenSize());
-                }
-                dst.set(all);
-            } else {
-                dst.set(old);
+            float[][] extra = spec.name().equals(LlamaParameters.EMBED) ? embRows : headRows;
+            FloatBuffer out = dst.data();
+            out.put(0, src.data(), 0, src.size());
+            for (int i = 0; i < added; i++) {
+                out.put(src.size() + i * d, extra[i], 0, d);
             }
         }
         return new LlamaModel(nc, s);

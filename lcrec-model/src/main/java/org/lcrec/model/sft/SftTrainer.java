@@ -185,6 +185,8 @@ public final class SftTrainer {
         double bestMetric = Double.NaN;
         long bestStep = -1;
         Path bestDir = evaluator == null ? null : out.resolve("best");
+        double tokensPerSecond;
+        long steps;
         try (Trainer trainer = Trainer.create(graph.builder(), graph.loss(), store, tc)) {
             List<Path> ckpts = checkpoints(out);
             List<String> damaged = new ArrayList<>();
@@ -302,25 +304,29 @@ public final class SftTrainer {
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            LlamaModel trained = graph.merged(store);
-            Path modelDir = out.resolve("model");
-            saveModelDir(trained, modelDir);
-            return new SftResult(
-                    trained,
-                    trainer.stepCount(),
-                    losses,
-                    tokens,
-                    tokensHere / Math.max(secs, 1e-9),
-                    data.size(),
-                    data.truncatedPrompts,
-                    data.truncatedTokens,
-                    data.droppedExamples,
-                    resumedFrom,
-                    bestMetric,
-                    bestStep,
-                    modelDir,
-                    bestDir);
+            tokensPerSecond = tokensHere / Math.max(secs, 1e-9);
+            steps = trainer.stepCount();
         }
+        // the trainer (its ORT session, arena and optimiser moments) is closed before the merged
+        // copy is made: at 0.5B parameters each of those is gigabytes
+        LlamaModel trained = graph.merged(store);
+        Path modelDir = out.resolve("model");
+        saveModelDir(trained, modelDir);
+        return new SftResult(
+                trained,
+                steps,
+                losses,
+                tokens,
+                tokensPerSecond,
+                data.size(),
+                data.truncatedPrompts,
+                data.truncatedTokens,
+                data.droppedExamples,
+                resumedFrom,
+                bestMetric,
+                bestStep,
+                modelDir,
+                bestDir);
     }
 
     /** Whether the evaluator has not improved for {@code patience} evaluations in a row. */

@@ -380,11 +380,12 @@ public final class TrainCommand implements Runnable {
                             validation.isEmpty()
                                     ? null
                                     : new ValidationLoss(
-                                            validation, maxLength, batchSize, cfg.session()));
+                                            validation, maxLength, batchSize, cfg.session()),
+                            true);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        // the base weights are not needed past training (r holds the trained model): let the
-        // collector free them before a bundle is written (gigabytes for a real LLM)
+        // the trained weights were written into the base's memory (train's consumeBase): r's model
+        // is the one copy from here on
         m = null;
         tok.save(r.modelDir().resolve(HfCheckpoint.TOKENIZER));
         o.printf(

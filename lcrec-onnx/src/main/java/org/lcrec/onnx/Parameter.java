@@ -18,6 +18,12 @@ public final class Parameter {
     private final ByteBuffer bytes;
     private final FloatBuffer data;
 
+    /** The parameter this one is a view of, or null. */
+    private final Parameter viewOf;
+
+    /** The element of {@link #viewOf} this view starts at. */
+    private final long viewFrom;
+
     Parameter(String name, long[] shape, boolean trainable, boolean decay) {
         this.name = name;
         this.shape = shape.clone();
@@ -30,16 +36,26 @@ public final class Parameter {
         }
         this.bytes = ByteBuffer.allocateDirect((int) (n * 4)).order(ByteOrder.nativeOrder());
         this.data = bytes.asFloatBuffer();
+        this.viewOf = null;
+        this.viewFrom = 0;
     }
 
     private Parameter(
-            String name, long[] shape, boolean trainable, boolean decay, ByteBuffer bytes) {
+            String name,
+            long[] shape,
+            boolean trainable,
+            boolean decay,
+            ByteBuffer bytes,
+            Parameter viewOf,
+            long viewFrom) {
         this.name = name;
         this.shape = shape.clone();
         this.trainable = trainable;
         this.decay = decay;
         this.bytes = bytes;
         this.data = bytes.asFloatBuffer();
+        this.viewOf = viewOf;
+        this.viewFrom = viewFrom;
     }
 
     /** A parameter over {@code source}'s elements from {@code fromElement}, sharing its memory. */
@@ -65,11 +81,26 @@ public final class Parameter {
                 source.bytes
                         .slice((int) (fromElement * 4), (int) (n * 4))
                         .order(ByteOrder.nativeOrder());
-        return new Parameter(spec.name(), spec.shape(), spec.trainable(), spec.decay(), slice);
+        // a view of a view points at the memory's owner
+        Parameter owner = source.viewOf != null ? source.viewOf : source;
+        long from = source.viewOf != null ? source.viewFrom + fromElement : fromElement;
+        return new Parameter(
+                spec.name(), spec.shape(), spec.trainable(), spec.decay(), slice, owner, from);
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * @param other another parameter
+     * @return whether the two start at the same element of the same memory: the same parameter, or
+     *     {@linkplain ParameterStore#addView views} of one allocation at the same offset
+     */
+    public boolean sharesMemoryWith(Parameter other) {
+        Parameter mine = viewOf != null ? viewOf : this;
+        Parameter theirs = other.viewOf != null ? other.viewOf : other;
+        return mine == theirs && viewFrom == other.viewFrom;
     }
 
     public long[] shape() {

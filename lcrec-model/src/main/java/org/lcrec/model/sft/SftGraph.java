@@ -195,6 +195,53 @@ public final class SftGraph {
         return new LlamaModel(config, out);
     }
 
+    /**
+     * {@link #merged} written into {@code model}'s own weights instead of a new model: the values
+     * are the same, but no second copy of the weights is made (for a 0.5B model, 2 GB less and no
+     * fresh pages to fault in). Frozen weights of a store from {@link #initialStore} are already
+     * views of {@code model}'s memory; trained ones and new rows are copied in, and LoRA is merged
+     * in place.
+     *
+     * @param model the model {@code trained} was made from by {@link #initialStore}; overwritten
+     * @param trained the trained store
+     * @return {@code model}, now holding the trained weights
+     */
+    public LlamaModel mergeInto(LlamaModel model, ParameterStore trained) {
+        if (!model.config().equals(config)) {
+            throw new IllegalArgumentException(
+                    "model " + model.config() + " does not match the graph's " + config);
+        }
+        ParameterStore w = model.weights();
+        for (ParameterSpec spec : LlamaParameters.specs(config)) {
+            String n = spec.name();
+            Parameter p = w.get(n);
+            String stem = n.substring(0, n.length() - ".weight".length());
+            if (trained.contains(n)) {
+                Parameter t = trained.get(n);
+                if (!t.sharesMemoryWith(p)) {
+                    p.data().put(0, t.data(), 0, p.size());
+                }
+            } else if (trained.contains(stem + BASE_ROWS)) {
+                Parameter a = trained.get(stem + BASE_ROWS);
+                Parameter b = trained.get(stem + NEW_ROWS);
+                if (!a.sharesMemoryWith(p)) {
+                    p.data().put(0, a.data(), 0, a.size());
+                }
+                p.data().put(a.size(), b.data(), 0, b.size());
+            } else {
+                throw new IllegalStateException("trained store lacks '" + n + "'");
+            }
+            if (lora != null && trained.contains(stem + ".lora_A.weight")) {
+                mergeLora(
+                        p,
+                        trained.get(stem + ".lora_A.weight"),
+                        trained.get(stem + ".lora_B.weight"),
+                        lora.scale());
+            }
+        }
+        return model;
+    }
+
     /** {@code W[o, i] += scale * sum_k B[o, k] A[k, i]} in double, rounded once. */
     static void mergeLora(Parameter w, Parameter a, Parameter b, double scale) {
         long[] ws = w.shape();

@@ -129,6 +129,24 @@ public final class SftTrainer {
             Path out,
             SftListener listener,
             ModelScorer evaluator) {
+        return train(base, examples, out, listener, evaluator, false);
+    }
+
+    /**
+     * Trains like {@link #train(LlamaModel, List, Path, SftListener, ModelScorer)}; with {@code
+     * consumeBase} the trained weights are written into {@code base}'s own memory at the end
+     * instead of a new model ({@link SftGraph#mergeInto}), so that a large model is never held
+     * twice: {@code base} must not be used afterwards except as the result's model.
+     *
+     * @param consumeBase whether the result may overwrite {@code base}
+     */
+    public SftResult train(
+            LlamaModel base,
+            List<? extends SftInput> examples,
+            Path out,
+            SftListener listener,
+            ModelScorer evaluator,
+            boolean consumeBase) {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(examples, "examples");
         LlamaConfig c = base.config();
@@ -309,7 +327,7 @@ public final class SftTrainer {
         }
         // the trainer (its ORT session, arena and optimiser moments) is closed before the merged
         // copy is made: at 0.5B parameters each of those is gigabytes
-        LlamaModel trained = graph.merged(store);
+        LlamaModel trained = consumeBase ? graph.mergeInto(base, store) : graph.merged(store);
         Path modelDir = out.resolve("model");
         saveModelDir(trained, modelDir);
         return new SftResult(

@@ -134,6 +134,45 @@ class SftGraphTest {
     }
 
     /**
+     * Merging into the base's own memory gives {@link SftGraph#merged}'s values bit for bit (LoRA
+     * with non-zero B, changed new rows; full fine-tuning with every weight changed) and writes
+     * them into the base model itself.
+     */
+    @Test
+    void mergeIntoTheBaseEqualsTheMergedCopy() {
+        for (LoraConfig lora : new LoraConfig[] {LoraConfig.newRowsOnly(), null}) {
+            for (boolean tied : new boolean[] {true, false}) {
+                LlamaConfig c = TinySft.config(41, tied);
+                LlamaModel base = randomScaled(c, 12);
+                SftGraph g = SftGraph.build(c, lora, lora == null ? 0 : 4);
+                org.lcrec.onnx.ParameterStore s = g.initialStore(base, 3);
+                // what training would do: move every trainable value
+                for (Parameter p : s.all()) {
+                    if (p.trainable()) {
+                        float[] v = p.toArray();
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] += 0.01f * (float) Math.sin(3 * i + p.name().length());
+                        }
+                        p.set(v);
+                    }
+                }
+                String down = "model.layers.0.mlp.down_proj.weight";
+                // LoRA's frozen base is the model's memory; a full fine-tune trains a copy
+                assertThat(s.get(down).sharesMemoryWith(base.weights().get(down)))
+                        .isEqualTo(lora != null);
+                LlamaModel copy = g.merged(s);
+                LlamaModel into = g.mergeInto(base, s);
+                assertThat(into).isSameAs(base);
+                for (Parameter p : copy.weights().all()) {
+                    assertThat(into.weights().get(p.name()).toArray())
+                            .as("%s, tied %s: %s", lora, tied, p.name())
+                            .containsExactly(p.toArray());
+                }
+            }
+        }
+    }
+
+    /**
      * LoRA training new rows only never materialises a {@code [vocab, d]} tensor (a concatenated
      * embedding, its scattered gradient), and its one SGD step moves the new rows exactly as a full
      * fine-tune of the same model moves the same rows: LoRA's B starts at zero, so both graphs have

@@ -52,7 +52,7 @@ final class ResidualCoding {
             }
         }
         ExecutorService pool = Parallel.pool(numThreads, "residual-coding");
-        try (NearestCentres search = NearestCentres.open(matMul, d, k, n, blocks, pool)) {
+        try (NearestCentres search = NearestCentres.open(matMul, d, k, n, pool)) {
             Parallel.forBlocks(
                     pool,
                     n,

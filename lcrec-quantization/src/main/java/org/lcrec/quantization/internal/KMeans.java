@@ -103,8 +103,7 @@ public final class KMeans {
         int[] assign = new int[n];
         Arrays.fill(assign, -1);
         int it = 0;
-        try (NearestCentres search =
-                NearestCentres.open(matMul, d, k, n, Parallel.blocks(pool), pool)) {
+        try (NearestCentres search = NearestCentres.open(matMul, d, k, n, pool)) {
             while (it < maxIterations) {
                 it++;
                 boolean changed =

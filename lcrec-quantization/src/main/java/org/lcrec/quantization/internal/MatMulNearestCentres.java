@@ -3,10 +3,10 @@ package org.lcrec.quantization.internal;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import org.lcrec.onnx.DType;
 import org.lcrec.onnx.GraphBuilder;
 import org.lcrec.onnx.OnnxExport;
@@ -21,16 +21,23 @@ import org.lcrec.onnx.runtime.SessionConfig;
  * one ORT {@code Gemm} ({@code alpha = -2}, {@code beta = 1}, the centre norms as the broadcast
  * bias) and the nearest centre of each row is ORT's {@code ArgMin} of {@code S} in the same graph
  * (first index on ties), so the {@code B × k} scores never reach Java. {@code |x|²} is the same for
- * every centre of a row and is left out. Rows are copied block by block into one reused direct
- * buffer; the last block reuses stale rows beyond {@code n}, whose answers are ignored.
+ * every centre of a row and is left out.
+ *
+ * <p>One lane per thread of the caller's pool: its own single-threaded session and reused direct
+ * buffers for a row block and its answers (the centres and their norms are shared, read-only). The
+ * row blocks are split over the lanes in contiguous runs; every block is computed by the same
+ * single-threaded kernel whichever lane runs it, so the answer does not depend on the thread count.
+ * The last block reuses stale rows beyond {@code n}, whose answers are ignored. One single-threaded
+ * session per thread measured faster than one session with ORT's intra-op threads: ArgMin and the
+ * copies then run in parallel too.
  *
  * <p>Float32 throughout, so two centres whose squared distances differ by less than the rounding of
  * the product (about {@code d · 2⁻²⁴ · (|x|² + |c|²)}) may be ordered differently than by {@link
  * NearestCentres.Scalar}. Values up to {@link #MAX_ABS} in magnitude keep every product finite.
  *
- * @implNote {@code O(n k d)} per {@link #assign} at ORT's MatMul rate; memory {@code B × (d + k)}
- *     floats, independent of {@code n}. Per block no Java arrays are allocated; ORT's Java binding
- *     allocates a few small objects per run.
+ * @implNote {@code O(n k d)} per {@link #assign} at ORT's MatMul rate; memory {@code threads × B ×
+ *     (d + k)} floats, independent of {@code n}. Per block no Java arrays are allocated; ORT's Java
+ *     binding allocates a few small objects per run.
  */
 public final class MatMulNearestCentres implements NearestCentres {
     /**
@@ -56,37 +63,101 @@ public final class MatMulNearestCentres implements NearestCentres {
     private final int d;
     private final int k;
     private final int rows;
-    private final InferenceSession session;
-    private final DirectTensor xBlock;
+    private final ExecutorService pool;
     private final DirectTensor centres;
     private final DirectTensor norms;
-    private final DirectTensor nearest;
-    private final Map<String, OnnxTensorLike> feeds;
-    private final Map<String, OnnxValue> outputs;
+    private final Lane[] lanes;
     private boolean hasCentres;
     private boolean closed;
+
+    /** One thread's session and buffers. */
+    private static final class Lane {
+        final InferenceSession session;
+        final DirectTensor x;
+        final DirectTensor nearest;
+        final FloatBuffer in;
+        final LongBuffer out;
+        final Map<String, OnnxTensorLike> feeds;
+        final Map<String, OnnxValue> outputs;
+
+        Lane(byte[] model, int rows, int d, DirectTensor centres, DirectTensor norms) {
+            session = InferenceSession.create(model, SessionConfig.cpu().withIntraOpThreads(1));
+            DirectTensor xb = null;
+            DirectTensor ob = null;
+            try {
+                xb = new DirectTensor(DType.FLOAT, rows, d);
+                ob = new DirectTensor(DType.INT64, rows);
+                feeds = Map.of("x", xb.onnx(), "c", centres.onnx(), "norms", norms.onnx());
+                outputs = Map.of("nearest", ob.onnx());
+            } catch (RuntimeException e) {
+                if (xb != null) {
+                    xb.close();
+                }
+                if (ob != null) {
+                    ob.close();
+                }
+                session.close();
+                throw e;
+            }
+            x = xb;
+            nearest = ob;
+            in = xb.floats();
+            out = ob.longs();
+        }
+
+        /** Nearest centres of rows {@code [first, first + b)}; returns whether any changed. */
+        boolean run(float[] rowsIn, int d, int first, int b, int[] assign) {
+            in.put(0, rowsIn, first * d, b * d);
+            try {
+                session.ortSession().run(feeds, outputs).close();
+            } catch (OrtException e) {
+                throw new OnnxRuntimeException(
+                        "nearest centre: ORT run on rows "
+                                + first
+                                + ".."
+                                + (first + b - 1)
+                                + " failed: "
+                                + e.getMessage(),
+                        e);
+            }
+            boolean changed = false;
+            for (int i = 0; i < b; i++) {
+                int a = (int) out.get(i);
+                if (a != assign[first + i]) {
+                    changed = true;
+                    assign[first + i] = a;
+                }
+            }
+            return changed;
+        }
+
+        void close() {
+            x.close();
+            nearest.close();
+            session.close();
+        }
+    }
 
     /**
      * @param d dimension
      * @param k centres
      * @param maxRows the most rows one {@link #assign} call passes
-     * @param threads ORT intra-op threads ({@code >= 1})
+     * @param pool the caller's threads, one lane each (null = one lane on the calling thread)
      */
-    MatMulNearestCentres(int d, int k, int maxRows, int threads) {
-        if (d < 1 || k < 1 || maxRows < 1 || threads < 1) {
+    MatMulNearestCentres(int d, int k, int maxRows, ExecutorService pool) {
+        if (d < 1 || k < 1 || maxRows < 1) {
             throw new IllegalArgumentException(
-                    "nearest centre: expected d, k, maxRows, threads >= 1, found "
+                    "nearest centre: expected d, k, maxRows >= 1, found "
                             + d
                             + ", "
                             + k
                             + ", "
-                            + maxRows
-                            + ", "
-                            + threads);
+                            + maxRows);
         }
         this.d = d;
         this.k = k;
         this.rows = blockRows(k, maxRows);
+        this.pool = pool;
         GraphBuilder g = new GraphBuilder("nearest-centre");
         Tensor x = g.input("x", DType.FLOAT, rows, d);
         Tensor c = g.input("c", DType.FLOAT, k, d);
@@ -94,31 +165,17 @@ public final class MatMulNearestCentres implements NearestCentres {
         Tensor scores = g.gemm(x, c, cn, -2f, 1f, false, true);
         g.output("nearest", g.argMin(scores, 1, false));
         byte[] model = OnnxExport.builder().build().toBytes(g.build());
-        session = InferenceSession.create(model, SessionConfig.cpu().withIntraOpThreads(threads));
-        DirectTensor xb = null;
-        DirectTensor cb = null;
-        DirectTensor nb = null;
-        DirectTensor out = null;
+        centres = new DirectTensor(DType.FLOAT, k, d);
+        norms = new DirectTensor(DType.FLOAT, k);
+        lanes = new Lane[Parallel.blocks(pool)];
         try {
-            xb = new DirectTensor(DType.FLOAT, rows, d);
-            cb = new DirectTensor(DType.FLOAT, k, d);
-            nb = new DirectTensor(DType.FLOAT, k);
-            out = new DirectTensor(DType.INT64, rows);
-            feeds = Map.of("x", xb.onnx(), "c", cb.onnx(), "norms", nb.onnx());
-            outputs = Map.of("nearest", out.onnx());
-        } catch (RuntimeException e) {
-            for (DirectTensor t : new DirectTensor[] {xb, cb, nb, out}) {
-                if (t != null) {
-                    t.close();
-                }
+            for (int t = 0; t < lanes.length; t++) {
+                lanes[t] = new Lane(model, rows, d, centres, norms);
             }
-            session.close();
+        } catch (RuntimeException e) {
+            closeAll();
             throw e;
         }
-        xBlock = xb;
-        centres = cb;
-        norms = nb;
-        nearest = out;
     }
 
     /**
@@ -160,34 +217,26 @@ public final class MatMulNearestCentres implements NearestCentres {
         if (!hasCentres) {
             throw new IllegalStateException("nearest centre: no centres set");
         }
-        FloatBuffer in = xBlock.floats();
-        LongBuffer out = nearest.longs();
-        OrtSession s = session.ortSession();
-        boolean changed = false;
-        for (int first = 0; first < n; first += rows) {
-            int b = Math.min(rows, n - first);
-            in.put(0, x, first * d, b * d);
-            try {
-                s.run(feeds, outputs).close();
-            } catch (OrtException e) {
-                throw new OnnxRuntimeException(
-                        "nearest centre: ORT run on rows "
-                                + first
-                                + ".."
-                                + (first + b - 1)
-                                + " failed: "
-                                + e.getMessage(),
-                        e);
-            }
-            for (int i = 0; i < b; i++) {
-                int a = (int) out.get(i);
-                if (a != assign[first + i]) {
-                    changed = true;
-                    assign[first + i] = a;
-                }
+        int blocks = (n + rows - 1) / rows;
+        boolean[] changed = new boolean[lanes.length];
+        Parallel.forBlocks(
+                pool,
+                blocks,
+                (firstBlock, limitBlock, lane) -> {
+                    Lane l = lanes[lane];
+                    for (int blk = firstBlock; blk < limitBlock; blk++) {
+                        int first = blk * rows;
+                        if (l.run(x, d, first, Math.min(rows, n - first), assign)) {
+                            changed[lane] = true;
+                        }
+                    }
+                });
+        for (boolean b : changed) {
+            if (b) {
+                return true;
             }
         }
-        return changed;
+        return false;
     }
 
     private void checkOpen() {
@@ -200,16 +249,30 @@ public final class MatMulNearestCentres implements NearestCentres {
     public void close() {
         if (!closed) {
             closed = true;
-            xBlock.close();
-            centres.close();
-            norms.close();
-            nearest.close();
-            session.close();
+            closeAll();
         }
+    }
+
+    private void closeAll() {
+        for (Lane l : lanes) {
+            if (l != null) {
+                l.close();
+            }
+        }
+        centres.close();
+        norms.close();
     }
 
     @Override
     public String toString() {
-        return "MatMulNearestCentres(d=" + d + ", k=" + k + ", blockRows=" + rows + ")";
+        return "MatMulNearestCentres(d="
+                + d
+                + ", k="
+                + k
+                + ", blockRows="
+                + rows
+                + ", lanes="
+                + lanes.length
+                + ")";
     }
 }

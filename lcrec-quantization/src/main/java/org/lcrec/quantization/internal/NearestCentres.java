@@ -21,13 +21,11 @@ public sealed interface NearestCentres extends AutoCloseable
      * @param k centres
      * @param maxRows the most rows one {@link #assign} call will pass (sizes the matrix kernel's
      *     block)
-     * @param threads threads of the matrix kernel (ORT intra-op threads)
-     * @param pool threads of the scalar loop (null = the calling thread)
+     * @param pool the threads rows are split over (null = the calling thread)
      * @return the search
      */
-    static NearestCentres open(
-            boolean matMul, int d, int k, int maxRows, int threads, ExecutorService pool) {
-        return matMul ? new MatMulNearestCentres(d, k, maxRows, threads) : new Scalar(d, k, pool);
+    static NearestCentres open(boolean matMul, int d, int k, int maxRows, ExecutorService pool) {
+        return matMul ? new MatMulNearestCentres(d, k, maxRows, pool) : new Scalar(d, k, pool);
     }
 
     /**

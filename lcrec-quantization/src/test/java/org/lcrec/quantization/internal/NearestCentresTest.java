@@ -44,7 +44,7 @@ class NearestCentresTest {
 
     private static int[] run(boolean matMul, float[] x, int n, int d, float[] c, int k, int t) {
         ExecutorService pool = Parallel.pool(t, "test");
-        try (NearestCentres s = NearestCentres.open(matMul, d, k, n, t, pool)) {
+        try (NearestCentres s = NearestCentres.open(matMul, d, k, n, pool)) {
             s.setCentres(c);
             int[] a = new int[n];
             Arrays.fill(a, -1);
@@ -161,7 +161,7 @@ class NearestCentresTest {
         float[] x = clustered(300, d, 3, 5.0, 8);
         float[] c1 = Arrays.copyOf(x, 3 * d);
         float[] c2 = Arrays.copyOfRange(x, 30 * d, 33 * d);
-        NearestCentres s = NearestCentres.open(true, d, 3, 300, 1, null);
+        NearestCentres s = NearestCentres.open(true, d, 3, 300, null);
         assertThatThrownBy(() -> s.assign(x, 300, new int[300]))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("nearest centre: no centres set");

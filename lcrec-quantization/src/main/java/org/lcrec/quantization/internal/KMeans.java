@@ -78,7 +78,8 @@ public final class KMeans {
      *     MatMulNearestCentres}) instead of the scalar loop; the balanced assignment and k-means++
      *     use the scalar distances either way
      * @param seed random seed
-     * @param pool threads (null = this thread); the matrix kernel uses as many ORT threads
+     * @param pool threads (null = this thread); the matrix kernel runs one single-threaded ORT
+     *     session per thread
      * @return the centres
      * @throws IllegalArgumentException naming the point and dimension of a NaN, infinite or (for
      *     the matrix kernel) too large value, or if {@code n < k}
@@ -103,7 +104,9 @@ public final class KMeans {
         int[] assign = new int[n];
         Arrays.fill(assign, -1);
         int it = 0;
-        try (NearestCentres search = NearestCentres.open(matMul, d, k, n, pool)) {
+        // the balanced assignment needs every distance, so it never opens the nearest search
+        NearestCentres search = balanced ? null : NearestCentres.open(matMul, d, k, n, pool);
+        try {
             while (it < maxIterations) {
                 it++;
                 boolean changed =
@@ -120,6 +123,10 @@ public final class KMeans {
                 assignBalanced(x, n, d, c, k, assign, balanceEpsilon, pool);
             } else {
                 assignNearest(search, x, n, c, assign);
+            }
+        } finally {
+            if (search != null) {
+                search.close();
             }
         }
         double[] dist = new double[n];

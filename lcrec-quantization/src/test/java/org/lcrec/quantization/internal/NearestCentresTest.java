@@ -116,7 +116,9 @@ class NearestCentresTest {
         }
         int[] ref = run(false, x, n, d, c, k, 1);
         int[] fast = run(true, x, n, d, c, k, 1);
-        agreeUpToTies(x, n, d, c, fast, ref);
+        // rounding decides these ties, so the kernels do disagree (232 of 500 rows here): the
+        // tolerance is exercised, not just stated
+        assertThat(agreeUpToTies(x, n, d, c, fast, ref)).isPositive();
     }
 
     @Test

@@ -4,25 +4,37 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** The versioned binary header shared by the quantizer model files. */
 final class ModelFiles {
     /** First field of every model file. */
     static final String MAGIC = "lcrec-quantizer";
 
-    /** The format version this build writes and reads. */
+    /** The RQ-VAE metadata's format version, which this build writes and reads. */
     static final int VERSION = 1;
 
     private ModelFiles() {}
 
-    static void writeHeader(DataOutputStream out, String kind) throws IOException {
+    /** A file's header: its format version and the model kind. */
+    record Header(int version, String kind) {}
+
+    static void writeHeader(DataOutputStream out, int version, String kind) throws IOException {
         out.writeUTF(MAGIC);
-        out.writeInt(VERSION);
+        out.writeInt(version);
         out.writeUTF(kind);
     }
 
-    /** Reads and checks the header; returns the kind. */
-    static String readHeader(DataInputStream in, Path file) throws IOException {
+    /**
+     * Reads and checks the header.
+     *
+     * @param in the stream
+     * @param file its name, for messages
+     * @param versions the versions this build reads, ascending
+     * @return the header
+     * @throws QuantizationException naming the file if it is no model file or of another version
+     */
+    static Header readHeader(DataInputStream in, Path file, int... versions) throws IOException {
         String magic;
         try {
             magic = in.readUTF();
@@ -35,16 +47,22 @@ final class ModelFiles {
                     file + ": expected an lcrec-quantizer model file, found \"" + magic + "\"");
         }
         int version = in.readInt();
-        if (version != VERSION) {
+        if (Arrays.stream(versions).noneMatch(v -> v == version)) {
+            StringBuilder known = new StringBuilder();
+            for (int i = 0; i < versions.length; i++) {
+                known.append(i == 0 ? "" : i == versions.length - 1 ? " and " : ", ")
+                        .append(versions[i]);
+            }
             throw new QuantizationException(
                     file
                             + ": unknown lcrec-quantizer format version "
                             + version
-                            + " (this build reads version "
-                            + VERSION
+                            + " (this build reads version"
+                            + (versions.length > 1 ? "s " : " ")
+                            + known
                             + ")");
         }
-        return in.readUTF();
+        return new Header(version, in.readUTF());
     }
 
     static void writeCodebook(DataOutputStream out, Codebook b) throws IOException {

@@ -9,8 +9,13 @@ package org.lcrec.quantization;
  * @param maxIterations Lloyd iterations per level, {@code >= 1}
  * @param balanced whether every level's assignment is balanced by Sinkhorn (uniform mapping)
  * @param balanceEpsilon Sinkhorn epsilon on centred distances, {@code > 0}
- * @param seed random seed of k-means++
+ * @param seed random seed of k-means++ and of the training sample
  * @param numThreads worker threads, {@code >= 1}
+ * @param maxPointsPerCode the trainer fits k-means on at most {@code maxPointsPerCode × codes}
+ *     items, a seeded uniform sample of the catalogue without replacement (FAISS's {@code
+ *     max_points_per_centroid}); {@code 0} trains on every item. {@code >= 0}; default {@value
+ *     #DEFAULT_MAX_POINTS_PER_CODE}. Encoding always covers every item.
+ * @param distanceKernel how nearest codes are found in training and encoding
  */
 public record RqKMeansConfig(
         int levels,
@@ -19,7 +24,15 @@ public record RqKMeansConfig(
         boolean balanced,
         double balanceEpsilon,
         long seed,
-        int numThreads) {
+        int numThreads,
+        int maxPointsPerCode,
+        DistanceKernel distanceKernel) {
+
+    /**
+     * Training items per code by default: 256, FAISS's {@code max_points_per_centroid}, past which
+     * more points barely move the centres; at {@code K = 256} a sample of 65,536 items.
+     */
+    public static final int DEFAULT_MAX_POINTS_PER_CODE = 256;
 
     /** Validates the settings. */
     public RqKMeansConfig {
@@ -45,12 +58,35 @@ public record RqKMeansConfig(
             throw new QuantizationException(
                     "RQ-KMeans numThreads must be >= 1, found " + numThreads);
         }
+        if (maxPointsPerCode < 0) {
+            throw new QuantizationException(
+                    "RQ-KMeans maxPointsPerCode must be >= 0 (0 = every item), found "
+                            + maxPointsPerCode);
+        }
+        if (distanceKernel == null) {
+            throw new QuantizationException(
+                    "RQ-KMeans distanceKernel must be MATMUL or SCALAR, found null");
+        }
+    }
+
+    /**
+     * @param items items in the catalogue
+     * @return how many of them k-means trains on: {@code min(items, maxPointsPerCode × codes)}, or
+     *     all for {@code maxPointsPerCode = 0}
+     */
+    public int trainingItems(int items) {
+        if (maxPointsPerCode == 0) {
+            return items;
+        }
+        return (int) Math.min(items, (long) maxPointsPerCode * codes);
     }
 
     /**
      * Named settings, the RQ-KMeans counterparts of {@link RqVaeConfig#preset(String)}: {@code cpu}
      * (3 levels of 256 codes, 25 Lloyd iterations, 2 threads) and {@code lcrec-paper} (4 levels of
-     * 256 codes, 100 iterations: LC-Rec's index shape and k-means iteration count).
+     * 256 codes, 100 iterations: LC-Rec's index shape and k-means iteration count); both train on
+     * at most {@value #DEFAULT_MAX_POINTS_PER_CODE} items per code with {@link
+     * DistanceKernel#MATMUL}.
      *
      * @param name the preset
      * @return its settings
@@ -71,7 +107,8 @@ public record RqKMeansConfig(
 
     /**
      * @return a builder with the defaults: 3 levels of 256 codes, 50 iterations, unbalanced,
-     *     epsilon 0.01, seed 2024, 1 thread
+     *     epsilon 0.01, seed 2024, 1 thread, trained on at most 256 items per code, matrix-product
+     *     distances
      */
     public static Builder builder() {
         return new Builder();
@@ -88,7 +125,9 @@ public record RqKMeansConfig(
                 .balanced(balanced)
                 .balanceEpsilon(balanceEpsilon)
                 .seed(seed)
-                .numThreads(numThreads);
+                .numThreads(numThreads)
+                .maxPointsPerCode(maxPointsPerCode)
+                .distanceKernel(distanceKernel);
     }
 
     /**
@@ -107,6 +146,22 @@ public record RqKMeansConfig(
         return toBuilder().seed(value).build();
     }
 
+    /**
+     * @param value items per code in the training sample, 0 = every item
+     * @return a copy with that sample bound
+     */
+    public RqKMeansConfig withMaxPointsPerCode(int value) {
+        return toBuilder().maxPointsPerCode(value).build();
+    }
+
+    /**
+     * @param value the distance kernel
+     * @return a copy with that kernel
+     */
+    public RqKMeansConfig withDistanceKernel(DistanceKernel value) {
+        return toBuilder().distanceKernel(value).build();
+    }
+
     @Override
     public String toString() {
         return "RqKMeansConfig(levels="
@@ -123,6 +178,10 @@ public record RqKMeansConfig(
                 + seed
                 + ", numThreads="
                 + numThreads
+                + ", maxPointsPerCode="
+                + maxPointsPerCode
+                + ", distanceKernel="
+                + distanceKernel
                 + ")";
     }
 
@@ -135,6 +194,8 @@ public record RqKMeansConfig(
         private double balanceEpsilon = 0.01;
         private long seed = 2024;
         private int numThreads = 1;
+        private int maxPointsPerCode = DEFAULT_MAX_POINTS_PER_CODE;
+        private DistanceKernel distanceKernel = DistanceKernel.MATMUL;
 
         private Builder() {}
 
@@ -202,11 +263,37 @@ public record RqKMeansConfig(
         }
 
         /**
+         * @param v items per code in the training sample, 0 = every item
+         * @return this
+         */
+        public Builder maxPointsPerCode(int v) {
+            maxPointsPerCode = v;
+            return this;
+        }
+
+        /**
+         * @param v the distance kernel
+         * @return this
+         */
+        public Builder distanceKernel(DistanceKernel v) {
+            distanceKernel = v;
+            return this;
+        }
+
+        /**
          * @return the validated settings
          */
         public RqKMeansConfig build() {
             return new RqKMeansConfig(
-                    levels, codes, maxIterations, balanced, balanceEpsilon, seed, numThreads);
+                    levels,
+                    codes,
+                    maxIterations,
+                    balanced,
+                    balanceEpsilon,
+                    seed,
+                    numThreads,
+                    maxPointsPerCode,
+                    distanceKernel);
         }
     }
 }

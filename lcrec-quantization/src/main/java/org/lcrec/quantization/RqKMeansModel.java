@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.lcrec.core.io.AtomicFiles;
+import org.lcrec.core.io.FileChecks;
 
 /**
  * A trained RQ-KMeans quantizer: {@code L} codebooks in the embedding space; an item's code at
@@ -17,6 +18,13 @@ import org.lcrec.core.io.AtomicFiles;
  */
 public final class RqKMeansModel implements ItemQuantizer {
     static final String KIND = "rq-kmeans";
+
+    /**
+     * The file version this build writes: 2 adds the sample bound and the distance kernel to the
+     * settings. Version 1 files (no such fields) still load, as trained on every item with {@link
+     * DistanceKernel#SCALAR}, which is what the builds writing them did.
+     */
+    static final int FILE_VERSION = 2;
 
     private final Codebook[] codebooks;
     private final int inputDim;
@@ -58,7 +66,8 @@ public final class RqKMeansModel implements ItemQuantizer {
     }
 
     /**
-     * @return the k-means inertia (sum of squared distances) of each level at the end of training
+     * @return the k-means inertia (sum of squared distances) of each level at the end of training,
+     *     over the training items (the sample, see {@link RqKMeansConfig#maxPointsPerCode()})
      */
     public double[] inertia() {
         return inertia.clone();
@@ -74,12 +83,18 @@ public final class RqKMeansModel implements ItemQuantizer {
                             + items.dim());
         }
         return ResidualCoding.encode(
-                items.array(), items.rows(), inputDim, codebooks, numThreads, null);
+                items.array(),
+                items.rows(),
+                inputDim,
+                codebooks,
+                config.distanceKernel() == DistanceKernel.MATMUL,
+                numThreads,
+                null);
     }
 
     /**
-     * Writes the model (format {@code lcrec-quantizer} version 1, kind {@code rq-kmeans}),
-     * atomically.
+     * Writes the model (format {@code lcrec-quantizer} version {@value #FILE_VERSION}, kind {@code
+     * rq-kmeans}), atomically.
      *
      * @param file the target
      */
@@ -88,7 +103,7 @@ public final class RqKMeansModel implements ItemQuantizer {
                 file,
                 os -> {
                     DataOutputStream out = new DataOutputStream(os);
-                    ModelFiles.writeHeader(out, KIND);
+                    ModelFiles.writeHeader(out, FILE_VERSION, KIND);
                     out.writeInt(inputDim);
                     out.writeInt(config.levels());
                     out.writeInt(config.codes());
@@ -97,6 +112,8 @@ public final class RqKMeansModel implements ItemQuantizer {
                     out.writeDouble(config.balanceEpsilon());
                     out.writeLong(config.seed());
                     out.writeInt(config.numThreads());
+                    out.writeInt(config.maxPointsPerCode());
+                    out.writeUTF(config.distanceKernel().name());
                     for (int l = 0; l < codebooks.length; l++) {
                         out.writeDouble(inertia[l]);
                         ModelFiles.writeCodebook(out, codebooks[l]);
@@ -114,21 +131,28 @@ public final class RqKMeansModel implements ItemQuantizer {
     public static RqKMeansModel load(Path file) {
         try (InputStream is = Files.newInputStream(file);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-            String kind = ModelFiles.readHeader(in, file);
+            ModelFiles.Header h = ModelFiles.readHeader(in, file, 1, FILE_VERSION);
+            String kind = h.kind();
             if (!KIND.equals(kind)) {
                 throw new QuantizationException(
                         file + ": expected a " + KIND + " model, found \"" + kind + "\"");
             }
             int dim = in.readInt();
-            RqKMeansConfig cfg =
-                    new RqKMeansConfig(
-                            in.readInt(),
-                            in.readInt(),
-                            in.readInt(),
-                            in.readBoolean(),
-                            in.readDouble(),
-                            in.readLong(),
-                            in.readInt());
+            RqKMeansConfig.Builder b =
+                    RqKMeansConfig.builder()
+                            .levels(in.readInt())
+                            .codes(in.readInt())
+                            .maxIterations(in.readInt())
+                            .balanced(in.readBoolean())
+                            .balanceEpsilon(in.readDouble())
+                            .seed(in.readLong())
+                            .numThreads(in.readInt());
+            if (h.version() == 1) {
+                b.maxPointsPerCode(0).distanceKernel(DistanceKernel.SCALAR);
+            } else {
+                b.maxPointsPerCode(in.readInt()).distanceKernel(kernel(in.readUTF(), file));
+            }
+            RqKMeansConfig cfg = b.build();
             Codebook[] books = new Codebook[cfg.levels()];
             double[] inertia = new double[cfg.levels()];
             for (int l = 0; l < books.length; l++) {
@@ -153,6 +177,19 @@ public final class RqKMeansModel implements ItemQuantizer {
         } catch (IOException e) {
             throw new QuantizationException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static DistanceKernel kernel(String name, Path file) {
+        for (DistanceKernel k : DistanceKernel.values()) {
+            if (k.name().equals(name)) {
+                return k;
+            }
+        }
+        throw new QuantizationException(
+                file
+                        + ": expected distance kernel MATMUL or SCALAR, found \""
+                        + FileChecks.abbreviate(name)
+                        + "\"");
     }
 
     @Override

@@ -167,7 +167,8 @@ public final class RqVaeModel implements ItemQuantizer, AutoCloseable {
             System.arraycopy(zb, 0, z, s * e, b * e);
         }
         float[] xq = new float[n * e];
-        Encoding enc = ResidualCoding.encode(z, n, e, codebooks, numThreads, xq);
+        // the scalar search, as before: RQ-VAE latents are small (32-d) and trained on this path
+        Encoding enc = ResidualCoding.encode(z, n, e, codebooks, false, numThreads, xq);
         double se = 0;
         for (int s = 0; s < n; s += CHUNK) {
             int b = Math.min(CHUNK, n - s);

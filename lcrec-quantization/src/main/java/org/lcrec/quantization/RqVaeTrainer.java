@@ -347,6 +347,7 @@ public final class RqVaeTrainer {
                                 config.kmeansIterations(),
                                 false,
                                 0.01,
+                                false, // scalar: a small sample, as RQ-VAE always did
                                 rnd.nextLong(),
                                 pool);
                 store.get(RqVaeGraphs.codebook(l)).set(r.centroids());

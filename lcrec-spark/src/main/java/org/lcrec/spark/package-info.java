@@ -1,0 +1,9 @@
+/**
+ * The SDK on Apache Spark, as a library: batch recommendation ({@link
+ * org.lcrec.spark.BatchRecommender}) equal to the single-JVM recommender on the same users.
+ *
+ * <p>Spark is provided by the cluster. Model bundles reach the executors as {@link
+ * org.lcrec.spark.ExecutorFile}s (a shared path, or shipped by Spark), and each executor JVM opens
+ * each of them once for all its tasks.
+ */
+package org.lcrec.spark;

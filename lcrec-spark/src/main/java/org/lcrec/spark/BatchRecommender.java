@@ -32,6 +32,7 @@ import org.lcrec.inference.Recommendation;
 import org.lcrec.inference.Recommender;
 import org.lcrec.inference.ScoredItem;
 import org.lcrec.spark.internal.ExecutorCache;
+import org.lcrec.spark.internal.Rows;
 
 /**
  * Top-K items for every user of a Spark dataset, by the model bundle's {@link Recommender}: a
@@ -314,8 +315,11 @@ public final class BatchRecommender {
             for (int r = 0; r < out.length; r++) {
                 Row row = rows.get(r);
                 String user = row.isNullAt(0) ? null : row.getString(0);
-                List<Integer> h = row.isNullAt(1) ? List.of() : row.getList(1);
-                int[] items = new int[h.size()];
+                Integer[] h = Rows.integers(row, 1);
+                if (h == null) {
+                    h = new Integer[0];
+                }
+                int[] items = new int[h.length];
                 int n = 0;
                 int missing = 0;
                 List<Integer> unknown = new ArrayList<>();
@@ -359,7 +363,11 @@ public final class BatchRecommender {
                     }
                     out[r] =
                             RowFactory.create(
-                                    user, new int[0], new double[0], skipped, NO_KNOWN_ITEMS);
+                                    user,
+                                    Rows.array(new int[0]),
+                                    Rows.array(new double[0]),
+                                    Rows.array(skipped),
+                                    NO_KNOWN_ITEMS);
                     continue;
                 }
                 histories.add(n == items.length ? items : Arrays.copyOf(items, n));
@@ -396,7 +404,8 @@ public final class BatchRecommender {
             for (int i = 0; i < s.length; i++) {
                 skipped[i] = s[i];
             }
-            return RowFactory.create(user, ids, scores, skipped, OK);
+            return RowFactory.create(
+                    user, Rows.array(ids), Rows.array(scores), Rows.array(skipped), OK);
         }
     }
 }

@@ -1,6 +1,8 @@
 /**
  * The SDK on Apache Spark, as a library: batch recommendation ({@link
- * org.lcrec.spark.BatchRecommender}) equal to the single-JVM recommender on the same users.
+ * org.lcrec.spark.BatchRecommender}) equal to the single-JVM recommender on the same users, and
+ * leave-one-out evaluation aggregated exactly ({@link org.lcrec.spark.DistributedEvaluator}) equal
+ * to {@code Evaluator}.
  *
  * <p>Spark is provided by the cluster. Model bundles reach the executors as {@link
  * org.lcrec.spark.ExecutorFile}s (a shared path, or shipped by Spark), and each executor JVM opens

@@ -235,7 +235,7 @@ class BatchRecommenderTest {
                                                 b,
                                                 BatchRecommendConfig.builder().template(3).build())
                                         .recommend(users))
-                .hasMessageContaining("template 3 does not exist");
+                .hasMessageContaining("template 3 does not exist: the bundle has 2 template(s)");
         assertThatThrownBy(
                         () ->
                                 new BatchRecommender(

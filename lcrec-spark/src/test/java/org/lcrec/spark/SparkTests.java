@@ -20,7 +20,7 @@ import org.lcrec.tokenizers.Tokenizer;
  * What the module's tests share: one local Spark session ({@code local[2,4]}: two task threads, a
  * task may fail three times before its job does) and one tiny model bundle over the synthetic
  * dataset's index (a random cpu-tiny decoder; decoding is deterministic, which is all these tests
- * need of it).
+ * need of it) with two prompt templates.
  */
 final class SparkTests {
     /** The synthetic dataset (2,000 users, 600 items) that the fixtures are built on. */
@@ -56,11 +56,19 @@ final class SparkTests {
             SemanticIndex index = DATA.index();
             TextTemplate prompt =
                     new TextTemplate("seqrec-test", "the user bought", ", ", ". next:");
+            TextTemplate second =
+                    new TextTemplate("seqrec-other", "items so far", " then ", ". what next?");
             Tokenizer tokenizer =
                     TextEncoder.miniLmTokenizer()
                             .withIndexTokens(index)
                             .restrictedTo(
-                                    List.of(prompt.prefix(), prompt.separator(), prompt.suffix()));
+                                    List.of(
+                                            prompt.prefix(),
+                                            prompt.separator(),
+                                            prompt.suffix(),
+                                            second.prefix(),
+                                            second.separator(),
+                                            second.suffix()));
             LlamaModel model =
                     LlamaModel.random(
                             LlamaPreset.CPU_TINY.config(
@@ -74,7 +82,7 @@ final class SparkTests {
                                     model,
                                     tokenizer,
                                     index,
-                                    List.of(prompt),
+                                    List.of(prompt, second),
                                     new BundleManifest(
                                             ModelBundle.FORMAT_VERSION,
                                             "test",

@@ -1,10 +1,11 @@
 /**
  * The SDK on Apache Spark, as a library: batch recommendation ({@link
- * org.lcrec.spark.BatchRecommender}) equal to the single-JVM recommender on the same users, and
+ * org.lcrec.spark.BatchRecommender}) equal to the single-JVM recommender on the same users,
  * leave-one-out evaluation aggregated exactly ({@link org.lcrec.spark.DistributedEvaluator}) equal
- * to {@code Evaluator}.
+ * to {@code Evaluator}, and instruction data for the six tasks ({@link
+ * org.lcrec.spark.TaskDataWriter}) equal to {@code lcrec tasks}.
  *
- * <p>Spark is provided by the cluster. Model bundles reach the executors as {@link
+ * <p>Spark is provided by the cluster. Model bundles and datasets reach the executors as {@link
  * org.lcrec.spark.ExecutorFile}s (a shared path, or shipped by Spark), and each executor JVM opens
  * each of them once for all its tasks.
  */

@@ -37,7 +37,7 @@ class DistributedEvaluatorTest {
         Interactions all = SparkTests.DATA.interactions();
         Interactions.Builder b = Interactions.builder();
         List<Row> rows = new ArrayList<>();
-        for (int u = 0; u < 400; u++) {
+        for (int u = 0; u < 250; u++) {
             b.add(all.user(u), all.sequence(u));
             rows.add(row(all.user(u), all.sequence(u)));
         }
@@ -80,7 +80,7 @@ class DistributedEvaluatorTest {
             EvaluationResult.TemplateResult e = expected.templates().get(t);
             RankCounts c = got.templates().get(t);
             assertThat(c.template()).isEqualTo(e.name());
-            assertThat(c.samples()).isEqualTo(e.samples()).isEqualTo(401 + 1);
+            assertThat(c.samples()).isEqualTo(e.samples()).isEqualTo(251 + 1);
             assertThat(c.skippedSamples()).isEqualTo(e.skippedSamples()).isEqualTo(1);
             assertThat(c.invalidPredictions()).isEqualTo(e.invalidPredictions());
             long[] histogram = new long[11];
@@ -117,7 +117,7 @@ class DistributedEvaluatorTest {
                         .isEqualTo(rk[i]);
             }
         }
-        assertThat(perUser).hasSize(2 * 402);
+        assertThat(perUser).hasSize(2 * 252);
         assertThat(got.mean().keySet()).containsExactlyElementsOf(expected.mean().keySet());
         assertThat(got.toString()).contains("seqrec-test", "seqrec-other", "mean", "ndcg@10");
         ranks.unpersist();

@@ -41,7 +41,7 @@ class FaultToleranceTest {
 
     @Test
     void aBatchRecommendationTaskThatFailsOnceGivesTheSameOutput() {
-        List<Row> users = BatchRecommenderTest.testUsers(160);
+        List<Row> users = BatchRecommenderTest.testUsers(64);
         BatchRecommender r =
                 new BatchRecommender(
                         ExecutorFile.shared(SparkTests.bundle()),
@@ -57,7 +57,7 @@ class FaultToleranceTest {
         Dataset<Row> failing =
                 r.recommend(BatchRecommenderTest.frame(users, 4))
                         .map(
-                                (MapFunction<Row, Row>) row -> failOnce(row, 25),
+                                (MapFunction<Row, Row>) row -> failOnce(row, 10),
                                 Encoders.row(BatchRecommender.SCHEMA));
         List<Row> retried = failing.collectAsList();
         assertThat(FAILURES.get()).as("failures thrown").isEqualTo(1);

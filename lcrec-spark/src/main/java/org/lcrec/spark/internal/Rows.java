@@ -30,6 +30,14 @@ public final class Rows {
     }
 
     /**
+     * @param values floats
+     * @return them as an array value of a row (wrapped, not copied)
+     */
+    public static Object array(float[] values) {
+        return ArraySeq.unsafeWrapArray(values);
+    }
+
+    /**
      * @param values objects (nulls allowed)
      * @return them as an array value of a row (wrapped, not copied)
      */

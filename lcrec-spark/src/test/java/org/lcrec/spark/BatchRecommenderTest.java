@@ -118,6 +118,33 @@ class BatchRecommenderTest {
     }
 
     @Test
+    void aBundleShippedBySparkGivesWhatTheSharedPathGives() {
+        List<Row> users = testUsers(40);
+        BatchRecommendConfig config = BatchRecommendConfig.builder().k(5).build();
+        ExecutorFile shipped = ExecutorFile.ship(SparkTests.spark(), SparkTests.bundle());
+        assertThat(shipped.shipped()).isTrue();
+        List<Row> viaSpark =
+                new BatchRecommender(shipped, config).recommend(frame(users, 2)).collectAsList();
+        List<Row> shared =
+                new BatchRecommender(ExecutorFile.shared(SparkTests.bundle()), config)
+                        .recommend(frame(users, 2))
+                        .collectAsList();
+        assertThat(viaSpark).isEqualTo(shared);
+        // the tasks read Spark's copy, not the driver's directory
+        assertThat(
+                        SparkTests.spark()
+                                .createDataset(List.of(1), org.apache.spark.sql.Encoders.INT())
+                                .map(
+                                        (org.apache.spark.api.java.function.MapFunction<
+                                                        Integer, String>)
+                                                i -> shipped.local().toString(),
+                                        org.apache.spark.sql.Encoders.STRING())
+                                .first())
+                .isNotEqualTo(SparkTests.bundle().toString())
+                .endsWith("tiny-bundle");
+    }
+
+    @Test
     void badRowsFollowTheUnknownItemPolicyAndAreCountedNeverDropped() {
         int unknown = 1_000_000;
         List<Row> good = testUsers(3);

@@ -1,5 +1,7 @@
 package org.lcrec.spark;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,31 +30,35 @@ import org.lcrec.spark.internal.Rows;
  * <pre>
  * java [Spark's --add-opens] -cp lcrec-spark/target/test-classes:lcrec-spark/target/classes:$(cat
  *     lcrec-spark/target/classpath.txt) org.lcrec.spark.ScoringThroughput --bundle DIR --data DIR
- *     [--users 1000] [--repeats 3] [--batch 32]
+ *     [--users 1000] [--rounds 5] [--batch 32]
  * </pre>
  *
- * Each configuration decodes the users once untimed (sessions opened, code compiled), then {@code
- * repeats} times timed; Spark's times are whole jobs (scheduling, row conversion, the write of the
- * output to Spark's no-op sink), its session already running.
+ * The four configurations run in turn within each round, so that a change of the machine's load (it
+ * is shared) falls on all of them alike; the ratios are taken within a round and their median
+ * reported. Before the rounds every configuration decodes the users once untimed (sessions opened,
+ * code compiled). Spark's times are whole jobs (scheduling, row conversion, the output written to
+ * Spark's no-op sink) on a session already running: each round starts the session, runs a small
+ * untimed job, then the timed one.
  */
 public final class ScoringThroughput {
     private ScoringThroughput() {}
 
     /**
-     * @param args {@code --bundle DIR --data DIR [--users N] [--repeats R] [--batch B]}
+     * @param args {@code --bundle DIR --data DIR [--users N] [--rounds R] [--batch B]}
+     * @throws IOException reading the load average
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         String bundleDir = null;
         String dataDir = null;
         int users = 1000;
-        int repeats = 3;
+        int rounds = 5;
         int batch = 32;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--bundle" -> bundleDir = args[i + 1];
                 case "--data" -> dataDir = args[i + 1];
                 case "--users" -> users = Integer.parseInt(args[i + 1]);
-                case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--batch" -> batch = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -78,81 +84,139 @@ public final class ScoringThroughput {
         BatchRecommendConfig config = BatchRecommendConfig.builder().k(10).batchSize(batch).build();
         System.out.printf(
                 Locale.ROOT,
-                "%d users (Instruments test split, history <= %d), k 10, %s, %d repeats%n",
+                "%d users (test split, history <= %d), k 10, batch %d, %d rounds%n",
                 histories.size(),
                 cap,
-                config,
-                repeats);
-        List<Recommendation> reference = null;
-        for (int threads : new int[] {1, 2}) {
-            try (Recommender r =
-                    Recommender.open(
-                            bundle,
-                            config.recommenderConfig(bundle),
-                            DecoderOptions.cpu().withIntraOpThreads(threads))) {
-                reference = r.recommendAll(histories, 10, 0); // untimed
-                double[] ups = new double[repeats];
-                for (int k = 0; k < repeats; k++) {
-                    long t0 = System.nanoTime();
-                    r.recommendAll(histories, 10, 0);
-                    ups[k] = histories.size() / ((System.nanoTime() - t0) / 1e9);
+                batch,
+                rounds);
+        String[] names = {
+            "single JVM, 1 ORT thread",
+            "single JVM, 2 ORT threads",
+            "Spark local[1], 1 ORT thread per task",
+            "Spark local[2], 1 ORT thread per task"
+        };
+        double[][] ups = new double[4][rounds];
+        try (Recommender one = open(bundle, config, 1);
+                Recommender two = open(bundle, config, 2)) {
+            List<Recommendation> reference = one.recommendAll(histories, 10, 0); // untimed
+            two.recommendAll(histories, 10, 0);
+            for (int cores = 1; cores <= 2; cores++) {
+                try (Session s = new Session(cores, rows, bundleDir, config)) {
+                    List<Row> out = s.recommender.recommend(s.frame).collectAsList(); // untimed
+                    int same = 0;
+                    for (int i = 0; i < out.size(); i++) {
+                        int[] got = ints(out.get(i));
+                        same += Arrays.equals(got, reference.get(i).itemIds()) ? 1 : 0;
+                    }
+                    System.out.printf(
+                            Locale.ROOT,
+                            "local[%d]: %d of %d users get the single JVM's items%n",
+                            cores,
+                            same,
+                            out.size());
                 }
-                report("single JVM, " + threads + " ORT thread(s)", ups);
+            }
+            for (int r = 0; r < rounds; r++) {
+                String load = Files.readString(Path.of("/proc/loadavg")).trim();
+                ups[0][r] = time(() -> one.recommendAll(histories, 10, 0), histories.size());
+                ups[1][r] = time(() -> two.recommendAll(histories, 10, 0), histories.size());
+                for (int cores = 1; cores <= 2; cores++) {
+                    try (Session s = new Session(cores, rows, bundleDir, config)) {
+                        s.recommender.recommend(s.frame.limit(64)).collectAsList(); // untimed
+                        ups[1 + cores][r] =
+                                time(
+                                        () ->
+                                                s.recommender
+                                                        .recommend(s.frame)
+                                                        .write()
+                                                        .format("noop")
+                                                        .mode("overwrite")
+                                                        .save(),
+                                        histories.size());
+                    }
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: %.1f %.1f %.1f %.1f users/s (load average before: %s)%n",
+                        r + 1,
+                        ups[0][r],
+                        ups[1][r],
+                        ups[2][r],
+                        ups[3][r],
+                        load);
             }
         }
-        for (int cores : new int[] {1, 2}) {
-            SparkSession spark =
+        for (int c = 0; c < 4; c++) {
+            System.out.printf(Locale.ROOT, "%-40s median %.1f users/s%n", names[c], median(ups[c]));
+        }
+        double[] r1 = new double[rounds];
+        double[] r2 = new double[rounds];
+        double[] r21 = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            r1[r] = ups[2][r] / ups[0][r];
+            r2[r] = ups[3][r] / ups[0][r];
+            r21[r] = ups[3][r] / ups[2][r];
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "per round, median: local[1] / single JVM (1 thread) %.2f; local[2] / single JVM"
+                        + " (1 thread) %.2f; local[2] / local[1] %.2f%n",
+                median(r1),
+                median(r2),
+                median(r21));
+    }
+
+    private static int[] ints(Row r) {
+        Integer[] v = Rows.integers(r, 1);
+        int[] out = new int[v.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+
+    private static Recommender open(ModelBundle b, BatchRecommendConfig c, int threads) {
+        return Recommender.open(
+                b, c.recommenderConfig(b), DecoderOptions.cpu().withIntraOpThreads(threads));
+    }
+
+    private static double time(Runnable job, int users) {
+        long t0 = System.nanoTime();
+        job.run();
+        return users / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** A local session with the users in one partition per core. */
+    private static final class Session implements AutoCloseable {
+        final SparkSession spark;
+        final Dataset<Row> frame;
+        final BatchRecommender recommender;
+
+        Session(int cores, List<Row> rows, String bundleDir, BatchRecommendConfig config) {
+            spark =
                     SparkSession.builder()
                             .master("local[" + cores + "]")
                             .appName("lcrec scoring throughput")
                             .config("spark.ui.enabled", "false")
                             .getOrCreate();
-            try {
-                Dataset<Row> frame =
-                        spark.createDataFrame(
-                                JavaSparkContext.fromSparkContext(spark.sparkContext())
-                                        .parallelize(rows, cores),
-                                BatchRecommenderTest.USERS);
-                BatchRecommender br =
-                        new BatchRecommender(ExecutorFile.shared(Path.of(bundleDir)), config);
-                List<Row> out = br.recommend(frame).collectAsList(); // untimed
-                int same = 0;
-                for (int i = 0; i < out.size(); i++) {
-                    int[] got =
-                            out.get(i).<Integer>getList(1).stream()
-                                    .mapToInt(Integer::intValue)
-                                    .toArray();
-                    if (Arrays.equals(got, reference.get(i).itemIds())) {
-                        same++;
-                    }
-                }
-                System.out.printf(
-                        Locale.ROOT,
-                        "local[%d]: %d of %d users have the single JVM's items%n",
-                        cores,
-                        same,
-                        out.size());
-                double[] ups = new double[repeats];
-                for (int k = 0; k < repeats; k++) {
-                    long t0 = System.nanoTime();
-                    br.recommend(frame).write().format("noop").mode("overwrite").save();
-                    ups[k] = histories.size() / ((System.nanoTime() - t0) / 1e9);
-                }
-                report("Spark local[" + cores + "], 1 ORT thread per task", ups);
-            } finally {
-                spark.stop();
-            }
+            spark.sparkContext().setLogLevel("WARN");
+            frame =
+                    spark.createDataFrame(
+                            JavaSparkContext.fromSparkContext(spark.sparkContext())
+                                    .parallelize(rows, cores),
+                            BatchRecommenderTest.USERS);
+            recommender = new BatchRecommender(ExecutorFile.shared(Path.of(bundleDir)), config);
         }
-    }
 
-    private static void report(String what, double[] usersPerSecond) {
-        double[] s = usersPerSecond.clone();
-        Arrays.sort(s);
-        StringBuilder runs = new StringBuilder();
-        for (double v : usersPerSecond) {
-            runs.append(String.format(Locale.ROOT, " %.1f", v));
+        @Override
+        public void close() {
+            spark.stop();
         }
-        System.out.printf(
-                Locale.ROOT, "%-44s users/s median %.1f (runs:%s)%n", what, s[s.length / 2], runs);
     }
 }

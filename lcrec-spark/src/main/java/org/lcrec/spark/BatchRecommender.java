@@ -235,7 +235,7 @@ public final class BatchRecommender {
     static Recommender recommender(ExecutorFile bundle, BatchRecommendConfig config) {
         java.nio.file.Path dir = bundle.local();
         return ExecutorCache.get(
-                "recommender " + dir + " " + config.decodingKey(),
+                "recommender " + ExecutorCache.stamp(dir) + " " + config.decodingKey(),
                 Recommender.class,
                 () -> {
                     ModelBundle b = ModelBundle.read(dir);

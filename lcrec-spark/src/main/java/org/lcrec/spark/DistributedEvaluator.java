@@ -135,17 +135,13 @@ public final class DistributedEvaluator {
     public Dataset<Row> ranks(Dataset<Row> samples) {
         Objects.requireNonNull(samples, "samples");
         BatchRecommender.requireColumns(samples, USER, HISTORY, TARGET);
+        ModelBundle b = ModelBundle.read(bundle.driverPath());
         return samples.select(
                         col(USER).cast(DataTypes.StringType),
                         col(HISTORY).cast(DataTypes.createArrayType(DataTypes.IntegerType)),
                         col(TARGET).cast(DataTypes.IntegerType))
                 .mapPartitions(
-                        new Ranks(
-                                bundle,
-                                decoding,
-                                templates(ModelBundle.read(bundle.driverPath())),
-                                k()),
-                        Encoders.row(RANKS));
+                        new Ranks(bundle, decoding, templates(b), k(b)), Encoders.row(RANKS));
     }
 
     /**
@@ -177,7 +173,7 @@ public final class DistributedEvaluator {
         BatchRecommender.requireColumns(ranks, TEMPLATE, RANK, INVALID, SKIPPED);
         ModelBundle b = ModelBundle.read(bundle.driverPath());
         int[] templates = templates(b);
-        int k = k();
+        int k = k(b);
         List<Row> sums =
                 ranks.groupBy(col(TEMPLATE), col(RANK))
                         .agg(
@@ -223,9 +219,8 @@ public final class DistributedEvaluator {
     }
 
     /** Decoded items per sample: the largest cut-off, at most the catalogue (as Evaluator). */
-    private int k() {
-        int size = ModelBundle.read(bundle.driverPath()).index().size();
-        return Math.min(protocol.maxK(), size);
+    private int k(ModelBundle b) {
+        return Math.min(protocol.maxK(), b.index().size());
     }
 
     private int[] templates(ModelBundle b) {

@@ -361,7 +361,9 @@ public final class DistributedIndexer {
     /** The quantizer of this JVM for a file (opened once). */
     static ItemQuantizer quantizer(Path file, QuantizerKind kind) {
         return ExecutorCache.get(
-                "quantizer " + file + " " + kind, ItemQuantizer.class, () -> kind.load(file));
+                "quantizer " + ExecutorCache.stamp(file) + " " + kind,
+                ItemQuantizer.class,
+                () -> kind.load(file));
     }
 
     /** What the tasks need of the settings, serialisable. */
@@ -416,7 +418,9 @@ public final class DistributedIndexer {
             }
             Path dir = encoder.local();
             return ExecutorCache.get(
-                    "encoder " + dir + " " + c, TextEncoder.class, () -> TextEncoder.open(dir, c));
+                    "encoder " + ExecutorCache.stamp(dir) + " " + c,
+                    TextEncoder.class,
+                    () -> TextEncoder.open(dir, c));
         }
     }
 

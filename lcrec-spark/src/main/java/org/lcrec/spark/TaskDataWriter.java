@@ -274,12 +274,17 @@ public final class TaskDataWriter {
             java.nio.file.Path dir = dataset.local();
             TaskGenerator gen =
                     ExecutorCache.get(
-                            "tasks " + dir + " " + config + " " + templates.hashCode(),
+                            "tasks "
+                                    + ExecutorCache.stamp(dir)
+                                    + " "
+                                    + config
+                                    + " "
+                                    + templates.hashCode(),
                             TaskGenerator.class,
                             () ->
                                     new TaskGenerator(
                                             ExecutorCache.get(
-                                                    "dataset " + dir,
+                                                    "dataset " + ExecutorCache.stamp(dir),
                                                     org.lcrec.core.Dataset.class,
                                                     () -> org.lcrec.core.Dataset.load(dir)),
                                             TemplateSet.parse(templates, "the driver's templates"),

@@ -145,6 +145,34 @@ class BatchRecommenderTest {
     }
 
     @Test
+    void aBundleRewrittenInPlaceIsOpenedAnewNotServedFromTheOldCopy() {
+        List<Row> users = testUsers(24);
+        BatchRecommendConfig config = BatchRecommendConfig.builder().k(5).build();
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "test-fixtures", "rewritten");
+        SparkTests.writeBundle(dir, 11);
+        BatchRecommender r = new BatchRecommender(ExecutorFile.shared(dir), config);
+        List<Row> before = r.recommend(frame(users, 2)).collectAsList();
+        java.nio.file.Path again = SparkTests.writeBundle(dir, 12); // another model, same place
+        List<Row> after = r.recommend(frame(users, 2)).collectAsList();
+        assertThat(after).isNotEqualTo(before);
+        ModelBundle b = ModelBundle.read(again);
+        try (Recommender rec =
+                Recommender.open(
+                        b,
+                        config.recommenderConfig(b),
+                        DecoderOptions.cpu().withIntraOpThreads(1))) {
+            for (int i = 0; i < users.size(); i++) {
+                int[] h =
+                        Arrays.stream((Integer[]) users.get(i).get(1))
+                                .mapToInt(Integer::intValue)
+                                .toArray();
+                assertThat(after.get(i).<Integer>getList(1))
+                        .containsExactlyElementsOf(boxed(rec.recommend(h, 5).itemIds()));
+            }
+        }
+    }
+
+    @Test
     void badRowsFollowTheUnknownItemPolicyAndAreCountedNeverDropped() {
         int unknown = 1_000_000;
         List<Row> good = testUsers(3);

@@ -53,6 +53,18 @@ final class SparkTests {
     /** The bundle, written once per test JVM under target/. */
     static synchronized Path bundle() {
         if (bundle == null) {
+            bundle = writeBundle(Path.of("target", "test-fixtures", "tiny-bundle"), 5);
+        }
+        return bundle;
+    }
+
+    /**
+     * @param dir where
+     * @param seed the random decoder's seed
+     * @return the bundle directory (absolute)
+     */
+    static Path writeBundle(Path dir, long seed) {
+        {
             SemanticIndex index = DATA.index();
             TextTemplate prompt =
                     new TextTemplate("seqrec-test", "the user bought", ", ", ". next:");
@@ -76,26 +88,23 @@ final class SparkTests {
                                     tokenizer.tokenToId("[CLS]"),
                                     tokenizer.tokenToId("[SEP]"),
                                     tokenizer.padId()),
-                            5);
-            bundle =
-                    BundleWriter.write(
-                                    model,
-                                    tokenizer,
-                                    index,
-                                    List.of(prompt, second),
-                                    new BundleManifest(
-                                            ModelBundle.FORMAT_VERSION,
-                                            "test",
-                                            "2026-12-07T00:00:00Z",
-                                            DATA.name(),
-                                            "sha256:00",
-                                            new BundleManifest.Decoding(20, false, 20, false),
-                                            Map.of("epochs", 0),
-                                            Map.of()),
-                                    Path.of("target", "test-fixtures", "tiny-bundle")
-                                            .toAbsolutePath())
-                            .dir();
+                            seed);
+            return BundleWriter.write(
+                            model,
+                            tokenizer,
+                            index,
+                            List.of(prompt, second),
+                            new BundleManifest(
+                                    ModelBundle.FORMAT_VERSION,
+                                    "test",
+                                    "2026-12-07T00:00:00Z",
+                                    DATA.name(),
+                                    "sha256:00",
+                                    new BundleManifest.Decoding(20, false, 20, false),
+                                    Map.of("epochs", 0),
+                                    Map.of()),
+                            dir.toAbsolutePath())
+                    .dir();
         }
-        return bundle;
     }
 }

@@ -1,5 +1,8 @@
 package org.lcrec.spark.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +16,9 @@ import java.util.function.Supplier;
  * the others, then and later, share it; the objects kept here are thread-safe.
  *
  * @implNote the values live as long as the JVM (an executor's life, in local mode the driver's);
- *     {@link #closeAll()} closes them on the JVM it runs on. Opening holds the map's lock for that
- *     key only: tasks asking for other keys do not wait.
+ *     {@link #closeAll()} closes them on the JVM it runs on. A value whose files were rewritten
+ *     stays open beside the new one until then ({@link #stamp}). Opening holds the map's lock for
+ *     that key only: tasks asking for other keys do not wait.
  */
 public final class ExecutorCache {
     private static final Map<String, Object> OPEN = new ConcurrentHashMap<>();
@@ -30,6 +34,23 @@ public final class ExecutorCache {
      */
     public static <T> T get(String key, Class<T> type, Supplier<? extends T> open) {
         return type.cast(OPEN.computeIfAbsent(key, k -> open.get()));
+    }
+
+    /**
+     * A path as a key: the path and its modification time, so that a bundle, dataset or model
+     * rewritten in place (an atomic directory move or file replacement changes the time) is opened
+     * anew rather than served from the old copy, as a notebook that retrains and reruns in one JVM
+     * would otherwise get.
+     *
+     * @param p a file or directory
+     * @return the key part
+     */
+    public static String stamp(Path p) {
+        try {
+            return p + "@" + Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return p + "@missing"; // opening it fails with the reader's own message
+        }
     }
 
     /**

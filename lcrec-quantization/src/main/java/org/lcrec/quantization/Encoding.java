@@ -77,6 +77,14 @@ public final class Encoding {
         return codes.clone();
     }
 
+    /**
+     * @return the input of the last level per item, row-major {@code items × latentDim} (a copy):
+     *     what uniform mapping and conflict resolution compare with the last codebook
+     */
+    public float[] lastResiduals() {
+        return lastResiduals.clone();
+    }
+
     int[] codesArray() {
         return codes;
     }

@@ -166,32 +166,9 @@ public final class IndexGenerator {
         float[] res = enc.lastResidualsArray();
         int before = surplus(codes, n, levels);
         if (config.uniformMapping()) {
-            SinkhornConfig sk =
-                    SinkhornConfig.lcRec(config.epsilon(), config.sinkhornIterations())
-                            .withNumThreads(config.numThreads());
-            for (int start = 0; start < n; start += config.mappingBatch()) {
-                int b = Math.min(config.mappingBatch(), n - start);
-                double[] cost = new double[b * k];
-                for (int i = 0; i < b; i++) {
-                    last.distances(res, (start + i) * d, cost, i * k);
-                }
-                int[] a;
-                try {
-                    a = new SinkhornSolver(sk).solveUniform(cost, b, k).argmaxPerRow();
-                } catch (ArithmeticException e) {
-                    LOG.log(
-                            System.Logger.Level.DEBUG,
-                            "collision mapping: plain Sinkhorn failed ({0}); solving in the log"
-                                    + " domain",
-                            e.getMessage());
-                    a =
-                            new SinkhornSolver(sk.withForm(SinkhornForm.LOG_DOMAIN))
-                                    .solveUniform(cost, b, k)
-                                    .argmaxPerRow();
-                }
-                for (int i = 0; i < b; i++) {
-                    codes[(start + i) * levels + levels - 1] = a[i];
-                }
+            int[] mapped = uniformMapping(enc, last);
+            for (int i = 0; i < n; i++) {
+                codes[i * levels + levels - 1] = mapped[i];
             }
         }
         int afterMapping = surplus(codes, n, levels);
@@ -247,6 +224,60 @@ public final class IndexGenerator {
                         moved[0],
                         finalCollisions);
         return new GeneratedIndex(index, stats);
+    }
+
+    /**
+     * The uniform semantic mapping step of {@link #generate(Encoding, Codebook, int[])} alone: the
+     * last-level code of every item, by the argmax of a Sinkhorn plan with uniform marginals over
+     * the items' distances to the last codebook, solved for consecutive batches of {@link
+     * IndexConfig#mappingBatch()} items. A caller that maps one batch at a time (lcrec-spark, a
+     * batch per task) gets the codes of a whole pass as long as its batches are these.
+     *
+     * @param enc nearest-code encoding
+     * @param last the last level's codebook
+     * @return one last-level code per encoded item
+     */
+    public int[] uniformMapping(Encoding enc, Codebook last) {
+        Objects.requireNonNull(enc, "enc");
+        Objects.requireNonNull(last, "last");
+        int n = enc.items();
+        int k = last.size();
+        int d = enc.latentDim();
+        if (last.dim() != d) {
+            throw new QuantizationException(
+                    "index generation: last codebook has dimension "
+                            + last.dim()
+                            + ", the encoding "
+                            + d);
+        }
+        float[] res = enc.lastResidualsArray();
+        int[] out = new int[n];
+        SinkhornConfig sk =
+                SinkhornConfig.lcRec(config.epsilon(), config.sinkhornIterations())
+                        .withNumThreads(config.numThreads());
+        for (int start = 0; start < n; start += config.mappingBatch()) {
+            int b = Math.min(config.mappingBatch(), n - start);
+            double[] cost = new double[b * k];
+            for (int i = 0; i < b; i++) {
+                last.distances(res, (start + i) * d, cost, i * k);
+            }
+            int[] a;
+            try {
+                a = new SinkhornSolver(sk).solveUniform(cost, b, k).argmaxPerRow();
+            } catch (ArithmeticException e) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "collision mapping: plain Sinkhorn failed ({0}); solving in the log"
+                                + " domain",
+                        e.getMessage());
+                a =
+                        new SinkhornSolver(sk.withForm(SinkhornForm.LOG_DOMAIN))
+                                .solveUniform(cost, b, k)
+                                .argmaxPerRow();
+            }
+            System.arraycopy(a, 0, out, start, b);
+        }
+        return out;
     }
 
     /** Makes full IDs distinct within every prefix group; returns whether a level is needed. */

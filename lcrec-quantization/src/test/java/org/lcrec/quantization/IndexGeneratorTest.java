@@ -54,6 +54,55 @@ class IndexGeneratorTest {
         }
     }
 
+    /**
+     * The mapping step alone, batch by batch over encodings of the batches' items, gives the codes
+     * of a whole pass; resolving those codes without mapping gives the whole generator's index.
+     * This is the split lcrec-spark runs on several machines.
+     */
+    @Test
+    void theMappingStepAloneBatchByBatchIsTheWholePass() {
+        Embeddings x = withDuplicates(300, 8, 4, 5);
+        RqKMeansModel m =
+                new RqKMeansTrainer(RqKMeansConfig.builder().levels(3).codes(8).seed(4).build())
+                        .fit(x);
+        IndexConfig ic = new IndexConfig(true, IndexConfig.LCREC_EPSILON, 50, 64, 1);
+        IndexGenerator gen = new IndexGenerator(ic);
+        Encoding enc = m.encode(x, 1);
+        Codebook last = m.codebook(2);
+        int n = enc.items();
+        int d = enc.latentDim();
+        int[] mapped = gen.uniformMapping(enc, last);
+        int[] codes = enc.codes();
+        float[] res = enc.lastResiduals();
+        for (int start = 0; start < n; start += 64) {
+            int b = Math.min(64, n - start);
+            Encoding part =
+                    new Encoding(
+                            b,
+                            3,
+                            Arrays.copyOfRange(codes, start * 3, (start + b) * 3),
+                            Arrays.copyOfRange(res, start * d, (start + b) * d),
+                            d,
+                            new double[4],
+                            0);
+            assertThat(gen.uniformMapping(part, last))
+                    .as("batch at %d", start)
+                    .isEqualTo(Arrays.copyOfRange(mapped, start, start + b));
+        }
+        for (int i = 0; i < n; i++) {
+            codes[i * 3 + 2] = mapped[i];
+        }
+        Encoding premapped =
+                new Encoding(n, 3, codes, res, d, enc.meanResidualNorms(), enc.reconstructionMse());
+        int[] ids = new int[n];
+        Arrays.setAll(ids, i -> 10 * i);
+        assertThat(
+                        new IndexGenerator(ic.withUniformMapping(false))
+                                .generate(premapped, last, ids)
+                                .index())
+                .isEqualTo(gen.generate(enc, last, ids).index());
+    }
+
     @Test
     void resolutionIsTheMinimumDistanceChoiceOfFreeCodes() {
         // one level, K = 6: all 5 items want code 0; brute force over injective maps to codes

@@ -222,7 +222,55 @@ public final class TaskGenerator {
                 }
             }
         }
-        return new SampleIterator(this, List.copyOf(tasks), split);
+        return new SampleIterator(this, List.copyOf(tasks), split, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * How many base examples one task has for a split, before subsampling: the range that {@link
+     * #iterator(TaskType, Split, long, long)} cuts into pieces.
+     *
+     * @param task a task
+     * @param split a split
+     * @return the number of examples (leave-one-out positions, indexed items or users)
+     * @throws TaskUnavailableException if the dataset cannot provide the task
+     */
+    public long exampleCount(TaskType task, Split split) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(split, "split");
+        requireAvailable(task, split);
+        return Examples.of(this, task, split).total();
+    }
+
+    /**
+     * The samples of the examples {@code [fromExample, toExample)} of one task: exactly the
+     * samples, in the same order, that {@link #iterator(List, Split)} yields for those examples.
+     * Every random choice is the one of the whole pass (it hashes the example's position in the
+     * task), and the subsample ({@link TaskConfig#sampleNum}) is the whole pass's: its draws for
+     * the examples before {@code fromExample} are replayed without building them. Consecutive
+     * ranges therefore concatenate to the whole task, and their reports add up to the whole report;
+     * this is how several machines write one task's data (lcrec-spark).
+     *
+     * @param task a task
+     * @param split a split
+     * @param fromExample first example, {@code >= 0}
+     * @param toExample end of the range (exclusive), {@code >= fromExample}; may exceed {@link
+     *     #exampleCount}
+     * @return an iterator whose {@link SampleIterator#report()} counts this range only
+     * @throws TaskUnavailableException if the dataset cannot provide the task
+     * @implNote skipping to {@code fromExample} costs O(users) for the leave-one-out tasks and
+     *     O(items) for the item tasks, plus one random draw per skipped example under subsampling;
+     *     the user-text tasks step through their users.
+     */
+    public SampleIterator iterator(TaskType task, Split split, long fromExample, long toExample) {
+        if (fromExample < 0 || toExample < fromExample) {
+            throw new IllegalArgumentException(
+                    "expected 0 <= fromExample <= toExample, found "
+                            + fromExample
+                            + " and "
+                            + toExample);
+        }
+        iterator(List.of(task), split); // the same checks as a whole pass
+        return new SampleIterator(this, List.of(task), split, fromExample, toExample);
     }
 
     /**
@@ -362,14 +410,23 @@ public final class TaskGenerator {
         private final List<TaskType> tasks;
         private final Split split;
         private final List<GenerationReport.TaskCount> done = new ArrayList<>();
+        private final long fromExample;
+        private final long toExample;
         private int taskIndex = -1;
         private TaskIterator current;
         private Sample next;
 
-        SampleIterator(TaskGenerator gen, List<TaskType> tasks, Split split) {
+        SampleIterator(
+                TaskGenerator gen,
+                List<TaskType> tasks,
+                Split split,
+                long fromExample,
+                long toExample) {
             this.gen = gen;
             this.tasks = tasks;
             this.split = split;
+            this.fromExample = fromExample;
+            this.toExample = toExample;
         }
 
         @Override
@@ -413,7 +470,8 @@ public final class TaskGenerator {
                     return null;
                 }
                 taskIndex++;
-                current = new TaskIterator(gen, tasks.get(taskIndex), split);
+                current =
+                        new TaskIterator(gen, tasks.get(taskIndex), split, fromExample, toExample);
             }
         }
 
@@ -464,6 +522,7 @@ public final class TaskGenerator {
         private final SplittableRandom subsample;
         private long visited;
         private long selected;
+        private final long toExample;
 
         // current example
         private long exampleIndex = -1;
@@ -486,8 +545,10 @@ public final class TaskGenerator {
         private long skippedExamples;
         private long skippedPairs;
 
-        TaskIterator(TaskGenerator gen, TaskType task, Split split) {
+        TaskIterator(
+                TaskGenerator gen, TaskType task, Split split, long fromExample, long toExample) {
             this.task = task;
+            this.toExample = toExample;
             this.split = split;
             this.config = gen.config;
             this.templates = gen.templates.get(task);
@@ -552,6 +613,25 @@ public final class TaskGenerator {
             this.keep = n <= 0 || n >= total ? total : n;
             this.subsample =
                     new SplittableRandom(hash(config.seed(), task.ordinal(), -1, SALT_SUBSAMPLE));
+            if (fromExample > 0) {
+                skip(Math.min(fromExample, total));
+            }
+        }
+
+        /**
+         * Moves past the first {@code n} examples as {@link #advance()} would, without building or
+         * counting them: the subsample's draws are replayed, so the examples after them are
+         * selected exactly as in a whole pass.
+         */
+        private void skip(long n) {
+            examples.skip(n);
+            for (long t = 0; t < n && selected < keep; t++) {
+                if (keep == total || subsample.nextLong(total - t) < keep - selected) {
+                    selected++;
+                }
+            }
+            visited = n;
+            exampleIndex = n - 1;
         }
 
         GenerationReport.TaskCount count() {
@@ -575,7 +655,7 @@ public final class TaskGenerator {
         /** Moves to the next selected example; false at the end. */
         private boolean advance() {
             while (true) {
-                if (selected >= keep || !examples.next()) {
+                if (selected >= keep || visited >= toExample || !examples.next()) {
                     eligible = null;
                     return false;
                 }
@@ -882,6 +962,16 @@ public final class TaskGenerator {
         /** Moves to the next example; false at the end. */
         abstract boolean next();
 
+        /**
+         * Moves past the first {@code n} examples (from the start), so that {@link #next()} loads
+         * example {@code n}; {@code n} is at most {@link #total()}.
+         */
+        void skip(long n) {
+            for (long i = 0; i < n; i++) {
+                next();
+            }
+        }
+
         int target() {
             return target;
         }
@@ -1007,6 +1097,28 @@ public final class TaskGenerator {
             return total;
         }
 
+        /** Jumps by the users' example counts without loading any history. */
+        @Override
+        void skip(long n) {
+            long left = n;
+            while (left > 0 && row < inter.userCount()) {
+                int len = inter.length(row);
+                long here =
+                        switch (split) {
+                            case TRAIN -> Math.max(0, len - 3);
+                            case VALID -> len >= 3 ? 1 : 0;
+                            case TEST -> len >= 2 ? 1 : 0;
+                        };
+                if (left < here) {
+                    pos = (int) left; // TRAIN only (a user has one VALID or TEST example)
+                    return;
+                }
+                left -= here;
+                row++;
+                pos = -1;
+            }
+        }
+
         @Override
         boolean next() {
             while (row < inter.userCount()) {
@@ -1082,6 +1194,17 @@ public final class TaskGenerator {
         @Override
         long total() {
             return total;
+        }
+
+        /** Jumps over indexed items without loading them. */
+        @Override
+        void skip(long n) {
+            long left = n;
+            while (left > 0 && ++p < items.size()) {
+                if (tokens[p] != null) {
+                    left--;
+                }
+            }
         }
 
         @Override

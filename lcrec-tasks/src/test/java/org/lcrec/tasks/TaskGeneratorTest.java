@@ -50,6 +50,68 @@ class TaskGeneratorTest {
         assertThat(r.samples()).isEqualTo(n.values().stream().mapToLong(i -> i).sum());
     }
 
+    /**
+     * Ranges of examples, cut at seeded random points, concatenate to the whole pass for every task
+     * and split, with subsampling and several copies per example (whose draws must be replayed for
+     * the examples a range skips); their counts add up to the whole report.
+     */
+    @Test
+    void consecutiveExampleRangesConcatenateToTheWholePass() {
+        TaskConfig.Builder b = TaskConfig.builder().seed(7);
+        for (TaskType t : TaskType.values()) {
+            b.promptSampleNum(t, 2);
+        }
+        b.sampleNum(TaskType.SEQREC, 1500).sampleNum(TaskType.ITEM2INDEX, 200);
+        TaskGenerator g = new TaskGenerator(SYN, TemplateSet.defaults(), b.build());
+        JsonlExporter jsonl = new JsonlExporter(ExportFormat.LCREC);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        int checked = 0;
+        for (Split split : Split.values()) {
+            for (TaskType t : TaskType.values()) {
+                if (g.unavailableReason(t, split) != null) {
+                    continue;
+                }
+                List<String> whole = new ArrayList<>();
+                TaskGenerator.SampleIterator all = g.iterator(List.of(t), split);
+                all.forEachRemaining(x -> whole.add(jsonl.line(x)));
+                long n = g.exampleCount(t, split);
+                // cut points: 0, a few random ones (some equal), n, and a range past the end
+                List<Long> cuts = new ArrayList<>(List.of(0L, n, n + 5));
+                for (int i = 0; i < 5; i++) {
+                    cuts.add(r.nextLong(n + 1));
+                }
+                cuts.add(cuts.get(cuts.size() - 1));
+                java.util.Collections.sort(cuts);
+                List<String> pieces = new ArrayList<>();
+                long samples = 0;
+                long examples = 0;
+                long skipped = 0;
+                long pairs = 0;
+                for (int i = 0; i + 1 < cuts.size(); i++) {
+                    TaskGenerator.SampleIterator it =
+                            g.iterator(t, split, cuts.get(i), cuts.get(i + 1));
+                    it.forEachRemaining(x -> pieces.add(jsonl.line(x)));
+                    for (GenerationReport.TaskCount c : it.report().tasks()) {
+                        samples += c.samples();
+                        examples += c.examples();
+                        skipped += c.skippedExamples();
+                        pairs += c.skippedPairs();
+                    }
+                }
+                assertThat(pieces).as("%s %s", t, split).isEqualTo(whole);
+                GenerationReport.TaskCount w = all.report().tasks().get(0);
+                assertThat(new long[] {samples, examples, skipped, pairs})
+                        .as("%s %s counts", t, split)
+                        .containsExactly(
+                                w.samples(), w.examples(), w.skippedExamples(), w.skippedPairs());
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(6 + 2 + 3); // train: all six; valid: two; test: three
+        assertThatThrownBy(() -> g.iterator(TaskType.SEQREC, Split.TRAIN, 5, 4))
+                .hasMessageContaining("0 <= fromExample <= toExample");
+    }
+
     @Test
     void seqrecTrainingSamplesAreTheLeaveOneOutPositions() {
         Interactions inter = SYN.interactions();

@@ -533,6 +533,22 @@ public final class OrtCausalDecoder implements CausalDecoder {
         }
     }
 
+    /** An int64 input from a reused buffer, closed with {@code owned}. */
+    private OnnxTensor longInput(
+            List<OnnxTensor> owned, ReusedLongs buffer, long[] values, long[] shape)
+            throws OrtException {
+        return track(owned, OnnxTensor.createTensor(env, buffer.fill(values), shape));
+    }
+
+    /** Empty past keys and values (no cached position yet) for {@code rows} rows. */
+    private void putEmptyPast(Map<String, OnnxTensor> in, List<OnnxTensor> owned, long rows)
+            throws OrtException {
+        long[] empty = {rows, config.kvHeads(), 0, config.headDim()};
+        for (String name : pastNames) {
+            in.put(name, track(owned, OnnxTensor.createTensor(env, directFloats(0), empty)));
+        }
+    }
+
     /** Closes a list of values, keeping the first failure. */
     private static void closeAll(List<? extends AutoCloseable> values) {
         RuntimeException failure = null;
@@ -650,34 +666,15 @@ public final class OrtCausalDecoder implements CausalDecoder {
             OrtSession.Result result = null;
             try {
                 Map<String, OnnxTensor> in = new HashMap<>();
-                in.put(
-                        INPUT_IDS,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(env, idsIn.fill(ids), shape(rows, seq))));
-                in.put(
-                        ATTENTION_MASK,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(
-                                        env, maskIn.fill(fullMask), shape(rows, total))));
+                in.put(INPUT_IDS, longInput(owned, idsIn, ids, shape(rows, seq)));
+                in.put(ATTENTION_MASK, longInput(owned, maskIn, fullMask, shape(rows, total)));
                 if (hasPositionIds) {
                     in.put(
                             POSITION_IDS,
-                            track(
-                                    owned,
-                                    OnnxTensor.createTensor(
-                                            env, positionsIn.fill(positions), shape(rows, seq))));
+                            longInput(owned, positionsIn, positions, shape(rows, seq)));
                 }
                 if (pastTensors == null) {
-                    long[] emptyShape = {pastBatch, config.kvHeads(), 0, config.headDim()};
-                    for (String name : pastNames) {
-                        in.put(
-                                name,
-                                track(
-                                        owned,
-                                        OnnxTensor.createTensor(env, directFloats(0), emptyShape)));
-                    }
+                    putEmptyPast(in, owned, pastBatch);
                 } else {
                     for (int i = 0; i < pastNames.length; i++) {
                         in.put(pastNames[i], pastTensors[i]);
@@ -688,11 +685,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
                     for (int r = 0; r < rows; r++) {
                         beam[r] = pendingBeamIdx == null ? r : pendingBeamIdx[r];
                     }
-                    in.put(
-                            BEAM_IDX,
-                            track(
-                                    owned,
-                                    OnnxTensor.createTensor(env, beamIn.fill(beam), shape(rows))));
+                    in.put(BEAM_IDX, longInput(owned, beamIn, beam, shape(rows)));
                 }
                 boolean pin = !all && seq == 1;
                 if (pin && mode == Out.LOG_PROBS && logSoftmax == null) {
@@ -992,38 +985,15 @@ public final class OrtCausalDecoder implements CausalDecoder {
             OnnxTensor keptMask = null;
             try {
                 Map<String, OnnxTensor> in = new HashMap<>();
-                in.put(
-                        INPUT_IDS,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(env, idsIn.fill(ids), shape(batch, seq))));
-                in.put(
-                        ATTENTION_MASK,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(
-                                        env, maskIn.fill(fullMask), shape(batch, seq))));
-                in.put(
-                        POSITION_IDS,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(
-                                        env, positionsIn.fill(positions), shape(batch, seq))));
-                long[] emptyPast = {batch, config.kvHeads(), 0, config.headDim()};
-                for (String name : pastNames) {
-                    in.put(
-                            name,
-                            track(owned, OnnxTensor.createTensor(env, directFloats(0), emptyPast)));
-                }
+                in.put(INPUT_IDS, longInput(owned, idsIn, ids, shape(batch, seq)));
+                in.put(ATTENTION_MASK, longInput(owned, maskIn, fullMask, shape(batch, seq)));
+                in.put(POSITION_IDS, longInput(owned, positionsIn, positions, shape(batch, seq)));
+                putEmptyPast(in, owned, batch);
                 long[] identity = new long[batch];
                 for (int r = 0; r < batch; r++) {
                     identity[r] = r;
                 }
-                in.put(
-                        BEAM_IDX,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(env, beamIn.fill(identity), shape(batch))));
+                in.put(BEAM_IDX, longInput(owned, beamIn, identity, shape(batch)));
                 // no prefix yet: one zero position per prompt, masked out (its weight is exactly 0)
                 long[] onePosition = {batch, config.kvHeads(), 1, config.headDim()};
                 FloatBuffer zeros =
@@ -1105,32 +1075,11 @@ public final class OrtCausalDecoder implements CausalDecoder {
             OrtSession.Result result = null;
             try {
                 Map<String, OnnxTensor> in = new HashMap<>();
-                in.put(
-                        INPUT_IDS,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(env, idsIn.fill(ids), shape(batch, 1))));
-                in.put(
-                        ATTENTION_MASK,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(
-                                        env, maskIn.fill(mask), shape(batch, total))));
-                in.put(
-                        POSITION_IDS,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(
-                                        env, positionsIn.fill(positions), shape(batch, 1))));
+                in.put(INPUT_IDS, longInput(owned, idsIn, ids, shape(batch, 1)));
+                in.put(ATTENTION_MASK, longInput(owned, maskIn, mask, shape(batch, total)));
+                in.put(POSITION_IDS, longInput(owned, positionsIn, positions, shape(batch, 1)));
                 if (ownPast == null) {
-                    long[] emptyPast = {batch, config.kvHeads(), 0, config.headDim()};
-                    for (String name : pastNames) {
-                        in.put(
-                                name,
-                                track(
-                                        owned,
-                                        OnnxTensor.createTensor(env, directFloats(0), emptyPast)));
-                    }
+                    putEmptyPast(in, owned, batch);
                 } else {
                     for (int i = 0; i < pastNames.length; i++) {
                         in.put(pastNames[i], ownPast[i]);
@@ -1140,11 +1089,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 for (int r = 0; r < batch; r++) {
                     beam[r] = pendingBeamIdx == null || ownPast == null ? r : pendingBeamIdx[r];
                 }
-                in.put(
-                        BEAM_IDX,
-                        track(
-                                owned,
-                                OnnxTensor.createTensor(env, beamIn.fill(beam), shape(batch))));
+                in.put(BEAM_IDX, longInput(owned, beamIn, beam, shape(batch)));
                 for (int i = 0; i < prefixNames.length; i++) {
                     in.put(prefixNames[i], prefix[i]);
                 }

@@ -540,6 +540,15 @@ public final class OrtCausalDecoder implements CausalDecoder {
         return track(owned, OnnxTensor.createTensor(env, buffer.fill(values), shape));
     }
 
+    /** The present keys and values of a result, in {@link #presentNames}' order. */
+    private OnnxTensor[] presents(OrtSession.Result result) {
+        OnnxTensor[] out = new OnnxTensor[presentNames.length];
+        for (int i = 0; i < presentNames.length; i++) {
+            out[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
+        }
+        return out;
+    }
+
     /** Empty past keys and values (no cached position yet) for {@code rows} rows. */
     private void putEmptyPast(Map<String, OnnxTensor> in, List<OnnxTensor> owned, long rows)
             throws OrtException {
@@ -752,10 +761,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
                         out = lastLogits;
                     }
                 }
-                OnnxTensor[] next = new OnnxTensor[presentNames.length];
-                for (int i = 0; i < presentNames.length; i++) {
-                    next[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
-                }
+                OnnxTensor[] next = presents(result);
                 AutoCloseable oldOwner = pastOwner;
                 pastTensors = next;
                 pastOwner = result;
@@ -1011,10 +1017,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 rows = batch;
                 pinLogProbs();
                 result = beamSession.run(in, presentSet, Map.of(BEAM_LOG_PROBS, pinnedLogProbs));
-                OnnxTensor[] kept = new OnnxTensor[presentNames.length];
-                for (int i = 0; i < presentNames.length; i++) {
-                    kept[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
-                }
+                OnnxTensor[] kept = presents(result);
                 LongBuffer maskCopy = directLongs(fullMask.length);
                 maskCopy.put(0, fullMask);
                 keptMask = OnnxTensor.createTensor(env, maskCopy, shape(batch, seq));
@@ -1096,10 +1099,7 @@ public final class OrtCausalDecoder implements CausalDecoder {
                 in.put(BEAM_PREFIX_MASK, prefixMask);
                 pinLogProbs();
                 result = beamSession.run(in, presentSet, Map.of(BEAM_LOG_PROBS, pinnedLogProbs));
-                OnnxTensor[] next = new OnnxTensor[presentNames.length];
-                for (int i = 0; i < presentNames.length; i++) {
-                    next[i] = (OnnxTensor) result.get(presentNames[i]).orElseThrow();
-                }
+                OnnxTensor[] next = presents(result);
                 AutoCloseable oldOwner = ownOwner;
                 ownPast = next;
                 ownOwner = result;

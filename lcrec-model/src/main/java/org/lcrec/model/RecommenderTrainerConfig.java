@@ -29,6 +29,9 @@ import org.lcrec.tasks.TaskType;
  * @param validUsers users in the seeded validation sample (0: all)
  * @param evaluateEvery validation every this many steps (0: once per epoch)
  * @param patience stop after this many validations without improvement (0: never)
+ * @param keepLast bundle the last checkpoint instead of the one with the best validation NDCG@10
+ *     (validation still runs and is reported); for a schedule that decays to zero, where a small
+ *     validation sample picks among nearly equal checkpoints by noise. Needs {@code patience} 0
  * @param dropout hidden dropout
  * @param weightDecay AdamW weight decay
  * @param warmupRatio share of the steps spent warming up the learning rate
@@ -57,6 +60,7 @@ public record RecommenderTrainerConfig(
         int validUsers,
         int evaluateEvery,
         int patience,
+        boolean keepLast,
         double dropout,
         double weightDecay,
         double warmupRatio,
@@ -93,6 +97,11 @@ public record RecommenderTrainerConfig(
         check(validUsers >= 0, "validUsers", ">= 0", validUsers);
         check(evaluateEvery >= 0, "evaluateEvery", ">= 0", evaluateEvery);
         check(patience >= 0, "patience", ">= 0", patience);
+        check(
+                !keepLast || patience == 0,
+                "patience",
+                "0 when keepLast is set (early stopping keeps the best checkpoint)",
+                patience);
         check(dropout >= 0 && dropout < 1, "dropout", "in [0, 1)", dropout);
         check(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", ">= 0", weightDecay);
         check(warmupRatio >= 0 && warmupRatio < 1, "warmupRatio", "in [0, 1)", warmupRatio);
@@ -119,7 +128,8 @@ public record RecommenderTrainerConfig(
                 java.util.Locale.ROOT,
                 "RecommenderTrainerConfig(tasks=%s, sequenceForm=%s, model=%s, epochs=%d, lr=%s,"
                         + " batchSize=%d, maxLength=%d, maxSamples=%d, maxHistory=%d, beams=%d,"
-                        + " templates=%s, validUsers=%d, evaluateEvery=%d, patience=%d, dropout=%s,"
+                        + " templates=%s, validUsers=%d, evaluateEvery=%d, patience=%d,"
+                        + " keepLast=%s, dropout=%s,"
                         + " weightDecay=%s, warmupRatio=%s, excludeHistory=%s,"
                         + " compactVocabulary=%s, seed=%d, session=%s, decoder=%s,"
                         + " optimizerThreads=%d)",
@@ -137,6 +147,7 @@ public record RecommenderTrainerConfig(
                 validUsers,
                 evaluateEvery,
                 patience,
+                keepLast,
                 dropout,
                 weightDecay,
                 warmupRatio,
@@ -181,6 +192,7 @@ public record RecommenderTrainerConfig(
         b.validUsers = validUsers;
         b.evaluateEvery = evaluateEvery;
         b.patience = patience;
+        b.keepLast = keepLast;
         b.dropout = dropout;
         b.weightDecay = weightDecay;
         b.warmupRatio = warmupRatio;
@@ -209,6 +221,7 @@ public record RecommenderTrainerConfig(
         private int validUsers = 500;
         private int evaluateEvery;
         private int patience = 5;
+        private boolean keepLast;
         private double dropout = 0.2;
         private double weightDecay = 0.01;
         private double warmupRatio = 0.01;
@@ -342,6 +355,15 @@ public record RecommenderTrainerConfig(
         }
 
         /**
+         * @param v bundle the last checkpoint rather than the best-validated one (needs patience 0)
+         * @return this
+         */
+        public Builder keepLast(boolean v) {
+            keepLast = v;
+            return this;
+        }
+
+        /**
          * @param v hidden dropout @return this
          */
         public Builder dropout(double v) {
@@ -432,6 +454,7 @@ public record RecommenderTrainerConfig(
                     validUsers,
                     evaluateEvery,
                     patience,
+                    keepLast,
                     dropout,
                     weightDecay,
                     warmupRatio,

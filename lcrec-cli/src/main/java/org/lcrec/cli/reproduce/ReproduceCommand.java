@@ -264,7 +264,8 @@ public final class ReproduceCommand implements Runnable {
                 excludeHistoryOverride || c.excludeHistory(),
                 c.vocabulary(),
                 c.sasrec(),
-                c.sasrecEpochs());
+                c.sasrecEpochs(),
+                c.keep());
     }
 
     private Dataset dataset() {
@@ -388,6 +389,10 @@ public final class ReproduceCommand implements Runnable {
         fp.put("evaluateEvery", cfg.evaluateEvery());
         fp.put("excludeHistory", cfg.excludeHistory());
         fp.put("vocabulary", cfg.vocabulary());
+        if (!cfg.keep().equals(ReproduceConfig.KEEP_BEST)) {
+            // only when set, so that runs from before the option keep their fingerprint
+            fp.put("keep", cfg.keep());
+        }
         return stage("train-" + mixName, fp, dir -> train(root, mix, dir));
     }
 
@@ -413,6 +418,7 @@ public final class ReproduceCommand implements Runnable {
                         .validUsers(cfg.validUsers())
                         .evaluateEvery(cfg.evaluateEvery())
                         .patience(cfg.patience())
+                        .keepLast(cfg.keep().equals(ReproduceConfig.KEEP_LAST))
                         .dropout(cfg.dropout())
                         .weightDecay(cfg.weightDecay())
                         .warmupRatio(cfg.warmupRatio())
@@ -490,7 +496,7 @@ public final class ReproduceCommand implements Runnable {
         m.put("tasks", mix);
         m.put("samples", m.get("examples"));
         m.put(
-                "bestValidNdcg10",
+                "keptValidNdcg10",
                 bundle.manifest()
                         .metrics()
                         .getOrDefault("validation", Map.of())

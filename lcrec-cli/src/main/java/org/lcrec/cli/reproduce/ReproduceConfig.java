@@ -55,6 +55,9 @@ import org.lcrec.tasks.TaskType;
  *     ({@code Tokenizer.restrictedTo}); {@code full}: the whole base vocabulary
  * @param sasrec whether SASRec is trained and scored as a learned ID baseline (default true)
  * @param sasrecEpochs SASRec's epoch cap (default 200; it stops earlier on its validation)
+ * @param keep which checkpoint the bundle gets: {@code best} (default: the best validation NDCG@10)
+ *     or {@code last} (the end of the schedule; validation still runs and is reported; needs {@code
+ *     patience} 0)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ReproduceConfig(
@@ -86,13 +89,20 @@ public record ReproduceConfig(
         Boolean excludeHistory,
         String vocabulary,
         Boolean sasrec,
-        Integer sasrecEpochs) {
+        Integer sasrecEpochs,
+        String keep) {
 
     /** {@link #form()}: one prompt per training position, as LC-Rec trains. */
     public static final String FORM_SAMPLES = "samples";
 
     /** {@link #form()}: one sequence per user window, the loss at every target. */
     public static final String FORM_SEQUENCE = "sequence";
+
+    /** {@link #keep()}: the checkpoint with the best validation NDCG@10. */
+    public static final String KEEP_BEST = "best";
+
+    /** {@link #keep()}: the last checkpoint. */
+    public static final String KEEP_LAST = "last";
 
     /** A name that is one path element: no separators, no leading dot. */
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
@@ -176,6 +186,17 @@ public record ReproduceConfig(
         req(warmupRatio >= 0 && warmupRatio < 1, "warmupRatio", "in [0, 1)", warmupRatio);
         patience = patience == null ? 0 : patience;
         req(patience >= 0, "patience", ">= 0", patience);
+        keep = keep == null ? KEEP_BEST : keep;
+        req(
+                keep.equals(KEEP_BEST) || keep.equals(KEEP_LAST),
+                "keep",
+                KEEP_BEST + " or " + KEEP_LAST,
+                keep);
+        req(
+                keep.equals(KEEP_BEST) || patience == 0,
+                "patience",
+                "0 with keep \"last\" (early stopping keeps the best checkpoint)",
+                patience);
         excludeHistory = excludeHistory != null && excludeHistory;
         vocabulary = vocabulary == null ? "compact" : vocabulary;
         sasrec = sasrec == null || sasrec;

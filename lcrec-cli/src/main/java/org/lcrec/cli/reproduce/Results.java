@@ -110,7 +110,7 @@ final class Results {
                 double test = num(((Map<String, Double>) s.figures().get("mean")).get("ndcg@10"));
                 for (Pipeline.StageResult t : stages) {
                     if (t.name().equals("train-" + mix)) {
-                        double valid = num(t.figures().get("bestValidNdcg10"));
+                        double valid = num(keptValidation(t.figures()));
                         gaps.append(
                                 String.format(
                                         Locale.ROOT,
@@ -124,7 +124,7 @@ final class Results {
             }
         }
         if (gaps.length() > 0) {
-            sb.append("\nValidation (the selected checkpoint) against test, NDCG@10:\n\n")
+            sb.append("\nValidation (the kept checkpoint) against test, NDCG@10:\n\n")
                     .append("| mix | validation | test | test - validation |\n|---|---|---|---|\n")
                     .append(gaps);
         }
@@ -177,16 +177,22 @@ final class Results {
                             : "";
             return String.format(
                     Locale.ROOT,
-                    "%s samples, %s steps, final loss %.4f, best validation NDCG@10 %.4f at step"
-                            + " %s%s",
+                    "%s samples, %s steps, final loss %.4f, kept the %s checkpoint: validation"
+                            + " NDCG@10 %.4f at step %s%s",
                     f.get("samples"),
                     f.get("steps"),
                     num(f.get("finalLoss")),
-                    num(f.get("bestValidNdcg10")),
-                    f.get("bestStep"),
+                    f.getOrDefault("kept", "best"),
+                    num(keptValidation(f)),
+                    f.getOrDefault("keptStep", f.get("bestStep")),
                     resumed);
         }
         return "";
+    }
+
+    /** The kept checkpoint's validation NDCG@10 (runs before "kept" existed kept the best). */
+    private static Object keptValidation(Map<String, Object> trainFigures) {
+        return trainFigures.getOrDefault("keptValidNdcg10", trainFigures.get("bestValidNdcg10"));
     }
 
     private static double num(Object o) {

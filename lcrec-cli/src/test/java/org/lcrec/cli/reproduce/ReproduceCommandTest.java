@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.cli.Lcrec;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.ModelBundle;
+import org.lcrec.model.export.DecoderExport;
+import org.lcrec.model.llm.LlamaModel;
 
 /**
  * The whole pipeline on a tiny budget: every stage runs, results are written, a rerun reuses all.
@@ -225,6 +227,43 @@ class ReproduceCommandTest {
                 .isEqualTo(secondRun.lines().findFirst().orElseThrow().substring("data ".length()));
     }
 
+    /**
+     * {@code "keep": "last"} bundles the end of the schedule, not the best-validated checkpoint,
+     * and still validates every epoch and reports the kept checkpoint's figure.
+     */
+    @Test
+    void keepLastBundlesTheFinalCheckpoint(@TempDir Path tmp) throws Exception {
+        String last =
+                """
+                {"name": "last", "data": null, "index": "rqkmeans", "indexPreset": "cpu",
+                 "indexCodes": 16, "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny",
+                 "epochs": 3, "learningRate": 0.003, "batchSize": 128, "maxLength": 160,
+                 "maxSamples": 0, "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 10,
+                 "testUsers": 20, "evaluateEvery": 0, "seed": 7, "form": "sequence", "sasrec": false,
+                 "keep": "last"}
+                """;
+        Path config = tmp.resolve("c.json");
+        Path out = tmp.resolve("run");
+        Files.writeString(config, last);
+        String table =
+                run("reproduce", "--config", config.toString(), "--out", out.toString()).out();
+        JsonNode train =
+                new ObjectMapper()
+                        .readTree(out.resolve("results.json").toFile())
+                        .at("/stages/train-seqrec/figures");
+        assertThat(train.get("kept").asText()).isEqualTo("last");
+        assertThat(train.get("keptStep").asLong()).isEqualTo(train.get("steps").asLong());
+        assertThat(train.get("validations")).hasSize(3);
+        JsonNode lastValidation = train.get("validations").get(2);
+        assertThat(train.get("keptValidNdcg10").asDouble())
+                .isEqualTo(lastValidation.get("ndcg@10").asDouble());
+        assertThat(table).contains("kept the last checkpoint: validation NDCG@10");
+        // the bundle holds the final weights, exported as the trainer exports them
+        LlamaModel fin = LlamaModel.load(out.resolve("train-seqrec/sft/model"));
+        assertThat(Files.readAllBytes(out.resolve("train-seqrec/bundle/model.onnx")))
+                .isEqualTo(DecoderExport.toBytes(fin, true));
+    }
+
     @Test
     void badDeviceFailsBeforeAnyStage(@TempDir Path tmp) {
         StringWriter out = new StringWriter();
@@ -257,6 +296,16 @@ class ReproduceCommandTest {
         Files.writeString(f, TINY.replace("\"epochs\": 1,", "\"epochs\": \"many\","));
         assertThatThrownBy(() -> ReproduceConfig.load(f.toString()))
                 .hasMessage(f + ": field \"epochs\": has the wrong type (expected a number)");
+        Files.writeString(f, TINY.replace("\"seed\": 7,", "\"seed\": 7, \"keep\": \"latest\","));
+        assertThatThrownBy(() -> ReproduceConfig.load(f.toString()))
+                .hasMessageContaining("keep: expected best or last, found latest");
+        Files.writeString(
+                f,
+                TINY.replace("\"seed\": 7,", "\"seed\": 7, \"keep\": \"last\", \"patience\": 2,"));
+        assertThatThrownBy(() -> ReproduceConfig.load(f.toString()))
+                .hasMessageContaining(
+                        "patience: expected 0 with keep \"last\" (early stopping keeps the best"
+                                + " checkpoint), found 2");
         Files.writeString(f, "{\"name\": ");
         assertThatThrownBy(() -> ReproduceConfig.load(f.toString()))
                 .hasMessageStartingWith(f + ": not valid JSON at line 1");

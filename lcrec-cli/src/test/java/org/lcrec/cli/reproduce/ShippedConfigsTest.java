@@ -28,5 +28,8 @@ class ShippedConfigsTest {
         ReproduceConfig inst = ReproduceConfig.load("instruments-seqrec");
         assertThat(inst.testUsers()).as("all test users").isZero();
         assertThat(inst.compactVocabulary()).isTrue();
+        // a cosine schedule to zero: the last checkpoint, not a 500-user validation's pick
+        assertThat(inst.keep()).isEqualTo(ReproduceConfig.KEEP_LAST);
+        assertThat(syn.keep()).isEqualTo(ReproduceConfig.KEEP_BEST);
     }
 }

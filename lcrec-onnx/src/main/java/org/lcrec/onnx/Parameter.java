@@ -154,6 +154,15 @@ public final class Parameter {
         return new HostTensor(DType.FLOAT, shape, b);
     }
 
+    /**
+     * The values as a float32 tensor over this parameter's own memory, not a copy: for writing them
+     * out (a checkpoint of a 0.5B model would otherwise copy 2 GB onto the heap first). Read it
+     * before the parameter changes again.
+     */
+    public HostTensor view() {
+        return new HostTensor(DType.FLOAT, shape, bytesView().asReadOnlyBuffer());
+    }
+
     /** The native bytes (little-endian on all supported platforms), as a view. */
     ByteBuffer bytesView() {
         return bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).rewind();

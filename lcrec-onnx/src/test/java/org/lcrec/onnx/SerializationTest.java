@@ -230,4 +230,21 @@ class SerializationTest {
         assertThat(ParameterStore.initialize(g2.parameters(), 10).get("y").toArray())
                 .isNotEqualTo(s2.get("y").toArray());
     }
+
+    @Test
+    void aParametersViewIsItsOwnMemoryReadOnlyAndWritesAsTheCopyDoes(@TempDir Path tmp) {
+        Parameter p = new ParameterStore().add("w", new long[] {2, 3}, true, true);
+        p.set(new float[] {1, 2, 3, 4, 5, 6});
+        HostTensor view = p.view();
+        HostTensor copy = p.toHostTensor();
+        assertThat(view.bytes().isReadOnly()).isTrue();
+        p.set(new float[] {6, 5, 4, 3, 2, 1});
+        assertThat(view.bytes().order(ByteOrder.LITTLE_ENDIAN).getFloat(0)).isEqualTo(6f);
+        assertThat(copy.bytes().order(ByteOrder.LITTLE_ENDIAN).getFloat(0)).isEqualTo(1f);
+        // written through a view, the file holds the parameter's current values
+        Path f = tmp.resolve("w.safetensors");
+        Safetensors.write(f, Map.of("w", p.view()), Map.of());
+        assertThat(Safetensors.read(f).tensors().get("w").bytes())
+                .isEqualTo(p.toHostTensor().bytes());
+    }
 }

@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import org.lcrec.core.MalformedFileException;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.FileChecks;
-import org.lcrec.onnx.DType;
 import org.lcrec.onnx.HostTensor;
 import org.lcrec.onnx.Parameter;
 import org.lcrec.onnx.ParameterSpec;
@@ -286,11 +285,7 @@ public final class HfCheckpoint {
                                 + ", found "
                                 + Arrays.toString(p.shape()));
             }
-            HostTensor t = p.toHostTensor();
-            if (t.dtype() != DType.FLOAT) {
-                throw new IllegalStateException("parameter " + s.name() + " is not float32");
-            }
-            m.put(s.name(), t);
+            m.put(s.name(), p.view());
         }
         return m;
     }

@@ -123,18 +123,10 @@ public record ReproduceConfig(
                 "name",
                 "a plain name (letters, digits, '.', '_' or '-', not starting with '.')",
                 name == null ? null : FileChecks.abbreviate(name));
-        req(
-                List.of("given", "rqvae", "rqkmeans").contains(index),
-                "index",
-                "given, rqvae or rqkmeans",
-                index);
+        oneOf("index", index, "given", "rqvae", "rqkmeans");
         req(indexPreset != null, "indexPreset", "a preset name", indexPreset);
         req(indexCodes >= 0, "indexCodes", ">= 0", indexCodes);
-        req(
-                List.of("minilm", "lexical").contains(embedder),
-                "embedder",
-                "minilm or lexical",
-                embedder);
+        oneOf("embedder", embedder, "minilm", "lexical");
         req(
                 mixes != null
                         && !mixes.isEmpty()
@@ -173,11 +165,7 @@ public record ReproduceConfig(
                 validUsers + "/" + testUsers);
         req(evaluateEvery >= 0, "evaluateEvery", ">= 0", evaluateEvery);
         form = form == null ? FORM_SAMPLES : form;
-        req(
-                form.equals(FORM_SAMPLES) || form.equals(FORM_SEQUENCE),
-                "form",
-                FORM_SAMPLES + " or " + FORM_SEQUENCE,
-                form);
+        oneOf("form", form, FORM_SAMPLES, FORM_SEQUENCE);
         dropout = dropout == null ? 0.0 : dropout;
         req(dropout >= 0 && dropout < 1, "dropout", "in [0, 1)", dropout);
         weightDecay = weightDecay == null ? 0.01 : weightDecay;
@@ -187,11 +175,7 @@ public record ReproduceConfig(
         patience = patience == null ? 0 : patience;
         req(patience >= 0, "patience", ">= 0", patience);
         keep = keep == null ? KEEP_BEST : keep;
-        req(
-                keep.equals(KEEP_BEST) || keep.equals(KEEP_LAST),
-                "keep",
-                KEEP_BEST + " or " + KEEP_LAST,
-                keep);
+        oneOf("keep", keep, KEEP_BEST, KEEP_LAST);
         req(
                 keep.equals(KEEP_BEST) || patience == 0,
                 "patience",
@@ -202,13 +186,19 @@ public record ReproduceConfig(
         sasrec = sasrec == null || sasrec;
         sasrecEpochs = sasrecEpochs == null ? 200 : sasrecEpochs;
         req(sasrecEpochs >= 1, "sasrecEpochs", ">= 1", sasrecEpochs);
-        req(
-                vocabulary.equals("compact") || vocabulary.equals("full"),
-                "vocabulary",
-                "compact or full",
-                vocabulary);
+        oneOf("vocabulary", vocabulary, "compact", "full");
         mixes = mixes.stream().map(List::copyOf).toList();
         templates = List.copyOf(templates);
+    }
+
+    /** Requires {@code value} to be one of {@code allowed} ("a, b or c" in the message). */
+    private static void oneOf(String field, String value, String... allowed) {
+        int last = allowed.length - 1;
+        req(
+                Arrays.asList(allowed).contains(value),
+                field,
+                String.join(", ", Arrays.copyOf(allowed, last)) + " or " + allowed[last],
+                value);
     }
 
     private static void req(boolean ok, String field, String expected, Object found) {

@@ -42,6 +42,16 @@ class ReproduceCommandTest {
              "excludeHistory": true, "sasrecEpochs": 3}
             """;
 
+    /** One mix, one epoch of the sequence form, no SASRec: the cheapest whole run. */
+    private static final String SMALL =
+            """
+            {"name": "small", "data": null, "index": "rqkmeans", "indexPreset": "cpu",
+             "indexCodes": 16, "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny",
+             "epochs": 1, "learningRate": 0.003, "batchSize": 128, "maxLength": 160,
+             "maxSamples": 0, "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 10,
+             "testUsers": 20, "evaluateEvery": 0, "seed": 7, "form": "sequence", "sasrec": false}
+            """;
+
     /** What a successful run printed: the results table on stdout, progress on stderr. */
     private record Run(String out, String err) {}
 
@@ -197,20 +207,12 @@ class ReproduceCommandTest {
      */
     @Test
     void aChangedIndexRetrainsInsteadOfResumingTheOldRun(@TempDir Path tmp) throws Exception {
-        String small =
-                """
-                {"name": "retrain", "data": null, "index": "rqkmeans", "indexPreset": "cpu",
-                 "indexCodes": 16, "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny",
-                 "epochs": 1, "learningRate": 0.003, "batchSize": 128, "maxLength": 160,
-                 "maxSamples": 0, "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 10,
-                 "testUsers": 20, "evaluateEvery": 0, "seed": 7, "form": "sequence", "sasrec": false}
-                """;
         Path config = tmp.resolve("c.json");
         Path out = tmp.resolve("run");
-        Files.writeString(config, small);
+        Files.writeString(config, SMALL);
         run("reproduce", "--config", config.toString(), "--out", out.toString());
         String firstRun = Files.readString(out.resolve("train-seqrec/run.txt"));
-        Files.writeString(config, small.replace("\"indexCodes\": 16", "\"indexCodes\": 12"));
+        Files.writeString(config, SMALL.replace("\"indexCodes\": 16", "\"indexCodes\": 12"));
         run("reproduce", "--config", config.toString(), "--out", out.toString());
         JsonNode train =
                 new ObjectMapper()
@@ -234,14 +236,8 @@ class ReproduceCommandTest {
     @Test
     void keepLastBundlesTheFinalCheckpoint(@TempDir Path tmp) throws Exception {
         String last =
-                """
-                {"name": "last", "data": null, "index": "rqkmeans", "indexPreset": "cpu",
-                 "indexCodes": 16, "embedder": "lexical", "mixes": [["seqrec"]], "model": "cpu-tiny",
-                 "epochs": 3, "learningRate": 0.003, "batchSize": 128, "maxLength": 160,
-                 "maxSamples": 0, "maxHistory": 20, "beams": 5, "templates": [0], "validUsers": 10,
-                 "testUsers": 20, "evaluateEvery": 0, "seed": 7, "form": "sequence", "sasrec": false,
-                 "keep": "last"}
-                """;
+                SMALL.replace("\"epochs\": 1,", "\"epochs\": 3,")
+                        .replace("\"sasrec\": false", "\"sasrec\": false, \"keep\": \"last\"");
         Path config = tmp.resolve("c.json");
         Path out = tmp.resolve("run");
         Files.writeString(config, last);

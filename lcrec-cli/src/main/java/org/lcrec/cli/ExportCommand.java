@@ -67,7 +67,8 @@ public final class ExportCommand implements Runnable {
             description =
                     "Leave out beam_decoder.onnx, the beam-search graph (prompt cache shared by"
                             + " the beams, LM head at the last position) that lcrec's decoder"
-                            + " uses where present; it holds a second copy of the weights.")
+                            + " uses where present; its session holds a second copy of the weights"
+                            + " in memory (on disk, external weights are shared).")
     boolean noBeamGraph;
 
     @Option(
@@ -76,6 +77,9 @@ public final class ExportCommand implements Runnable {
             defaultValue = "auto",
             description = "Weights in model.onnx_data: auto (above 1 GB), always or never.")
     String externalData;
+
+    /** {@link #externalData} parsed. */
+    private ExportOptions.ExternalData ext;
 
     @Option(
             names = "--bundle",
@@ -114,7 +118,6 @@ public final class ExportCommand implements Runnable {
     public void run() {
         Output output = Output.of(spec, report);
         PrintWriter o = output.results();
-        ExportOptions.ExternalData ext;
         try {
             ext = ExportOptions.ExternalData.valueOf(externalData.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -156,14 +159,7 @@ public final class ExportCommand implements Runnable {
         long t0 = System.nanoTime();
         LlamaModel m;
         try {
-            m =
-                    DecoderExport.exportDirectory(
-                            model,
-                            out,
-                            ExportOptions.defaults()
-                                    .withBeamIdx(!noBeamIdx)
-                                    .withBeamGraph(!noBeamGraph)
-                                    .withExternalData(ext));
+            m = DecoderExport.exportDirectory(model, out, options());
         } catch (CheckpointException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -199,6 +195,14 @@ public final class ExportCommand implements Runnable {
         output.flush();
     }
 
+    /** The decoder export options from the command line, for a plain export and a bundle alike. */
+    private ExportOptions options() {
+        return ExportOptions.defaults()
+                .withBeamIdx(!noBeamIdx)
+                .withBeamGraph(!noBeamGraph)
+                .withExternalData(ext);
+    }
+
     private ModelBundle writeBundle() {
         SemanticIndex idx = LcRecFiles.readIndex(index);
         Path tokFile = model.resolve(HfCheckpoint.TOKENIZER);
@@ -230,6 +234,7 @@ public final class ExportCommand implements Runnable {
                                 RecommenderConfig.DEFAULT_BEAMS, !noEos, tc.maxHistory(), false),
                         Map.of("exportedFrom", model.toString()),
                         Map.of());
-        return BundleWriter.write(LlamaModel.load(model), tok, idx, prompts, manifest, out);
+        return BundleWriter.write(
+                LlamaModel.load(model), tok, idx, prompts, manifest, out, options());
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.core.io.LcRecFiles;
 import org.lcrec.inference.ModelBundle;
+import org.lcrec.inference.Recommender;
 import org.lcrec.model.export.DecoderExport;
 import org.lcrec.model.llm.LlamaConfig;
 import org.lcrec.model.llm.LlamaModel;
@@ -282,6 +283,29 @@ class TrainExportCommandTest {
         assertThat(exported.code()).as(exported.err()).isZero();
         assertThat(ModelBundle.read(tmp.resolve("b2")).templates())
                 .isEqualTo(ModelBundle.read(out.resolve("bundle")).templates());
+        assertThat(tmp.resolve("b2").resolve(DecoderExport.BEAM_MODEL_FILE)).isRegularFile();
+        assertThat(tmp.resolve("b2").resolve(DecoderExport.DATA_FILE)).doesNotExist();
+        // --bundle takes the export options too
+        CliTesting.Run options =
+                CliTesting.run(
+                        "export",
+                        "--model",
+                        modelDir.toString(),
+                        "--out",
+                        tmp.resolve("b3").toString(),
+                        "--bundle",
+                        "--index",
+                        indexFile.toString(),
+                        "--no-beam-graph",
+                        "--external-data",
+                        "always");
+        assertThat(options.code()).as(options.err()).isZero();
+        assertThat(tmp.resolve("b3").resolve(DecoderExport.BEAM_MODEL_FILE)).doesNotExist();
+        assertThat(tmp.resolve("b3").resolve(DecoderExport.DATA_FILE)).isRegularFile();
+        try (Recommender served = Recommender.open(tmp.resolve("b3"))) {
+            assertThat(served.recommend(new int[] {bundle.index().itemIds()[0]}, 3).items())
+                    .hasSize(3);
+        }
 
         Path onnx = tmp.resolve("onnx");
         CliTesting.Run e =

@@ -45,11 +45,30 @@ public final class BundleWriter {
             List<TextTemplate> prompts,
             BundleManifest manifest,
             Path dir) {
+        return write(model, tokenizer, index, prompts, manifest, dir, ExportOptions.defaults());
+    }
+
+    /**
+     * As {@link #write(LlamaModel, Tokenizer, SemanticIndex, List, BundleManifest, Path)}, with the
+     * decoder files written under {@code options} (external weights, {@code beam_idx}, the
+     * beam-search graph).
+     *
+     * @param options how the decoder is exported
+     */
+    public static ModelBundle write(
+            LlamaModel model,
+            Tokenizer tokenizer,
+            SemanticIndex index,
+            List<TextTemplate> prompts,
+            BundleManifest manifest,
+            Path dir,
+            ExportOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(index, "index");
         Objects.requireNonNull(prompts, "prompts");
         Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(options, "options");
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException(
                     dir
@@ -64,7 +83,7 @@ public final class BundleWriter {
         AtomicFiles.replaceDirectory(
                 abs,
                 staging -> {
-                    DecoderExport.writeFiles(model, staging, ExportOptions.defaults());
+                    DecoderExport.writeFiles(model, staging, options);
                     tokenizer.save(staging.resolve(HfCheckpoint.TOKENIZER));
                     ModelBundle.writeServingFiles(
                             staging,

@@ -10,7 +10,8 @@ package org.lcrec.model.export;
  *     weights are written externally (protobuf caps a model file at 2 GB)
  * @param beamGraph whether to write the beam-search graph {@value DecoderExport#BEAM_MODEL_FILE}
  *     beside {@code model.onnx} (prompt cache shared by the beams, LM head at the last position;
- *     see {@link DecoderExport#beamGraph}); it holds a second copy of the weights on disk
+ *     see {@link DecoderExport#beamGraph}); with external weights it refers to those in {@value
+ *     DecoderExport#DATA_FILE}, inline it holds a second copy
  */
 public record ExportOptions(
         boolean beamIdx,

@@ -159,6 +159,16 @@ public final class TrainCommand implements Runnable {
     int maxLength;
 
     @Option(
+            names = "--pad-to-multiple",
+            paramLabel = "N",
+            defaultValue = "16",
+            description =
+                    "Pad each batch's length and loss targets to a multiple of N (masked, so the"
+                            + " loss is unchanged): few distinct shapes keep ONNX Runtime's memory"
+                            + " bounded. 1: pad to the longest only. Default: ${DEFAULT-VALUE}.")
+    int padToMultiple;
+
+    @Option(
             names = "--max-samples",
             paramLabel = "N",
             description = "Train on a seeded random subset of N samples.")
@@ -328,6 +338,7 @@ public final class TrainCommand implements Runnable {
         SftConfig cfg =
                 SftConfig.builder()
                         .maxLength(maxLength)
+                        .padToMultiple(padToMultiple)
                         .batchSize(batchSize)
                         .accumulationSteps(accumulation)
                         .epochs(epochs)

@@ -2,6 +2,7 @@ package org.lcrec.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -140,6 +141,56 @@ public final class HostTensor {
     /** The raw little-endian bytes (a read-only view). */
     public ByteBuffer bytes() {
         return data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Writes the values, widened to float, into {@code dst} from its position on, without an
+     * intermediate array: a 0.5B checkpoint in bfloat16 would otherwise pass 2 GB of float arrays
+     * through the heap on its way into parameter memory.
+     *
+     * @throws IllegalArgumentException when {@code dst} has fewer than {@link #numElements()}
+     *     remaining or the dtype is not a floating one
+     */
+    public void copyFloatsTo(FloatBuffer dst) {
+        long n = numElements();
+        if (dst.remaining() < n) {
+            throw new IllegalArgumentException(
+                    "tensor "
+                            + Arrays.toString(shape)
+                            + ": "
+                            + n
+                            + " values do not fit in "
+                            + dst.remaining());
+        }
+        int at = dst.position();
+        ByteBuffer b = bytes();
+        switch (dtype) {
+            case FLOAT -> dst.put(b.asFloatBuffer());
+            case DOUBLE -> {
+                for (int i = 0; i < n; i++) {
+                    dst.put(at + i, (float) b.getDouble(i * 8));
+                }
+            }
+            case FLOAT16 -> {
+                for (int i = 0; i < n; i++) {
+                    dst.put(at + i, halfToFloat(b.getShort(i * 2)));
+                }
+            }
+            case BFLOAT16 -> {
+                for (int i = 0; i < n; i++) {
+                    dst.put(at + i, Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16));
+                }
+            }
+            default ->
+                    throw new IllegalArgumentException(
+                            "tensor "
+                                    + Arrays.toString(shape)
+                                    + ": expected a floating dtype, found "
+                                    + dtype);
+        }
+        if (dtype != DType.FLOAT) {
+            dst.position(at + (int) n);
+        }
     }
 
     /** The values widened to float (float16 and bfloat16 converted). */

@@ -147,6 +147,25 @@ public final class Parameter {
         data.put(0, values);
     }
 
+    /**
+     * Replaces the values with {@code t}'s, widened to float (float16, bfloat16 and float64
+     * converted) straight into this parameter's memory.
+     *
+     * @throws IllegalArgumentException when the shape differs or the dtype is not floating
+     */
+    public void set(HostTensor t) {
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(
+                    "parameter '"
+                            + name
+                            + "': expected shape "
+                            + Arrays.toString(shape)
+                            + ", found "
+                            + Arrays.toString(t.shape()));
+        }
+        t.copyFloatsTo(data.duplicate().rewind());
+    }
+
     /** The values as a float32 tensor (a copy). */
     public HostTensor toHostTensor() {
         ByteBuffer b = ByteBuffer.allocate(bytes.capacity()).order(ByteOrder.LITTLE_ENDIAN);

@@ -179,7 +179,7 @@ public final class ParameterStore {
                                 + Arrays.toString(p.shape()));
                 continue;
             }
-            p.set(e.getValue().toFloatArray());
+            p.set(e.getValue());
             loaded.add(e.getKey());
         }
         if (strict) {

@@ -145,6 +145,27 @@ class SerializationTest {
             assertThat(b16[i])
                     .isCloseTo(vals[i], org.assertj.core.data.Percentage.withPercentage(1));
         }
+        // straight into parameter memory (no heap array): the same values as the widening above,
+        // and a shape or dtype that does not fit is refused by name
+        ParameterStore store = new ParameterStore();
+        Parameter ph = store.add("half", new long[] {5}, false, false);
+        Parameter pb = store.add("bf16", new long[] {5}, false, false);
+        Parameter pf = store.add("f32", new long[] {2, 2}, false, false);
+        ph.set(c.tensors().get("half"));
+        pb.set(c.tensors().get("bf16"));
+        pf.set(c.tensors().get("model.layers.0.mlp.up_proj.weight"));
+        assertThat(ph.toArray()).containsExactly(half);
+        assertThat(pb.toArray()).containsExactly(b16);
+        assertThat(pf.toArray()).containsExactly(1.5f, -2f, 3.25f, 0f);
+        assertThatThrownBy(() -> pf.set(c.tensors().get("half")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'f32'")
+                .hasMessageContaining("[2, 2]")
+                .hasMessageContaining("[5]");
+        Parameter pl = store.add("ints", new long[] {2}, false, false);
+        assertThatThrownBy(() -> pl.set(HostTensor.ofLongs(new long[] {1, 2}, 2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("floating dtype");
     }
 
     @Test

@@ -116,7 +116,7 @@ public final class HfCheckpoint {
                 continue;
             }
             Parameter p = store.add(s.name(), s.shape(), true, s.decay());
-            p.set(t.toFloatArray());
+            p.set(t);
         }
         for (String n : all.keySet()) {
             boolean known = specs.stream().anyMatch(s -> s.name().equals(n));

@@ -180,6 +180,16 @@ final class SftBatches {
 
     /** Right-pads the examples of {@code batch} to its longest sequence. */
     Batch pad(int[] batch, int padId) {
+        return pad(batch, padId, 1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Right-pads the examples of {@code batch} to its longest sequence rounded up to a multiple of
+     * {@code multiple} (at most {@code maxLength}), and its loss targets to a multiple of {@code
+     * multiple} with ignored ones ({@link #IGNORED} at position 0), so that batches take few
+     * distinct shapes.
+     */
+    Batch pad(int[] batch, int padId, int multiple, int maxLength) {
         int s = 0;
         int targets = 0;
         long tokens = 0;
@@ -191,6 +201,9 @@ final class SftBatches {
             }
             tokens += seqs[e].length;
         }
+        s = Math.max(s, Math.min(roundUp(s, multiple), maxLength));
+        int real = targets;
+        targets = roundUp(targets, multiple);
         int b = batch.length;
         long[] ids = new long[b * s];
         long[] mask = new long[b * s];
@@ -215,6 +228,14 @@ final class SftBatches {
                 }
             }
         }
+        Arrays.fill(labels, real, targets, IGNORED);
         return new Batch(ids, mask, pos, where, labels, b, s, tokens);
+    }
+
+    /** The label of a padded loss target: the cross-entropy's ignore index. */
+    static final long IGNORED = -100;
+
+    private static int roundUp(int n, int multiple) {
+        return (n + multiple - 1) / multiple * multiple;
     }
 }

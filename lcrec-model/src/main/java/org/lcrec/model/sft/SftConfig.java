@@ -34,6 +34,12 @@ import org.lcrec.onnx.runtime.SessionConfig;
  *     this many evaluations in a row (the best model is kept in {@code out/best}); 0 disables
  * @param session ORT provider and threads
  * @param optimizerThreads Java threads of the optimiser update
+ * @param padToMultiple pad every micro-batch's length, and its number of loss targets, up to a
+ *     multiple of this (the length never beyond {@code maxLength}); 1 pads to the longest only.
+ *     Padded positions are masked and padded targets ignored, so the loss and gradients are those
+ *     of the unpadded batch. ONNX Runtime plans and keeps memory per input shape, so every new
+ *     length costs fresh memory; at a 0.5B model's size a multiple of 32 bounds the process's
+ *     memory (see docs/architecture.md)
  */
 public record SftConfig(
         int maxLength,
@@ -54,7 +60,8 @@ public record SftConfig(
         int evaluateEvery,
         int patience,
         SessionConfig session,
-        int optimizerThreads) {
+        int optimizerThreads,
+        int padToMultiple) {
 
     /** Learning-rate decay after warmup. */
     public enum Schedule {
@@ -105,10 +112,11 @@ public record SftConfig(
                 || checkpointEvery < 0
                 || keepLastCheckpoints < 1
                 || evaluateEvery < 0
-                || optimizerThreads < 1) {
+                || optimizerThreads < 1
+                || padToMultiple < 1) {
             throw new IllegalArgumentException(
                     "need addedTokens >= 0, checkpointEvery >= 0, keepLastCheckpoints >= 1, evaluateEvery >= 0,"
-                            + " optimizerThreads >= 1; found "
+                            + " optimizerThreads >= 1, padToMultiple >= 1; found "
                             + addedTokens
                             + ", "
                             + checkpointEvery
@@ -117,7 +125,9 @@ public record SftConfig(
                             + ", "
                             + evaluateEvery
                             + ", "
-                            + optimizerThreads);
+                            + optimizerThreads
+                            + ", "
+                            + padToMultiple);
         }
     }
 
@@ -148,6 +158,7 @@ public record SftConfig(
         b.patience = patience;
         b.session = session;
         b.optimizerThreads = optimizerThreads;
+        b.padToMultiple = padToMultiple;
         return b;
     }
 
@@ -173,6 +184,7 @@ public record SftConfig(
         private SessionConfig session = SessionConfig.cpu();
         private int optimizerThreads =
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private int padToMultiple = 1;
 
         private Builder() {}
 
@@ -280,6 +292,11 @@ public record SftConfig(
             return this;
         }
 
+        public Builder padToMultiple(int v) {
+            padToMultiple = v;
+            return this;
+        }
+
         public SftConfig build() {
             return new SftConfig(
                     maxLength,
@@ -300,7 +317,8 @@ public record SftConfig(
                     evaluateEvery,
                     patience,
                     session,
-                    optimizerThreads);
+                    optimizerThreads,
+                    padToMultiple);
         }
     }
 
@@ -330,7 +348,8 @@ public record SftConfig(
                 + ", lora="
                 + lora
                 + ", addedTokens="
-                + addedTokens;
+                + addedTokens
+                + (padToMultiple > 1 ? ", padToMultiple=" + padToMultiple : "");
     }
 
     @Override

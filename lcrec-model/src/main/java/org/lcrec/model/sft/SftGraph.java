@@ -106,7 +106,7 @@ public final class SftGraph {
         Tensor rows = g.gather(r.hidden(), where, 0);
         Tensor logits = DecoderGraph.logits(g, c, w, rows);
         g.output(LOGITS, logits);
-        Tensor loss = Losses.crossEntropy(g, logits, labels, -100);
+        Tensor loss = Losses.crossEntropy(g, logits, labels, SftBatches.IGNORED);
         g.output(LOSS, loss);
         return new SftGraph(g, loss, c, lora, addedTokens);
     }

@@ -265,7 +265,12 @@ public final class SftTrainer {
                     order = data.epoch(cfg.batchSize(), cfg.seed(), epoch);
                     curEpoch = epoch;
                 }
-                SftBatches.Batch b = data.pad(order.get((int) (micro % perEpoch)), padId);
+                SftBatches.Batch b =
+                        data.pad(
+                                order.get((int) (micro % perEpoch)),
+                                padId,
+                                cfg.padToMultiple(),
+                                cfg.maxLength());
                 feed(trainer, b);
                 StepResult r = trainer.step();
                 micro++;

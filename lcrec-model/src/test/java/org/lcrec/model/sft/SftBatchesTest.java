@@ -37,6 +37,29 @@ class SftBatchesTest {
     }
 
     @Test
+    void paddingToAMultipleMasksTheExtraPositionsAndIgnoresTheExtraTargets() {
+        SftExample a = new SftExample(new int[] {BOS, 10, 11, 12}, new int[] {20, 21});
+        SftExample b = new SftExample(new int[] {BOS, 13}, new int[] {22, 23, 24});
+        SftBatches d = SftBatches.prepare(List.of(a, b), 64, BOS, EOS, 30);
+        SftBatches.Batch plain = d.pad(new int[] {0, 1}, 0);
+        SftBatches.Batch padded = d.pad(new int[] {0, 1}, 0, 4, 64);
+        // length 7 -> 8, 7 targets -> 8
+        assertThat(padded.length()).isEqualTo(8);
+        assertThat(padded.ids())
+                .containsExactly(1, 10, 11, 12, 20, 21, 2, 0, 1, 13, 22, 23, 24, 2, 0, 0);
+        assertThat(padded.mask()).containsExactly(1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0);
+        // the real targets keep their rows (flat index now 8 + t for row 1), the padded one is
+        // ignored
+        assertThat(padded.lossPositions()).containsExactly(3, 4, 5, 9, 10, 11, 12, 0);
+        assertThat(padded.labels())
+                .containsExactly(20, 21, EOS, 22, 23, 24, EOS, SftBatches.IGNORED);
+        assertThat(padded.tokens()).isEqualTo(plain.tokens());
+        // never beyond maxLength, and a multiple of 1 is the plain batch
+        assertThat(d.pad(new int[] {0, 1}, 0, 16, 10).length()).isEqualTo(10);
+        assertThat(d.pad(new int[] {0, 1}, 0, 1, 64)).usingRecursiveComparison().isEqualTo(plain);
+    }
+
+    @Test
     void longPromptsLoseHistoryFromTheLeftNeverTheResponse() {
         SftExample longOne =
                 new SftExample(new int[] {BOS, 3, 4, 5, 6, 7, 8, 9}, new int[] {20, 21, 22});

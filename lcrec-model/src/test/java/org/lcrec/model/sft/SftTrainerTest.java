@@ -143,6 +143,45 @@ class SftTrainerTest {
                 .hasMessageContaining("checkpoint-4");
     }
 
+    /**
+     * Padding to a multiple masks the extra positions and ignores the extra targets, so every
+     * step's loss and the trained weights are those of the unpadded run (to float rounding).
+     * Without dropout: masks are drawn per element of the padded shape, so with dropout the padded
+     * run draws other (equally distributed) masks.
+     */
+    @Test
+    void paddingToAMultipleLeavesLossesAndWeightsUnchanged(@TempDir Path tmp) {
+        LlamaConfig c = TinySft.config(40, true);
+        LlamaModel base = LlamaModel.random(c, 4);
+        List<SftExample> ex = TinySft.examples(14, 25, 30, 10, 29);
+        SftConfig.Builder b =
+                TinySft.fast()
+                        .epochs(2)
+                        .batchSize(3)
+                        .lora(LoraConfig.lcRec().withDropout(0))
+                        .addedTokens(5);
+        SftResult plain = new SftTrainer(b.build()).train(base, ex, tmp.resolve("a"), null, null);
+        SftResult padded =
+                new SftTrainer(b.padToMultiple(8).build())
+                        .train(base, ex, tmp.resolve("b"), null, null);
+        assertThat(padded.losses()).hasSize(plain.losses().size()).hasSizeGreaterThan(4);
+        for (int i = 0; i < plain.losses().size(); i++) {
+            assertThat(padded.losses().get(i))
+                    .as("loss of step %d", i + 1)
+                    .isCloseTo(plain.losses().get(i), org.assertj.core.data.Offset.offset(1e-5));
+        }
+        for (Parameter p : plain.model().weights().all()) {
+            float[] x = p.toArray();
+            float[] y = padded.model().weights().get(p.name()).toArray();
+            for (int i = 0; i < x.length; i++) {
+                assertThat(Math.abs(x[i] - y[i])).as(p.name()).isLessThanOrEqualTo(1e-5f);
+            }
+        }
+        // the option is part of what a checkpoint was written for
+        assertThat(b.padToMultiple(8).build().trainingSignature()).contains("padToMultiple=8");
+        assertThat(b.padToMultiple(1).build().trainingSignature()).doesNotContain("padToMultiple");
+    }
+
     @Test
     void resumeAfterKillContinuesTheSameLossCurve(@TempDir Path tmp) {
         LlamaConfig c = TinySft.config(40, false);

@@ -38,6 +38,37 @@ public final class DirectTensor implements AutoCloseable {
         this.bytes.limit((int) n);
     }
 
+    private DirectTensor(DType dtype, long[] shape, ByteBuffer backing, int bytes) {
+        this.dtype = dtype;
+        this.shape = shape.clone();
+        this.bytes = backing.duplicate().order(ByteOrder.nativeOrder());
+        this.bytes.limit(bytes);
+    }
+
+    /**
+     * A tensor of {@code newShape} over this one's memory when it is large enough, else over fresh
+     * memory; this one is closed either way. A step whose batch length differs from the last one
+     * then reuses the buffers of the largest shape seen instead of leaving them for the garbage
+     * collector (at a 0.5B model's size the inputs and dropout masks of one step are hundreds of
+     * megabytes). The contents are unspecified: fill every element before use.
+     *
+     * @throws IllegalStateException for a closed or wrapped tensor
+     */
+    public DirectTensor reshaped(long... newShape) {
+        if (closed) {
+            throw new IllegalStateException("DirectTensor is closed");
+        }
+        if (bytes == null) {
+            throw new IllegalStateException("a wrapped DirectTensor cannot be reshaped");
+        }
+        long n = HostTensor.numElements(newShape) * dtype.byteSize();
+        close();
+        if (n > bytes.capacity()) {
+            return new DirectTensor(dtype, newShape);
+        }
+        return new DirectTensor(dtype, newShape, bytes, (int) n);
+    }
+
     /** Wraps an existing direct buffer (e.g. a parameter's) without copying. */
     public static DirectTensor wrap(FloatBuffer data, long... shape) {
         return new DirectTensor(data, shape);

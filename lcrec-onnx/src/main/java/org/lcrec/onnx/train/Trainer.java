@@ -277,10 +277,7 @@ public final class Trainer implements AutoCloseable {
         checkShape(name, decl.shape(), shape);
         DirectTensor t = dataInputs.get(name);
         if (t == null || !Arrays.equals(t.shape(), shape)) {
-            if (t != null) {
-                t.close();
-            }
-            t = new DirectTensor(decl.dtype(), shape);
+            t = t == null ? new DirectTensor(decl.dtype(), shape) : t.reshaped(shape);
             dataInputs.put(name, t);
         }
         return t;
@@ -374,10 +371,7 @@ public final class Trainer implements AutoCloseable {
             Map<String, DirectTensor> cache = train ? masks : maskOnes;
             DirectTensor t = cache.get(m.getKey());
             if (t == null || !Arrays.equals(t.shape(), shape)) {
-                if (t != null) {
-                    t.close();
-                }
-                t = new DirectTensor(DType.FLOAT, shape);
+                t = t == null ? new DirectTensor(DType.FLOAT, shape) : t.reshaped(shape);
                 cache.put(m.getKey(), t);
                 if (!train) {
                     FloatBuffer b = t.floats();
@@ -726,7 +720,7 @@ public final class Trainer implements AutoCloseable {
         String[] slotNames = cfg.optimizer().slotNames();
         for (int i = 0; i < trainable.size(); i++) {
             Parameter p = trainable.get(i);
-            p.set(require(c, file, "param/" + p.name()).toFloatArray());
+            p.set(require(c, file, "param/" + p.name()));
             for (int s = 0; s < state.length; s++) {
                 float[] v =
                         require(c, file, "state/" + slotNames[s] + "/" + p.name()).toFloatArray();

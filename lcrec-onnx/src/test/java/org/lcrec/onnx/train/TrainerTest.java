@@ -295,6 +295,43 @@ class TrainerTest {
         }
     }
 
+    /**
+     * A batch of another size reuses the buffers of the largest seen (inputs and dropout masks) and
+     * must still read exactly its own values: evaluation (masks of ones) equals the hand-computed
+     * mean at every size, going down and up again.
+     */
+    @Test
+    void inputsOfChangingShapeReadOnlyTheirOwnValues() {
+        GraphBuilder g = new GraphBuilder("shapes");
+        Tensor x = g.input("x", org.lcrec.onnx.DType.FLOAT, org.lcrec.onnx.Dim.dim("batch"), 4);
+        Tensor w = g.parameter("w", org.lcrec.onnx.Init.ones(), 4, 4);
+        Tensor loss = g.reduceMean(g.dropout(g.matMul(x, w), 0.5), false);
+        try (Trainer t =
+                Trainer.create(
+                        g,
+                        loss,
+                        ParameterStore.initialize(g.parameters(), 1),
+                        TrainerConfig.builder().schedule(LrSchedule.constant(0, 0)).build())) {
+            for (int n : new int[] {64, 8, 32, 3, 64}) {
+                FloatBuffer in = t.input("x", n, 4).floats();
+                assertThat(in.capacity()).isEqualTo(n * 4);
+                double sum = 0;
+                for (int i = 0; i < n * 4; i++) {
+                    float v = (i % 7) + n;
+                    in.put(i, v);
+                    sum += v;
+                }
+                // every output column is the row's sum, so the mean output is sum / n
+                assertThat((double) t.evaluate())
+                        .as("batch %d", n)
+                        .isCloseTo(sum / n, org.assertj.core.data.Offset.offset(1e-3));
+                assertThat(t.step().loss()).isFinite();
+                assertThat((double) t.evaluate())
+                        .isCloseTo(sum / n, org.assertj.core.data.Offset.offset(1e-3));
+            }
+        }
+    }
+
     @Test
     void frozenWeightsInlineOrFedGiveTheSameTraining() {
         // LoRA-style: y = x (W + A B) with W frozen; inline initialiser vs zero-copy input

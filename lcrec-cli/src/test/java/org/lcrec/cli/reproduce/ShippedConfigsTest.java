@@ -31,5 +31,7 @@ class ShippedConfigsTest {
         // a cosine schedule to zero: the last checkpoint, not a 500-user validation's pick
         assertThat(inst.keep()).isEqualTo(ReproduceConfig.KEEP_LAST);
         assertThat(syn.keep()).isEqualTo(ReproduceConfig.KEEP_BEST);
+        // 40 beams, chosen on the full validation split (docs/quality.md)
+        assertThat(inst.beams()).isEqualTo(40);
     }
 }

@@ -257,8 +257,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * The reusable buffer for data input {@code name} at the given shape (reallocated only when the
-     * shape changes). Fill it, then call {@link #step()}.
+     * The reusable buffer for data input {@code name} at the given shape: a new shape reuses the
+     * memory of the largest one seen, so the contents are unspecified until filled. Fill every
+     * element, then call {@link #step()}.
      *
      * @throws IllegalArgumentException for an unknown input or a shape that contradicts the graph
      */

@@ -271,18 +271,22 @@ class TrainerTest {
         }
     }
 
-    @Test
-    void dropoutMasksAreSeededAndOffInEvaluation() {
+    /** mean(dropout_0.5(x W)) with x [batch, 4] and W 4x4 of ones, at learning rate 0. */
+    private static Trainer dropoutOfOnes() {
         GraphBuilder g = new GraphBuilder("drop");
         Tensor x = g.input("x", org.lcrec.onnx.DType.FLOAT, org.lcrec.onnx.Dim.dim("batch"), 4);
         Tensor w = g.parameter("w", org.lcrec.onnx.Init.ones(), 4, 4);
         Tensor loss = g.reduceMean(g.dropout(g.matMul(x, w), 0.5), false);
-        try (Trainer t =
-                Trainer.create(
-                        g,
-                        loss,
-                        ParameterStore.initialize(g.parameters(), 1),
-                        TrainerConfig.builder().schedule(LrSchedule.constant(0, 0)).build())) {
+        return Trainer.create(
+                g,
+                loss,
+                ParameterStore.initialize(g.parameters(), 1),
+                TrainerConfig.builder().schedule(LrSchedule.constant(0, 0)).build());
+    }
+
+    @Test
+    void dropoutMasksAreSeededAndOffInEvaluation() {
+        try (Trainer t = dropoutOfOnes()) {
             FloatBuffer in = t.input("x", 64, 4).floats();
             for (int i = 0; i < 256; i++) {
                 in.put(i, 1f);
@@ -302,16 +306,7 @@ class TrainerTest {
      */
     @Test
     void inputsOfChangingShapeReadOnlyTheirOwnValues() {
-        GraphBuilder g = new GraphBuilder("shapes");
-        Tensor x = g.input("x", org.lcrec.onnx.DType.FLOAT, org.lcrec.onnx.Dim.dim("batch"), 4);
-        Tensor w = g.parameter("w", org.lcrec.onnx.Init.ones(), 4, 4);
-        Tensor loss = g.reduceMean(g.dropout(g.matMul(x, w), 0.5), false);
-        try (Trainer t =
-                Trainer.create(
-                        g,
-                        loss,
-                        ParameterStore.initialize(g.parameters(), 1),
-                        TrainerConfig.builder().schedule(LrSchedule.constant(0, 0)).build())) {
+        try (Trainer t = dropoutOfOnes()) {
             for (int n : new int[] {64, 8, 32, 3, 64}) {
                 FloatBuffer in = t.input("x", n, 4).floats();
                 assertThat(in.capacity()).isEqualTo(n * 4);

@@ -21,9 +21,30 @@ import java.util.function.Supplier;
  *     that key only: tasks asking for other keys do not wait.
  */
 public final class ExecutorCache {
-    private static final Map<String, Object> OPEN = new ConcurrentHashMap<>();
+    private static final Map<String, Slot> OPEN = new ConcurrentHashMap<>();
 
     private ExecutorCache() {}
+
+    /**
+     * One key's value, opened under the slot's own lock rather than inside the map's {@code
+     * computeIfAbsent}: an opener may itself ask the cache for another key (a task generator opens
+     * its dataset through the cache), and a map update from inside {@code computeIfAbsent} fails
+     * with "Recursive update" whenever the two keys share a bin.
+     */
+    private static final class Slot {
+        private Object value;
+
+        synchronized Object get(Supplier<?> open) {
+            if (value == null) {
+                value = java.util.Objects.requireNonNull(open.get(), "the opener returned null");
+            }
+            return value;
+        }
+
+        synchronized Object peek() {
+            return value;
+        }
+    }
 
     /**
      * @param key what the value was opened from (path and settings)
@@ -33,7 +54,7 @@ public final class ExecutorCache {
      * @return the value for the key
      */
     public static <T> T get(String key, Class<T> type, Supplier<? extends T> open) {
-        return type.cast(OPEN.computeIfAbsent(key, k -> open.get()));
+        return type.cast(OPEN.computeIfAbsent(key, k -> new Slot()).get(open));
     }
 
     /**
@@ -57,7 +78,7 @@ public final class ExecutorCache {
      * @return how many values are open in this JVM
      */
     public static int size() {
-        return OPEN.size();
+        return (int) OPEN.values().stream().filter(v -> v.peek() != null).count();
     }
 
     /**
@@ -65,7 +86,13 @@ public final class ExecutorCache {
      * task that asks again opens anew.
      */
     public static void closeAll() {
-        List<Object> values = new ArrayList<>(OPEN.values());
+        List<Object> values = new ArrayList<>();
+        for (Slot slot : OPEN.values()) {
+            Object v = slot.peek();
+            if (v != null) {
+                values.add(v);
+            }
+        }
         OPEN.clear();
         RuntimeException first = null;
         for (Object v : values) {

@@ -197,24 +197,12 @@ public final class HostTensor {
     public float[] toFloatArray() {
         int n = (int) numElements();
         float[] r = new float[n];
+        if (dtype.isFloating()) {
+            copyFloatsTo(FloatBuffer.wrap(r));
+            return r;
+        }
         ByteBuffer b = bytes();
         switch (dtype) {
-            case FLOAT -> b.asFloatBuffer().get(r);
-            case DOUBLE -> {
-                for (int i = 0; i < n; i++) {
-                    r[i] = (float) b.getDouble(i * 8);
-                }
-            }
-            case FLOAT16 -> {
-                for (int i = 0; i < n; i++) {
-                    r[i] = halfToFloat(b.getShort(i * 2));
-                }
-            }
-            case BFLOAT16 -> {
-                for (int i = 0; i < n; i++) {
-                    r[i] = Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
-                }
-            }
             case INT64 -> {
                 for (int i = 0; i < n; i++) {
                     r[i] = b.getLong(i * 8);

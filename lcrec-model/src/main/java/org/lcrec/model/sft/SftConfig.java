@@ -38,8 +38,8 @@ import org.lcrec.onnx.runtime.SessionConfig;
  *     multiple of this (the length never beyond {@code maxLength}); 1 pads to the longest only.
  *     Padded positions are masked and padded targets ignored, so the loss and gradients are those
  *     of the unpadded batch. ONNX Runtime plans and keeps memory per input shape, so every new
- *     length costs fresh memory; at a 0.5B model's size a multiple of 32 bounds the process's
- *     memory (see docs/architecture.md)
+ *     length costs fresh memory; at a 0.5B model's size a multiple of 16 ({@code lcrec train}'s
+ *     default) kept the process's memory flat after the first few steps (see docs/architecture.md)
  */
 public record SftConfig(
         int maxLength,

@@ -78,14 +78,11 @@ public final class ExecutorCache {
      * @return how many values are open in this JVM
      */
     public static int size() {
-        return (int) OPEN.values().stream().filter(v -> v.peek() != null).count();
+        return openValues().size();
     }
 
-    /**
-     * Closes and forgets every value of this JVM (the driver's, or in local mode the tasks'). A
-     * task that asks again opens anew.
-     */
-    public static void closeAll() {
+    /** The values opened so far (a slot whose opener failed holds none). */
+    private static List<Object> openValues() {
         List<Object> values = new ArrayList<>();
         for (Slot slot : OPEN.values()) {
             Object v = slot.peek();
@@ -93,6 +90,15 @@ public final class ExecutorCache {
                 values.add(v);
             }
         }
+        return values;
+    }
+
+    /**
+     * Closes and forgets every value of this JVM (the driver's, or in local mode the tasks'). A
+     * task that asks again opens anew.
+     */
+    public static void closeAll() {
+        List<Object> values = openValues();
         OPEN.clear();
         RuntimeException first = null;
         for (Object v : values) {

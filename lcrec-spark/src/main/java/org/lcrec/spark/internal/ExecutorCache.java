@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -36,7 +37,7 @@ public final class ExecutorCache {
 
         synchronized Object get(Supplier<?> open) {
             if (value == null) {
-                value = java.util.Objects.requireNonNull(open.get(), "the opener returned null");
+                value = Objects.requireNonNull(open.get(), "the opener returned null");
             }
             return value;
         }

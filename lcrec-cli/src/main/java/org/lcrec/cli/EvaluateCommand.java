@@ -44,8 +44,10 @@ public final class EvaluateCommand implements Runnable {
             required = true,
             paramLabel = "DIR",
             description =
-                    "A model bundle, or a model directory (then --prompts or --text-prompts).")
-    Path model;
+                    "A model bundle, or a model directory (then --prompts or --text-prompts)."
+                            + " Repeat it to evaluate several bundles of one index as one"
+                            + " ensemble.")
+    List<Path> models;
 
     @Option(
             names = "--index",
@@ -144,7 +146,7 @@ public final class EvaluateCommand implements Runnable {
         Output output = Output.of(spec, report);
         Dataset dataset = data.load();
         RecommendCommand.ModelChoice m =
-                RecommendCommand.ModelChoice.of(model, index, tokenMap, prompts, textPrompts);
+                RecommendCommand.ModelChoice.of(models, index, tokenMap, prompts, textPrompts);
         SemanticIndex fallback = index == null && m.bundle() == null ? dataset.index() : null;
         int cap =
                 maxHistory != null
@@ -221,7 +223,13 @@ public final class EvaluateCommand implements Runnable {
                                 output.progress(), ec.split().name().toLowerCase(Locale.ROOT))) {
             RecommendCommand.noteBeams(
                     output, rec.config().beams(), Arrays.stream(ec.ks()).max().orElse(0));
-            r = Evaluator.evaluate(rec, dataset.interactions(), ec, model.toString(), bar);
+            r =
+                    Evaluator.evaluate(
+                            rec,
+                            dataset.interactions(),
+                            ec,
+                            RecommendCommand.ModelChoice.describe(models),
+                            bar);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         output.progress().printf(Locale.ROOT, "%-14s %.1f s%n", "evaluated in", secs);

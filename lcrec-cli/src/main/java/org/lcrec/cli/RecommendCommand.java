@@ -53,8 +53,9 @@ public final class RecommendCommand implements Runnable {
             description =
                     "A model bundle (written by reproduce, train or export --bundle), or a model"
                             + " directory with model.onnx + config.json (+ token-map.json), which"
-                            + " then needs --index and --prompts or --text-prompts.")
-    Path model;
+                            + " then needs --index and --prompts or --text-prompts. Repeat it to"
+                            + " decode several bundles of one index as one ensemble.")
+    List<Path> models;
 
     @Option(
             names = "--index",
@@ -154,7 +155,7 @@ public final class RecommendCommand implements Runnable {
         List<Recommendation> recs;
         try (Recommender rec =
                 open(
-                        ModelChoice.of(model, index, tokenMap, prompts, textPrompts),
+                        ModelChoice.of(models, index, tokenMap, prompts, textPrompts),
                         null,
                         b -> {
                             b.excludeHistory(excludeHistory || b.build().excludeHistory())
@@ -225,7 +226,7 @@ public final class RecommendCommand implements Runnable {
         output.progress().printf(Locale.ROOT, "%d prompt(s) in %.2f s%n", recs.size(), secs);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("version", OUT_VERSION);
-        report.put("model", model.toString());
+        report.put("model", ModelChoice.describe(models));
         report.put("index", index == null ? "bundle" : index.toString());
         report.put("k", k);
         report.put("beams", Math.max(beams == null ? RecommenderConfig.DEFAULT_BEAMS : beams, k));
@@ -246,6 +247,8 @@ public final class RecommendCommand implements Runnable {
      * @param prompts token-id templates file, or null
      * @param textPrompts text templates file, or null
      * @param bundle the bundle {@code model} holds, or null when it is a plain model directory
+     * @param members further bundles decoded with {@code model} as one ensemble (empty for one
+     *     model)
      */
     record ModelChoice(
             Path model,
@@ -253,17 +256,51 @@ public final class RecommendCommand implements Runnable {
             Path tokenMap,
             Path prompts,
             Path textPrompts,
-            ModelBundle bundle) {
-        /** The options, with the bundle read once when {@code model} is one (else null). */
+            ModelBundle bundle,
+            List<ModelBundle> members) {
+        /**
+         * The options, with the bundles read once; the first {@code --model} may be a plain model
+         * directory, further ones (an ensemble) must be bundles.
+         */
         static ModelChoice of(
-                Path model, Path index, Path tokenMap, Path prompts, Path textPrompts) {
+                List<Path> models, Path index, Path tokenMap, Path prompts, Path textPrompts) {
+            Path first = models.get(0);
+            List<ModelBundle> members = new ArrayList<>();
+            if (models.size() > 1) {
+                if (index != null || tokenMap != null || prompts != null || textPrompts != null) {
+                    throw new IllegalArgumentException(
+                            "an ensemble (--model given "
+                                    + models.size()
+                                    + " times) decodes bundles with their own index, token map"
+                                    + " and prompts: drop --index, --token-map, --prompts and"
+                                    + " --text-prompts");
+                }
+                for (Path p : models) {
+                    if (!ModelBundle.isBundle(p)) {
+                        throw new IllegalArgumentException(
+                                p
+                                        + ": an ensemble member must be a model bundle (no "
+                                        + ModelBundle.MANIFEST
+                                        + ")");
+                    }
+                }
+                for (Path p : models.subList(1, models.size())) {
+                    members.add(ModelBundle.read(p));
+                }
+            }
             return new ModelChoice(
-                    model,
+                    first,
                     index,
                     tokenMap,
                     prompts,
                     textPrompts,
-                    ModelBundle.isBundle(model) ? ModelBundle.read(model) : null);
+                    ModelBundle.isBundle(first) ? ModelBundle.read(first) : null,
+                    List.copyOf(members));
+        }
+
+        /** The model paths as reports name them: one path, or the members joined by " + ". */
+        static String describe(List<Path> models) {
+            return String.join(" + ", models.stream().map(Path::toString).toList());
         }
     }
 
@@ -312,6 +349,12 @@ public final class RecommendCommand implements Runnable {
                     m.model(), idx, TextPrompts.read(m.textPrompts()), b.build(), options);
         }
         RecommenderConfig config = b.build();
+        if (!m.members().isEmpty()) {
+            List<ModelBundle> all = new ArrayList<>();
+            all.add(bundle);
+            all.addAll(m.members());
+            return Recommender.openEnsemble(all, config, options);
+        }
         if (m.tokenMap() != null) {
             return Recommender.open(
                     m.model(), idx, IndexVocabulary.readTokenMap(m.tokenMap()), config, options);

@@ -128,6 +128,86 @@ public final class Recommender implements AutoCloseable {
     }
 
     /**
+     * Opens several bundles as one model: the mean of their next-token distributions ({@link
+     * EnsembleDecoder}), decoded with the first bundle's settings. The bundles must share the
+     * index, the token map and the prompt templates (the same recipe trained with different seeds,
+     * as {@code lcrec reproduce} does with {@code "members"}).
+     *
+     * @param bundleDirs the bundle directories, at least one
+     * @param options device and threads (each member's session gets them)
+     * @return the recommender
+     * @throws IllegalArgumentException if the list is empty or a bundle's index, token map or
+     *     templates differ from the first's
+     * @throws MalformedFileException naming what a directory lacks or what is wrong in it
+     */
+    public static Recommender openEnsemble(List<Path> bundleDirs, DecoderOptions options) {
+        Objects.requireNonNull(bundleDirs, "bundleDirs");
+        if (bundleDirs.isEmpty()) {
+            throw new IllegalArgumentException("an ensemble needs at least one bundle, found none");
+        }
+        List<ModelBundle> bundles = new ArrayList<>(bundleDirs.size());
+        for (Path dir : bundleDirs) {
+            bundles.add(ModelBundle.read(dir));
+        }
+        return openEnsemble(bundles, bundles.get(0).recommenderConfig(), options);
+    }
+
+    /**
+     * Opens several bundles as one model with other decoding settings; see {@link
+     * #openEnsemble(List, DecoderOptions)}. Empty templates in {@code config} take the bundles'.
+     *
+     * @param bundles the bundles, at least one, sharing index, token map and templates
+     * @param config decoding settings
+     * @param options device and threads
+     * @return the recommender
+     * @throws IllegalArgumentException if the list is empty or the bundles differ
+     */
+    public static Recommender openEnsemble(
+            List<ModelBundle> bundles, RecommenderConfig config, DecoderOptions options) {
+        Objects.requireNonNull(bundles, "bundles");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(options, "options");
+        if (bundles.isEmpty()) {
+            throw new IllegalArgumentException("an ensemble needs at least one bundle, found none");
+        }
+        ModelBundle first = bundles.get(0);
+        for (ModelBundle b : bundles.subList(1, bundles.size())) {
+            String differs =
+                    !b.index().equals(first.index())
+                            ? "index"
+                            : !b.tokenMap().equals(first.tokenMap())
+                                    ? "token map"
+                                    : !b.templates().equals(first.templates())
+                                            ? "prompt templates"
+                                            : null;
+            if (differs != null) {
+                throw new IllegalArgumentException(
+                        b.dir()
+                                + ": expected the "
+                                + differs
+                                + " of "
+                                + first.dir()
+                                + " (ensemble members must share index, token map and"
+                                + " templates: the same recipe trained with other seeds)");
+            }
+        }
+        RecommenderConfig c =
+                config.templates().isEmpty() ? config.withTemplates(first.templates()) : config;
+        List<CausalDecoder> members = new ArrayList<>(bundles.size());
+        try {
+            for (ModelBundle b : bundles) {
+                members.add(OrtCausalDecoder.open(b.dir(), options));
+            }
+            return new Recommender(EnsembleDecoder.of(members), first.index(), first.tokenMap(), c);
+        } catch (RuntimeException e) {
+            for (CausalDecoder d : members) {
+                d.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Opens a model directory with a given index: the decoder ({@link OrtCausalDecoder#open}) and
      * the index tokens' ids from {@value #TOKEN_MAP_FILE}, else from {@code tokenizer.json} (index
      * tokens added). Without templates in {@code config}, the directory must be a {@link

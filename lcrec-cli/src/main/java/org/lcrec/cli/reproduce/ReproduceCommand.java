@@ -3,12 +3,16 @@ package org.lcrec.cli.reproduce;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +35,7 @@ import org.lcrec.core.SyntheticDataset;
 import org.lcrec.core.UnknownItemPolicy;
 import org.lcrec.core.io.AtomicFiles;
 import org.lcrec.core.io.LcRecFiles;
+import org.lcrec.inference.DecoderOptions;
 import org.lcrec.inference.EvaluationConfig;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.Evaluator;
@@ -124,6 +129,14 @@ public final class ReproduceCommand implements Runnable {
     boolean excludeHistoryOverride;
 
     @Option(
+            names = "--members",
+            paramLabel = "N",
+            description =
+                    "Override how many models are trained per mix and decoded together as one"
+                            + " ensemble (member m trains with seed + 1000 (m - 1)).")
+    Integer membersOverride;
+
+    @Option(
             names = "--seed",
             paramLabel = "N",
             description = "Override the seed (a run per seed shows the spread of the figures).")
@@ -167,7 +180,9 @@ public final class ReproduceCommand implements Runnable {
         p.add(dataStage());
         p.add(indexStage(root));
         for (List<String> mix : cfg.mixes()) {
-            p.add(trainStage(root, mix));
+            for (int m = 1; m <= cfg.members(); m++) {
+                p.add(trainStage(root, mix, m));
+            }
             p.add(testStage(root, mix));
         }
         p.add(baselineStage());
@@ -265,7 +280,8 @@ public final class ReproduceCommand implements Runnable {
                 c.vocabulary(),
                 c.sasrec(),
                 c.sasrecEpochs(),
-                c.keep());
+                c.keep(),
+                membersOverride != null ? membersOverride : c.members());
     }
 
     private Dataset dataset() {
@@ -275,30 +291,43 @@ public final class ReproduceCommand implements Runnable {
         return dataset;
     }
 
+    /**
+     * What the data stage's fingerprint holds: every file's name, size and SHA-256. The content,
+     * not the path or modification times: a dataset copied or unpacked again (new times, same
+     * bytes) keeps its run's stages, and an edited file invalidates them.
+     */
     private String dataIdentity() {
         if (dataPath == null) {
             return "synthetic(seed=42)";
         }
-        StringBuilder sb = new StringBuilder(dataPath.toAbsolutePath().normalize().toString());
+        StringBuilder sb = new StringBuilder();
+        List<Path> files;
         try (Stream<Path> s = Files.list(dataPath)) {
-            s.sorted()
-                    .forEach(
-                            f -> {
-                                try {
-                                    sb.append(';')
-                                            .append(f.getFileName())
-                                            .append('=')
-                                            .append(Files.size(f))
-                                            .append('@')
-                                            .append(Files.getLastModifiedTime(f).toMillis());
-                                } catch (IOException e) {
-                                    sb.append(';').append(f.getFileName());
-                                }
-                            });
+            files = s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dataPath + ": " + e.getMessage(), e);
         }
+        for (Path f : files) {
+            sb.append(f.getFileName()).append('=').append(sha256(f)).append(';');
+        }
         return sb.toString();
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            long size = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+                size += n;
+            }
+            return size + ":" + HexFormat.of().formatHex(d.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     // ------------------------------------------------------------------ stages
@@ -367,8 +396,13 @@ public final class ReproduceCommand implements Runnable {
                 });
     }
 
-    private Stage trainStage(Path root, List<String> mix) {
-        String mixName = ReproduceConfig.mixName(mix);
+    /** The training stage of one member; member 1's directory is {@code train-<mix>}. */
+    static String trainDir(List<String> mix, int member) {
+        return "train-" + ReproduceConfig.mixName(mix) + (member == 1 ? "" : "-" + member);
+    }
+
+    private Stage trainStage(Path root, List<String> mix, int member) {
+        long seed = cfg.memberSeed(member);
         Map<String, Object> fp = new LinkedHashMap<>();
         fp.put("mix", mix);
         fp.put("model", cfg.model());
@@ -380,7 +414,7 @@ public final class ReproduceCommand implements Runnable {
         fp.put("maxHistory", cfg.maxHistory());
         fp.put("validUsers", cfg.validUsers());
         fp.put("templates", cfg.templates());
-        fp.put("seed", cfg.seed());
+        fp.put("seed", seed);
         fp.put("form", cfg.form());
         fp.put("dropout", cfg.dropout());
         fp.put("weightDecay", cfg.weightDecay());
@@ -393,10 +427,10 @@ public final class ReproduceCommand implements Runnable {
             // only when set, so that runs from before the option keep their fingerprint
             fp.put("keep", cfg.keep());
         }
-        return stage("train-" + mixName, fp, dir -> train(root, mix, dir));
+        return stage(trainDir(mix, member), fp, dir -> train(root, mix, dir, seed));
     }
 
-    private Map<String, Object> train(Path root, List<String> mix, Path dir) {
+    private Map<String, Object> train(Path root, List<String> mix, Path dir, long seed) {
         PrintWriter o = Output.of(spec).progress();
         Dataset ds =
                 dataset()
@@ -424,7 +458,7 @@ public final class ReproduceCommand implements Runnable {
                         .warmupRatio(cfg.warmupRatio())
                         .excludeHistory(cfg.excludeHistory())
                         .compactVocabulary(cfg.compactVocabulary())
-                        .seed(cfg.seed())
+                        .seed(seed)
                         // one ORT thread: with two, two runs of the same seed trained different
                         // models (losses apart from step ~26 of the synthetic default); with one
                         // they are bit-identical, and on two shared cores no slower for cpu-tiny
@@ -507,6 +541,11 @@ public final class ReproduceCommand implements Runnable {
     /** The bundle a training stage writes, inside its directory. */
     static final String BUNDLE = "bundle";
 
+    /**
+     * The test of a mix's model on the test users. With several members the model is their
+     * ensemble, and member 1 is also tested alone ({@code member-1.json}), so the table shows what
+     * the ensemble adds.
+     */
     private Stage testStage(Path root, List<String> mix) {
         String mixName = ReproduceConfig.mixName(mix);
         Map<String, Object> fp = new LinkedHashMap<>();
@@ -515,48 +554,65 @@ public final class ReproduceCommand implements Runnable {
         fp.put("templates", cfg.templates());
         fp.put("form", cfg.form());
         fp.put("excludeHistory", cfg.excludeHistory());
+        if (cfg.members() > 1) {
+            // only when set, so that single-model runs keep their fingerprint
+            fp.put("members", cfg.members());
+        }
         return stage(
                 "test-" + mixName,
                 fp,
                 dir -> {
-                    ModelBundle bundle =
-                            ModelBundle.read(root.resolve("train-" + mixName).resolve(BUNDLE));
+                    List<ModelBundle> bundles = new ArrayList<>();
+                    for (int m = 1; m <= cfg.members(); m++) {
+                        bundles.add(
+                                ModelBundle.read(root.resolve(trainDir(mix, m)).resolve(BUNDLE)));
+                    }
+                    ModelBundle first = bundles.get(0);
                     RecommenderConfig rc =
-                            bundle.recommenderConfig().toBuilder()
+                            first.recommenderConfig().toBuilder()
                                     .batchSize(32)
                                     .unknownItems(UnknownItemPolicy.SKIP)
                                     .build();
-                    EvaluationConfig ec =
-                            EvaluationConfig.builder()
-                                    .split(Split.TEST)
-                                    .maxHistory(cfg.maxHistory())
-                                    .maxUsers(cfg.testUsers())
-                                    .bootstrapResamples(1000)
-                                    .seed(cfg.seed())
-                                    .build();
-                    EvaluationResult r;
-                    try (Recommender rec =
-                                    Recommender.open(bundle, rc, device.get().decoder(threads));
-                            EvaluationBar bar =
-                                    new EvaluationBar(Output.of(spec).progress(), "test")) {
-                        r =
-                                Evaluator.evaluate(
-                                        rec,
-                                        dataset().interactions(),
-                                        ec,
-                                        bundle.dir().toString(),
-                                        bar);
-                    }
+                    EvaluationResult r = test(bundles, rc, "test");
                     r.write(dir.resolve("evaluation.json"));
-                    bundle.withMetrics("test", r.mean());
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("tasks", mix);
                     m.put("users", r.templates().get(0).samples());
                     m.put("mean", r.mean());
                     m.put("min", r.min());
                     m.put("max", r.max());
+                    if (bundles.size() > 1) {
+                        m.put("members", bundles.size());
+                        EvaluationResult alone = test(List.of(first), rc, "member 1");
+                        alone.write(dir.resolve("member-1.json"));
+                        first.withMetrics("test", alone.mean());
+                        m.put("member1", alone.mean());
+                    } else {
+                        first.withMetrics("test", r.mean());
+                    }
                     return m;
                 });
+    }
+
+    /** Tests one bundle, or several as an ensemble, on the test users. */
+    private EvaluationResult test(List<ModelBundle> bundles, RecommenderConfig rc, String label) {
+        EvaluationConfig ec =
+                EvaluationConfig.builder()
+                        .split(Split.TEST)
+                        .maxHistory(cfg.maxHistory())
+                        .maxUsers(cfg.testUsers())
+                        .bootstrapResamples(1000)
+                        .seed(cfg.seed())
+                        .build();
+        String model = String.join(" + ", bundles.stream().map(b -> b.dir().toString()).toList());
+        DecoderOptions options = device.get().decoder(threads);
+        try (Recommender rec =
+                        bundles.size() == 1
+                                ? Recommender.open(bundles.get(0), rc, options)
+                                : Recommender.openEnsemble(bundles, rc, options);
+                EvaluationBar bar = new EvaluationBar(Output.of(spec).progress(), label)) {
+            return Evaluator.evaluate(rec, dataset().interactions(), ec, model, bar);
+        }
     }
 
     private EvaluationRules rules() {

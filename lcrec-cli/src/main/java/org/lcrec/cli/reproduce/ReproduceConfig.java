@@ -58,6 +58,9 @@ import org.lcrec.tasks.TaskType;
  * @param keep which checkpoint the bundle gets: {@code best} (default: the best validation NDCG@10)
  *     or {@code last} (the end of the schedule; validation still runs and is reported; needs {@code
  *     patience} 0)
+ * @param members models trained per mix and decoded together as one ensemble ({@code
+ *     EnsembleDecoder}: the mean of their next-token distributions), default 1. Member 1 trains
+ *     with {@code seed}, member {@code m} with {@code seed + 1000 (m - 1)}; all share the index.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ReproduceConfig(
@@ -90,7 +93,8 @@ public record ReproduceConfig(
         String vocabulary,
         Boolean sasrec,
         Integer sasrecEpochs,
-        String keep) {
+        String keep,
+        Integer members) {
 
     /** {@link #form()}: one prompt per training position, as LC-Rec trains. */
     public static final String FORM_SAMPLES = "samples";
@@ -181,6 +185,8 @@ public record ReproduceConfig(
                 "patience",
                 "0 with keep \"last\" (early stopping keeps the best checkpoint)",
                 patience);
+        members = members == null ? 1 : members;
+        req(members >= 1, "members", ">= 1", members);
         excludeHistory = excludeHistory != null && excludeHistory;
         vocabulary = vocabulary == null ? "compact" : vocabulary;
         sasrec = sasrec == null || sasrec;
@@ -240,9 +246,6 @@ public record ReproduceConfig(
         }
     }
 
-    /**
-     * @return whether the model's vocabulary is restricted to the tokens its texts use
-     */
     /** Jackson's failure as one line in this format's terms: the field, what was wrong. */
     static String explain(IOException e) {
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
@@ -289,6 +292,9 @@ public record ReproduceConfig(
                 .toList();
     }
 
+    /**
+     * @return whether the model's vocabulary is restricted to the tokens its texts use
+     */
     public boolean compactVocabulary() {
         return vocabulary.equals("compact");
     }
@@ -298,6 +304,19 @@ public record ReproduceConfig(
      */
     public boolean sequenceForm() {
         return form.equals(FORM_SEQUENCE);
+    }
+
+    /**
+     * @param member the member, 1-based
+     * @return the seed member {@code member} trains with: {@link #seed()} for the first, {@code
+     *     seed + 1000 (member - 1)} for the others (apart from other runs' seeds, which are small)
+     */
+    public long memberSeed(int member) {
+        if (member < 1 || member > members) {
+            throw new IllegalArgumentException(
+                    "member must be in [1, " + members + "], found " + member);
+        }
+        return seed + 1000L * (member - 1);
     }
 
     /**

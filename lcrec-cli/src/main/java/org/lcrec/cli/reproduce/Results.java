@@ -57,6 +57,15 @@ final class Results {
                 .append(cfg.dropout())
                 .append(", seed ")
                 .append(cfg.seed())
+                .append(
+                        cfg.members() > 1
+                                ? "; "
+                                        + cfg.members()
+                                        + " models per mix (seeds "
+                                        + cfg.seed()
+                                        + ", +1000, ...) decoded as one ensemble, the mean of"
+                                        + " their next-token distributions"
+                                : "")
                 .append(".\n\n");
         sb.append("Rules for every row: leave-one-out test, history <= ")
                 .append(cfg.maxHistory())
@@ -87,13 +96,26 @@ final class Results {
         sb.append("---|".repeat(cols.length)).append('\n');
         for (Pipeline.StageResult s : stages) {
             if (s.name().startsWith("test-")) {
+                String mix = s.name().substring(5);
+                Object members = s.figures().get("members");
                 Map<String, Double> mean = (Map<String, Double>) s.figures().get("mean");
                 row(
                         sb,
-                        "LC-Rec (" + s.name().substring(5) + ")",
+                        "LC-Rec ("
+                                + mix
+                                + (members == null ? "" : ", ensemble of " + members)
+                                + ")",
                         s.figures().get("users"),
                         mean,
                         cols);
+                if (members != null) {
+                    row(
+                            sb,
+                            "LC-Rec (" + mix + ", member 1 alone)",
+                            s.figures().get("users"),
+                            (Map<String, Double>) s.figures().get("member1"),
+                            cols);
+                }
             }
         }
         for (Pipeline.StageResult s : stages) {
@@ -107,7 +129,11 @@ final class Results {
         for (Pipeline.StageResult s : stages) {
             if (s.name().startsWith("test-")) {
                 String mix = s.name().substring(5);
-                double test = num(((Map<String, Double>) s.figures().get("mean")).get("ndcg@10"));
+                // the validation is member 1's, so the test it is set against is member 1's too
+                Object alone = s.figures().get("member1");
+                Map<String, Double> tested =
+                        (Map<String, Double>) (alone != null ? alone : s.figures().get("mean"));
+                double test = num(tested.get("ndcg@10"));
                 for (Pipeline.StageResult t : stages) {
                     if (t.name().equals("train-" + mix)) {
                         double valid = num(keptValidation(t.figures()));
@@ -124,7 +150,8 @@ final class Results {
             }
         }
         if (gaps.length() > 0) {
-            sb.append("\nValidation (the kept checkpoint) against test, NDCG@10:\n\n")
+            sb.append("\nValidation (the kept checkpoint; member 1's in an ensemble) against")
+                    .append(" test, NDCG@10:\n\n")
                     .append("| mix | validation | test | test - validation |\n|---|---|---|---|\n")
                     .append(gaps);
         }

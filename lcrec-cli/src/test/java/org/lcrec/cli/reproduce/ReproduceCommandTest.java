@@ -9,9 +9,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lcrec.cli.Lcrec;
+import org.lcrec.core.Dataset;
 import org.lcrec.inference.EvaluationResult;
 import org.lcrec.inference.ModelBundle;
 import org.lcrec.model.export.DecoderExport;
@@ -233,6 +237,143 @@ class ReproduceCommandTest {
      * {@code "keep": "last"} bundles the end of the schedule, not the best-validated checkpoint,
      * and still validates every epoch and reports the kept checkpoint's figure.
      */
+    /**
+     * Two members: the second trains with its own seed (other weights), the test stage scores their
+     * ensemble and member 1 alone, and {@code lcrec evaluate} with the two bundles (or the first
+     * alone) gives exactly the test stage's ranks.
+     */
+    @Test
+    void membersTrainWithTheirOwnSeedsAndAreTestedAsOneEnsemble(@TempDir Path tmp)
+            throws Exception {
+        Path config = tmp.resolve("c.json");
+        Path out = tmp.resolve("run");
+        Files.writeString(config, SMALL);
+        String table =
+                run(
+                                "reproduce",
+                                "--config",
+                                config.toString(),
+                                "--out",
+                                out.toString(),
+                                "--members",
+                                "2")
+                        .out();
+        assertThat(table)
+                .contains(
+                        "| LC-Rec (seqrec, ensemble of 2) | 20 |",
+                        "| LC-Rec (seqrec, member 1 alone) | 20 |",
+                        "2 models per mix (seeds 7, +1000, ...)",
+                        "| train-seqrec-2 |");
+        Path b1 = out.resolve("train-seqrec/bundle");
+        Path b2 = out.resolve("train-seqrec-2/bundle");
+        assertThat(Files.readAllBytes(b2.resolve("model.onnx")))
+                .isNotEqualTo(Files.readAllBytes(b1.resolve("model.onnx")));
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.at("/config/members").asInt()).isEqualTo(2);
+        assertThat(results.at("/stages/test-seqrec/figures/members").asInt()).isEqualTo(2);
+        EvaluationResult ensemble =
+                EvaluationResult.read(out.resolve("test-seqrec/evaluation.json"));
+        EvaluationResult alone = EvaluationResult.read(out.resolve("test-seqrec/member-1.json"));
+        assertThat(results.at("/stages/test-seqrec/figures/member1/ndcg@10").asDouble())
+                .isEqualTo(alone.mean().get("ndcg@10"));
+        assertThat(ModelBundle.read(b1).manifest().metrics().get("test").get("ndcg@10"))
+                .isEqualTo(alone.mean().get("ndcg@10"));
+
+        Path both = tmp.resolve("both.json");
+        run(
+                "evaluate",
+                "--model",
+                b1.toString(),
+                "--model",
+                b2.toString(),
+                "--max-users",
+                "20",
+                "--report",
+                both.toString());
+        assertThat(EvaluationResult.read(both).templates().get(0).ranks())
+                .isEqualTo(ensemble.templates().get(0).ranks());
+        Path first = tmp.resolve("first.json");
+        run(
+                "evaluate",
+                "--model",
+                b1.toString(),
+                "--max-users",
+                "20",
+                "--report",
+                first.toString());
+        assertThat(EvaluationResult.read(first).templates().get(0).ranks())
+                .isEqualTo(alone.templates().get(0).ranks());
+
+        // an ensemble decodes bundles with their own index: an --index is refused by name
+        StringWriter err = new StringWriter();
+        int code =
+                Lcrec.run(
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(err),
+                        "evaluate",
+                        "--model",
+                        b1.toString(),
+                        "--model",
+                        b2.toString(),
+                        "--index",
+                        b1.resolve("index.json").toString());
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("drop --index");
+
+        Run again =
+                run(
+                        "reproduce",
+                        "--config",
+                        config.toString(),
+                        "--out",
+                        out.toString(),
+                        "--members",
+                        "2");
+        assertThat(again.err()).contains("train-seqrec-2 reused", "test-seqrec reused");
+    }
+
+    /**
+     * The data stage fingerprints the files' bytes: the same dataset with new modification times,
+     * or copied to another directory, resumes the run; one changed byte restarts it.
+     */
+    @Test
+    void runsResumeOnTheSameBytesWhereverAndWheneverTheyWereWritten(@TempDir Path tmp)
+            throws Exception {
+        Path data = tmp.resolve("data");
+        Dataset.synthetic().write(data);
+        Path config = tmp.resolve("c.json");
+        Files.writeString(config, SMALL);
+        Path out = tmp.resolve("run");
+        String[] args = {"reproduce", "--config", config.toString(), "--out", out.toString()};
+        run(concat(args, "--data", data.toString()));
+        List<Path> files;
+        try (Stream<Path> s = Files.list(data)) {
+            files = s.toList();
+        }
+        for (Path f : files) {
+            Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000L));
+        }
+        Path copy = tmp.resolve("elsewhere");
+        Files.createDirectories(copy);
+        for (Path f : files) {
+            Files.copy(f, copy.resolve(f.getFileName()));
+        }
+        Run touched = run(concat(args, "--data", data.toString()));
+        assertThat(touched.err()).contains("data       reused", "train-seqrec reused");
+        Run copied = run(concat(args, "--data", copy.toString()));
+        assertThat(copied.err()).contains("data       reused", "train-seqrec reused");
+        Path first = files.stream().sorted().findFirst().orElseThrow();
+        Files.writeString(copy.resolve(first.getFileName()), Files.readString(first) + "\n");
+        Run changed = run(concat(args, "--data", copy.toString()));
+        assertThat(changed.err()).contains("data       running");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void keepLastBundlesTheFinalCheckpoint(@TempDir Path tmp) throws Exception {
         String last =

@@ -33,5 +33,10 @@ class ShippedConfigsTest {
         assertThat(syn.keep()).isEqualTo(ReproduceConfig.KEEP_BEST);
         // 40 beams, chosen on the full validation split (docs/quality.md)
         assertThat(inst.beams()).isEqualTo(40);
+        assertThat(inst.members()).as("one model within the 2-hour budget").isEqualTo(1);
+        // three seeds' ensemble: one model alone stays below co-occurrence there (docs/quality.md)
+        ReproduceConfig ind = ReproduceConfig.load("industrial-full");
+        assertThat(ind.members()).isEqualTo(3);
+        assertThat(ind.memberSeed(3)).isEqualTo(ind.seed() + 2000);
     }
 }

@@ -248,16 +248,10 @@ class ReproduceCommandTest {
         Path config = tmp.resolve("c.json");
         Path out = tmp.resolve("run");
         Files.writeString(config, SMALL);
-        String table =
-                run(
-                                "reproduce",
-                                "--config",
-                                config.toString(),
-                                "--out",
-                                out.toString(),
-                                "--members",
-                                "2")
-                        .out();
+        String[] reproduce = {
+            "reproduce", "--config", config.toString(), "--out", out.toString(), "--members", "2"
+        };
+        String table = run(reproduce).out();
         assertThat(table)
                 .contains(
                         "| LC-Rec (seqrec, ensemble of 2) | 20 |",
@@ -320,15 +314,7 @@ class ReproduceCommandTest {
         assertThat(code).isNotZero();
         assertThat(err.toString()).contains("drop --index");
 
-        Run again =
-                run(
-                        "reproduce",
-                        "--config",
-                        config.toString(),
-                        "--out",
-                        out.toString(),
-                        "--members",
-                        "2");
+        Run again = run(reproduce);
         assertThat(again.err()).contains("train-seqrec-2 reused", "test-seqrec reused");
     }
 

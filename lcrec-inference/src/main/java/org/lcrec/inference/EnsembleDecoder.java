@@ -238,7 +238,8 @@ public final class EnsembleDecoder implements CausalDecoder {
             checkOpen();
             float[][] in = new float[runs.size()][];
             for (int i = 0; i < in.length; i++) {
-                in[i] = runs.get(i).forward(ids, rows, seq, mask).clone();
+                // each member's array stays valid until that member's next call, after the mix
+                in[i] = runs.get(i).forward(ids, rows, seq, mask);
             }
             if (last.length != rows * vocab) {
                 last = new float[rows * vocab];

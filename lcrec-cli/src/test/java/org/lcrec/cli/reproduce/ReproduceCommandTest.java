@@ -234,10 +234,6 @@ class ReproduceCommandTest {
     }
 
     /**
-     * {@code "keep": "last"} bundles the end of the schedule, not the best-validated checkpoint,
-     * and still validates every epoch and reports the kept checkpoint's figure.
-     */
-    /**
      * Two members: the second trains with its own seed (other weights), the test stage scores their
      * ensemble and member 1 alone, and {@code lcrec evaluate} with the two bundles (or the first
      * alone) gives exactly the test stage's ranks.
@@ -360,6 +356,10 @@ class ReproduceCommandTest {
         return out;
     }
 
+    /**
+     * {@code "keep": "last"} bundles the end of the schedule, not the best-validated checkpoint,
+     * and still validates every epoch and reports the kept checkpoint's figure.
+     */
     @Test
     void keepLastBundlesTheFinalCheckpoint(@TempDir Path tmp) throws Exception {
         String last =
